@@ -1,0 +1,63 @@
+"""The ``clinic-desk`` command line.
+
+Each area registers its own subcommands from a module of this package
+(``card``, ``cache``, ``gateway`` …); this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from clinic_desk import __version__
+
+# (subcommand, module in clinic_desk.cli, one-line help). Modules are imported
+# lazily so that `clinic-desk card …` does not pay for Textual or httpx.
+SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("card", "card", "read a My Number card, list readers, run a virtual card"),
+    ("cache", "cache", "the encrypted offline cache"),
+    ("gateway", "gateway", "the embedded eligibility gateway"),
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A problem to report to the user in one plain sentence (exit status 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-desk",
+        description="Reception-desk check-in for medical clinics.",
+    )
+    parser.add_argument("--version", action="version", version=f"clinic-desk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name, help_text in SUBCOMMANDS:
+        module = importlib.import_module(f"clinic_desk.cli.{module_name}")
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.register(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        # Until the desk UI lands, the main job is the card demo.
+        args = parser.parse_args(["card", "demo"])
+        handler = args.handler
+    try:
+        return handler(args)
+    except CliError as exc:
+        print(f"clinic-desk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""`clinic-desk card` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(handler=_not_ready)
+
+
+def _not_ready(args: argparse.Namespace) -> int:
+    print("clinic-desk card: not available in this build")
+    return 2

@@ -1,0 +1,80 @@
+"""Every place clinic-desk reads or writes on disk, in one module.
+
+Built on platformdirs. ``CLINIC_DESK_HOME`` moves all of them under one folder
+(tests, kiosks, support machines); each one can also be moved on its own by
+``CLINIC_DESK_CONFIG_DIR``, ``CLINIC_DESK_DATA_DIR``, ``CLINIC_DESK_CACHE_DIR``
+and ``CLINIC_DESK_LOG_DIR``. Nothing else in the code base builds a path to
+the user's profile.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
+
+APP_NAME = "clinic-desk"
+HOME_ENV = "CLINIC_DESK_HOME"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _home() -> Path | None:
+    value = os.environ.get(HOME_ENV)
+    return Path(value).expanduser() if value else None
+
+
+def _resolve(env: str, sub: str, default: Path) -> Path:
+    own = os.environ.get(env)
+    if own:
+        return Path(own).expanduser()
+    home = _home()
+    if home is not None:
+        return home / sub
+    return default
+
+
+def config_dir() -> Path:
+    """Folder of the configuration file and the cache key file."""
+    return _resolve("CLINIC_DESK_CONFIG_DIR", "config", user_config_path(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """Folder of the encrypted offline cache."""
+    return _resolve("CLINIC_DESK_DATA_DIR", "data", user_data_path(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Folder for throw-away files (derived data that can be rebuilt)."""
+    return _resolve("CLINIC_DESK_CACHE_DIR", "cache", user_cache_path(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """Folder of the desk's structured logs."""
+    return _resolve("CLINIC_DESK_LOG_DIR", "logs", user_log_path(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (owner-only) if needed and return it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def fixtures_dir() -> Path:
+    """The shipped scenario and card fixtures.
+
+    In a source checkout they live in ``fixtures/`` at the repository root; an
+    installed wheel carries them as ``clinic_desk/_fixtures``.
+    """
+    override = os.environ.get("CLINIC_DESK_FIXTURES_DIR")
+    if override:
+        return Path(override).expanduser()
+    bundled = _PACKAGE_DIR / "_fixtures"
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE_DIR.parent / "fixtures"

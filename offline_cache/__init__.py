@@ -1,0 +1,1 @@
+"""The encrypted offline store (SQLCipher)."""

@@ -1,0 +1,1 @@
+"""PC/SC and the My Number card. Knows APDUs, not patients or HTTP."""
