@@ -1,0 +1,168 @@
+"""Rows of the offline cache as pydantic models, and the expiry policy.
+
+Payloads (confirmed identity, coverage, medications, card identity) are JSON
+objects given by the caller; this package stores them as they are and never
+interprets them, so it stays independent of the application's domain models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+JsonObject = dict[str, Any]
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamps must carry a time zone")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GateOutcome(StrEnum):
+    """How the identity gate confirmed the record that became a snapshot."""
+
+    MATCH = "match"
+    VARIANT_ACCEPTED = "variant_accepted"
+
+
+class EligibilitySnapshot(_Row):
+    """The last confirmed eligibility of one card, keyed by its certificate's SHA-256."""
+
+    cert_sha256: Sha256Hex
+    identity: JsonObject
+    coverage: JsonObject
+    gate_outcome: GateOutcome
+    fetched_at: UtcDatetime
+    expires_at: UtcDatetime
+    stored_at: UtcDatetime
+
+    def is_current(self, now: datetime) -> bool:
+        return now < self.expires_at
+
+
+class MedicationSnapshot(_Row):
+    """Medication history the patient consented to, with its own (shorter) expiry."""
+
+    cert_sha256: Sha256Hex
+    medications: JsonObject
+    consented_at: UtcDatetime
+    fetched_at: UtcDatetime
+    expires_at: UtcDatetime
+
+
+class VisitStatus(StrEnum):
+    """Where an offline visit stands with re-verification."""
+
+    PENDING = "pending"  # checked in from the cache, not yet re-verified
+    CONFIRMED = "confirmed"  # the gateway confirmed the same coverage
+    CHANGED = "changed"  # still insured, but coverage differs from the snapshot
+    REJECTED = "rejected"  # not eligible any more, or the identity no longer matches
+
+
+class OfflineVisit(_Row):
+    """A check-in done from the cache during an outage."""
+
+    id: str
+    cert_sha256: Sha256Hex
+    desk_id: str
+    checked_in_at: UtcDatetime
+    snapshot_fetched_at: UtcDatetime
+    status: VisitStatus
+    reverified_at: UtcDatetime | None = None
+    reverification: JsonObject | None = None
+
+
+class FlagStatus(StrEnum):
+    """A mismatch flag's place in the manager's review queue."""
+
+    OPEN = "open"
+    REPORTED = "reported"  # sent to the insurer, awaiting their correction
+    RESOLVED = "resolved"
+
+
+class MismatchFlag(_Row):
+    """What the manager's review screen needs about one withheld mismatch, nothing more."""
+
+    id: str
+    created_at: UtcDatetime
+    desk_id: str
+    reason: str
+    status: FlagStatus
+    card_identity: JsonObject
+    insurer_reference: str | None = None
+    reported_at: UtcDatetime | None = None
+    insurer_contact: str | None = None
+    resolved_at: UtcDatetime | None = None
+    resolution_note: str | None = None
+
+
+class AuditEntry(_Row):
+    """One append-only audit row, hash-chained to the row before it."""
+
+    seq: int
+    at: UtcDatetime
+    actor: str
+    action: str
+    subject_ids: tuple[str, ...]
+    note: str
+    prev_hash: Sha256Hex
+    hash: Sha256Hex
+
+
+class CachePolicy(_Row):
+    """How long each kind of record may be used offline."""
+
+    eligibility_ttl: timedelta = timedelta(days=30)
+    medication_ttl: timedelta = timedelta(days=3)
+    # Re-verified visits are kept this long for reconciliation; pending ones never expire.
+    visit_retention: timedelta = timedelta(days=90)
+
+
+class PurgeReport(_Row):
+    """What one purge removed."""
+
+    snapshots: int
+    medications: int
+    visits: int
+    kept_for_pending_visits: int
+
+
+class VerifyReport(_Row):
+    """The result of a full check of the file and the audit chain."""
+
+    integrity_ok: bool
+    audit_ok: bool
+    audit_rows: int
+    audit_head: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity_ok and self.audit_ok
+
+
+class CacheCounts(_Row):
+    """Row counts for `cache status`."""
+
+    schema_version: int
+    snapshots: int
+    expired_snapshots: int
+    medications: int
+    pending_visits: int
+    visits: int
+    open_flags: int
+    flags: int
+    audit_rows: int

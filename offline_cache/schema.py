@@ -1,0 +1,153 @@
+"""The schema and its forward migrations (tracked in ``PRAGMA user_version``).
+
+``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``. The DDL of a released
+version is never edited: the tests build files of every earlier version from it and
+migrate them forward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlcipher3
+
+# Version 1: the first released schema.
+V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE eligibility_snapshot (
+    cert_sha256 TEXT PRIMARY KEY CHECK (length(cert_sha256) = 64),
+    identity_json TEXT NOT NULL,
+    coverage_json TEXT NOT NULL,
+    gate_outcome TEXT NOT NULL CHECK (gate_outcome IN ('match', 'variant_accepted')),
+    fetched_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE medication_snapshot (
+    cert_sha256 TEXT PRIMARY KEY
+        REFERENCES eligibility_snapshot (cert_sha256) ON DELETE CASCADE,
+    medications_json TEXT NOT NULL,
+    consented_at TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE offline_visit (
+    id TEXT PRIMARY KEY,
+    cert_sha256 TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    checked_in_at TEXT NOT NULL,
+    snapshot_fetched_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'changed', 'rejected')),
+    reverified_at TEXT,
+    reverification_json TEXT
+);
+CREATE TABLE mismatch_flag (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    card_identity_json TEXT NOT NULL,
+    insurer_reference TEXT
+);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subjects_json TEXT NOT NULL,
+    note TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log rows are append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log rows are append-only'); END;
+CREATE TRIGGER mismatch_flag_kept BEFORE DELETE ON mismatch_flag
+BEGIN SELECT RAISE(ABORT, 'mismatch flags are never deleted'); END;
+"""
+
+# Version 2: flags gain the reporting workflow (open -> reported -> resolved) with the
+# insurer contact and a resolution note; expiry and queue lookups get indexes.
+# SQLite cannot alter a CHECK constraint, so the flag table is rebuilt.
+V2 = """
+CREATE TABLE mismatch_flag_v2 (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'reported', 'resolved')),
+    card_identity_json TEXT NOT NULL,
+    insurer_reference TEXT,
+    reported_at TEXT,
+    insurer_contact TEXT,
+    resolved_at TEXT,
+    resolution_note TEXT
+);
+INSERT INTO mismatch_flag_v2 (id, created_at, desk_id, reason, status, card_identity_json,
+                              insurer_reference)
+    SELECT id, created_at, desk_id, reason, status, card_identity_json, insurer_reference
+    FROM mismatch_flag;
+DROP TRIGGER mismatch_flag_kept;
+DROP TABLE mismatch_flag;
+ALTER TABLE mismatch_flag_v2 RENAME TO mismatch_flag;
+CREATE TRIGGER mismatch_flag_kept BEFORE DELETE ON mismatch_flag
+BEGIN SELECT RAISE(ABORT, 'mismatch flags are never deleted'); END;
+CREATE INDEX mismatch_flag_by_status ON mismatch_flag (status, created_at);
+CREATE INDEX eligibility_snapshot_by_expiry ON eligibility_snapshot (expires_at);
+CREATE INDEX medication_snapshot_by_expiry ON medication_snapshot (expires_at);
+CREATE INDEX offline_visit_by_status ON offline_visit (status, checked_in_at);
+CREATE INDEX offline_visit_by_card ON offline_visit (cert_sha256, status);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
+CURRENT_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Any, *, target: int = CURRENT_VERSION) -> int:
+    """Apply every missing migration up to ``target``, each in its own transaction.
+
+    Returns the version the file started at. The caller has checked that the file
+    is not newer than this code.
+    """
+    start = user_version(conn)
+    for version in range(start, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            # user_version is part of the database header, so it commits with the DDL.
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return start
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script into statements (triggers keep their inner semicolons)."""
+    out: list[str] = []
+    buf: list[str] = []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and _complete(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        raise ValueError("unterminated statement in schema script")
+    return out
+
+
+def _complete(statement: str) -> bool:
+    return bool(sqlcipher3.complete_statement(statement))
