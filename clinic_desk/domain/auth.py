@@ -1,0 +1,197 @@
+"""Card-presence authentication on the wire (FHIR ``Parameters``).
+
+1. ``POST /auth/challenge`` → ChallengeGrant (a single-use nonce and its expiry);
+2. the card signs the nonce's ASCII bytes (SHA256withRSA, PKCS#1 v1.5);
+3. ``POST /auth/card`` with CardAuthRequest → CardAuthGrant (bearer token + Patient).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from clinic_desk.domain.fhir import (
+    FhirFormatError,
+    Reference,
+    Wire,
+    check_resource_type,
+    parse_wire,
+    reference_id,
+)
+
+NONCE_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+
+
+class _Parameter(Wire):
+    name: str
+    valueString: str | None = None
+    valueInstant: str | None = None
+    valueBase64Binary: str | None = None
+    valueReference: Reference | None = None
+
+
+class _Parameters(Wire):
+    resourceType: str
+    parameter: list[_Parameter] = Field(default_factory=list)
+
+
+def _parameters(payload: Any, what: str) -> dict[str, _Parameter]:
+    check_resource_type(payload, "Parameters", what)
+    wire = parse_wire(_Parameters, payload, what)
+    return {p.name: p for p in wire.parameter}
+
+
+def _required(params: dict[str, _Parameter], name: str, attr: str, what: str) -> Any:
+    param = params.get(name)
+    value = getattr(param, attr) if param else None
+    if value is None:
+        raise FhirFormatError(f"{what}: parameter {name} is missing")
+    return value
+
+
+def _instant(text: str, what: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FhirFormatError(f"{what}: expires is not an instant") from None
+    if value.tzinfo is None:
+        raise FhirFormatError(f"{what}: expires has no time zone")
+    return value
+
+
+def _instant_text(value: datetime) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _b64decode(text: str, name: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise FhirFormatError(f"{what}: {name} is not base64") from None
+
+
+class ChallengeGrant(BaseModel):
+    """A nonce the card must sign before it expires; it is good for one use."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nonce: str = Field(pattern=NONCE_PATTERN)
+    expires_at: AwareDatetime
+
+    @property
+    def signed_bytes(self) -> bytes:
+        """What the card signs: the nonce's ASCII bytes, exactly as received."""
+        return self.nonce.encode("ascii")
+
+    def to_fhir(self) -> dict[str, Any]:
+        return {
+            "resourceType": "Parameters",
+            "parameter": [
+                {"name": "nonce", "valueString": self.nonce},
+                {"name": "expires", "valueInstant": _instant_text(self.expires_at)},
+            ],
+        }
+
+    @classmethod
+    def from_fhir(cls, payload: Any) -> ChallengeGrant:
+        what = "challenge"
+        params = _parameters(payload, what)
+        nonce = _required(params, "nonce", "valueString", what)
+        expires = _instant(_required(params, "expires", "valueInstant", what), what)
+        try:
+            return cls(nonce=nonce, expires_at=expires)
+        except ValueError:
+            raise FhirFormatError(f"{what}: the nonce is not in the expected form") from None
+
+
+class CardAuthRequest(BaseModel):
+    """The card's answer to a challenge: its certificate, its signature, the nonce."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    certificate_der: bytes = Field(min_length=1)
+    signature: bytes = Field(min_length=1)
+    nonce: str = Field(pattern=NONCE_PATTERN)
+
+    def __repr__(self) -> str:
+        return "CardAuthRequest(…)"
+
+    def to_fhir(self) -> dict[str, Any]:
+        return {
+            "resourceType": "Parameters",
+            "parameter": [
+                {
+                    "name": "certificate",
+                    "valueBase64Binary": base64.b64encode(self.certificate_der).decode("ascii"),
+                },
+                {
+                    "name": "signature",
+                    "valueBase64Binary": base64.b64encode(self.signature).decode("ascii"),
+                },
+                {"name": "nonce", "valueString": self.nonce},
+            ],
+        }
+
+    @classmethod
+    def from_fhir(cls, payload: Any) -> CardAuthRequest:
+        what = "card authentication"
+        params = _parameters(payload, what)
+        certificate = _b64decode(
+            _required(params, "certificate", "valueBase64Binary", what), "certificate", what
+        )
+        signature = _b64decode(
+            _required(params, "signature", "valueBase64Binary", what), "signature", what
+        )
+        nonce = _required(params, "nonce", "valueString", what)
+        try:
+            return cls(certificate_der=certificate, signature=signature, nonce=nonce)
+        except ValueError:
+            raise FhirFormatError(f"{what}: items are not in the expected form") from None
+
+
+class CardAuthGrant(BaseModel):
+    """A short-lived bearer token and the Patient the gateway links the card to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: str = Field(min_length=16, repr=False)
+    expires_at: AwareDatetime
+    patient_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9\-.]{1,64}$")
+
+    @property
+    def patient_ref(self) -> str:
+        return f"Patient/{self.patient_id}"
+
+    def to_fhir(self) -> dict[str, Any]:
+        return {
+            "resourceType": "Parameters",
+            "parameter": [
+                {"name": "token", "valueString": self.token},
+                {"name": "expires", "valueInstant": _instant_text(self.expires_at)},
+                {"name": "patient", "valueReference": {"reference": self.patient_ref}},
+            ],
+        }
+
+    @classmethod
+    def from_fhir(cls, payload: Any) -> CardAuthGrant:
+        what = "card authentication answer"
+        params = _parameters(payload, what)
+        token = _required(params, "token", "valueString", what)
+        expires = _instant(_required(params, "expires", "valueInstant", what), what)
+        patient = _required(params, "patient", "valueReference", what)
+        if patient.reference is None:
+            raise FhirFormatError(f"{what}: patient has no reference")
+        try:
+            return cls(
+                token=token,
+                expires_at=expires,
+                patient_id=reference_id(patient.reference, "Patient"),
+            )
+        except ValueError as exc:
+            if isinstance(exc, FhirFormatError):
+                raise
+            raise FhirFormatError(f"{what}: items are not in the expected form") from None

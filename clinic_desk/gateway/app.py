@@ -1,0 +1,309 @@
+"""The gateway's HTTP routes (Starlette): card authentication and FHIR reads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as HttpRoute
+from starlette.types import Receive, Scope, Send
+
+from clinic_desk.domain.auth import CardAuthRequest
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
+from clinic_desk.domain.medication import MedicationHistory
+from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
+from clinic_desk.gateway.faults import Fault, FaultKind, Route
+from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
+
+log = logging.getLogger("clinic_desk.gateway")
+
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_PAGE_SIZE = 100
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+GARBAGE_BODY = b"\x00\xff<html><body>Gateway error \xe3\x81</body>"
+WRONG_SHAPE = {"resourceType": "Basic", "id": "wrong-shape", "code": {"text": "unexpected"}}
+
+
+class Answer:
+    """A status and a FHIR payload, before faults are applied."""
+
+    def __init__(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None):
+        self.status = status
+        self.payload = payload
+        self.headers = headers or {}
+
+
+def _body(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _outcome(status: int, reason: OutcomeReason, text: str, code: str) -> Answer:
+    severity = "information" if status == 202 else "error"
+    outcome = GatewayOutcome(severity=severity, code=code, reason=reason.value, text=text)
+    return Answer(status, outcome.to_fhir())
+
+
+class _TruncatedResponse(Response):
+    """Declares the whole body, sends half of it, then gives up on the connection."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        await send(
+            {
+                "type": "http.response.body",
+                "body": self.body[: len(self.body) // 2],
+                "more_body": True,
+            }
+        )
+        # returning without finishing makes the server close the connection
+
+
+def _respond(answer: Answer, faults: list[Fault], request_id: str) -> Response:
+    headers = {"X-Request-Id": request_id, **answer.headers}
+    kinds = {f.kind for f in faults}
+    if FaultKind.ERROR_500 in kinds:
+        return Response(b"Internal Server Error", 500, headers=headers, media_type="text/plain")
+    if FaultKind.GARBAGE in kinds:
+        return Response(GARBAGE_BODY, 200, headers=headers, media_type=FHIR_JSON)
+    if FaultKind.WRONG_SHAPE in kinds:
+        return Response(_body(WRONG_SHAPE), 200, headers=headers, media_type=FHIR_JSON)
+    body = _body(answer.payload)
+    if FaultKind.TRUNCATED in kinds:
+        return _TruncatedResponse(body, answer.status, headers=headers, media_type=FHIR_JSON)
+    return Response(body, answer.status, headers=headers, media_type=FHIR_JSON)
+
+
+def _fhir_base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/fhir"
+
+
+Handler = Callable[[Request, GatewayState], Awaitable[tuple[Answer, list[Fault]]]]
+
+
+def _endpoint(
+    route: Route, handler: Handler, state: GatewayState
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        started = time.perf_counter()
+        given = request.headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        faults: list[Fault] = []
+        try:
+            answer, faults = await handler(request, state)
+        except Refusal as refusal:
+            answer = _outcome(refusal.status, refusal.reason, refusal.text, refusal.code)
+            if refusal.status == 401:
+                answer.headers["WWW-Authenticate"] = 'Bearer realm="clinic-desk gateway"'
+        except _Early as early:
+            answer, faults = early.answer, early.faults
+        except Exception:  # an unexpected failure must still answer in FHIR
+            log.exception("request_id=%s route=%s failed", request_id, route.value)
+            answer = Answer(
+                500,
+                GatewayOutcome(code="exception", text="The gateway failed to answer.").to_fhir(),
+            )
+        response = _respond(answer, faults, request_id)
+        state.requests_served += 1
+        log.info(
+            "request_id=%s route=%s status=%d faults=%s ms=%.1f",
+            request_id,
+            route.value,
+            response.status_code,
+            ",".join(sorted(f.kind.value for f in faults)) or "-",
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    return endpoint
+
+
+class _Early(Exception):
+    """A fault that answers before the request is handled (down, 500)."""
+
+    def __init__(self, answer: Answer, faults: list[Fault]) -> None:
+        super().__init__("fault")
+        self.answer = answer
+        self.faults = faults
+
+
+async def _apply_early_faults(faults: list[Fault]) -> None:
+    for fault in faults:
+        if fault.kind is FaultKind.SLOW:
+            await asyncio.sleep(fault.delay_seconds)
+    kinds = {f.kind for f in faults}
+    if FaultKind.DOWN in kinds:
+        answer = _outcome(
+            503,
+            OutcomeReason.UPSTREAM_DOWN,
+            "The national eligibility system cannot be reached.",
+            "transient",
+        )
+        answer.headers["Retry-After"] = "5"
+        raise _Early(answer, faults)
+    if FaultKind.ERROR_500 in kinds:
+        raise _Early(Answer(500, {}), faults)
+
+
+async def _read_json(request: Request) -> Any:
+    body = await request.body()
+    if len(body) > MAX_REQUEST_BYTES:
+        raise Refusal(413, OutcomeReason.BAD_REQUEST, "The request is too large.", "too-costly")
+    try:
+        return json.loads(body) if body else {}
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Refusal(
+            400, OutcomeReason.BAD_REQUEST, "The request is not JSON.", "structure"
+        ) from None
+
+
+def _param_patient(request: Request, *names: str) -> str:
+    for name in names:
+        value = request.query_params.get(name)
+        if value:
+            return value.removeprefix("Patient/")
+    raise Refusal(
+        400, OutcomeReason.BAD_REQUEST, f"The search needs {names[0]}=Patient/<id>.", "required"
+    )
+
+
+def _own_patient(state: GatewayState, request: Request, asked: str) -> Any:
+    entry = state.patient_for_token(request.headers.get("authorization"))
+    if asked != entry.record.id:
+        raise Refusal(
+            403, OutcomeReason.FORBIDDEN, "The token does not cover this Patient.", "forbidden"
+        )
+    return entry
+
+
+async def _challenge(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    faults = state.faults_for(Route.CHALLENGE)
+    await _apply_early_faults(faults)
+    return Answer(201, state.issue_challenge().to_fhir()), faults
+
+
+async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    faults = state.faults_for(Route.CARD_AUTH)
+    await _apply_early_faults(faults)
+    try:
+        auth = CardAuthRequest.from_fhir(await _read_json(request))
+    except FhirFormatError as exc:
+        raise Refusal(400, OutcomeReason.BAD_REQUEST, str(exc), "structure") from None
+    grant = state.authenticate(auth, mislink_to=mislink_target(faults))
+    return Answer(200, grant.to_fhir()), faults
+
+
+async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    entry = _own_patient(state, request, request.path_params["patient_id"])
+    faults = state.faults_for(Route.PATIENT, entry.record.id)
+    await _apply_early_faults(faults)
+    return Answer(200, entry.record.to_fhir()), faults
+
+
+async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
+    faults = state.faults_for(Route.COVERAGE, entry.record.id)
+    await _apply_early_faults(faults)
+    if any(f.kind is FaultKind.PROCESSING for f in faults):
+        answer = _outcome(
+            202,
+            OutcomeReason.PROCESSING,
+            "The national eligibility check is still processing.",
+            "informational",
+        )
+        answer.headers["Retry-After"] = f"{state.processing_retry_after:g}"
+        return answer, faults
+    record = EligibilityRecord.from_coverages(
+        entry.record.id, tuple(entry.coverages), state.clock()
+    )
+    base = _fhir_base(request)
+    bundle = record.to_fhir_bundle(
+        base, f"{base}/Coverage?beneficiary=Patient/{quote(entry.record.id)}"
+    )
+    if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
+        for item in bundle["entry"]:
+            for ext in item["resource"].get("extension", []):
+                if "valueCoding" in ext:
+                    ext["valueCoding"]["code"] = "9"
+    return Answer(200, bundle), faults
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise Refusal(400, OutcomeReason.BAD_REQUEST, f"{name} must be {low}–{high}.", "value")
+    return int(text)
+
+
+async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    entry = _own_patient(state, request, _param_patient(request, "subject", "patient"))
+    faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
+    await _apply_early_faults(faults)
+    count = _int_param(request, "_count", state.page_size, 1, MAX_PAGE_SIZE)
+    offset = _int_param(request, "_offset", 0, 0, 1_000_000)
+    ordered = sorted(entry.medications, key=lambda d: (d.dispensed_on, d.id), reverse=True)
+    history = MedicationHistory(
+        patient_id=entry.record.id, dispenses=tuple(ordered), fetched_at=state.clock()
+    )
+    base = _fhir_base(request)
+    query = f"{base}/MedicationDispense?subject=Patient/{quote(entry.record.id)}&_count={count}"
+    next_url = f"{query}&_offset={offset + count}" if offset + count < len(ordered) else None
+    page = history.to_fhir_page(
+        base_url=base,
+        self_url=f"{query}&_offset={offset}",
+        offset=offset,
+        count=count,
+        next_url=next_url,
+    )
+    if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
+        for item in page["entry"]:
+            item["resource"]["status"] = "teleported"
+    return Answer(200, page), faults
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    answer = _outcome(404, OutcomeReason.NOT_FOUND, "The gateway has no such route.", "not-found")
+    return _respond(answer, [], uuid.uuid4().hex[:16])
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    answer = _outcome(
+        405, OutcomeReason.BAD_REQUEST, "The route does not take this method.", "not-supported"
+    )
+    return _respond(answer, [], uuid.uuid4().hex[:16])
+
+
+def build_app(state: GatewayState) -> Starlette:
+    """The ASGI app serving ``state``."""
+    routes = [
+        HttpRoute(
+            "/auth/challenge", _endpoint(Route.CHALLENGE, _challenge, state), methods=["POST"]
+        ),
+        HttpRoute("/auth/card", _endpoint(Route.CARD_AUTH, _card_auth, state), methods=["POST"]),
+        HttpRoute(
+            "/fhir/Patient/{patient_id}", _endpoint(Route.PATIENT, _patient, state), methods=["GET"]
+        ),
+        HttpRoute("/fhir/Coverage", _endpoint(Route.COVERAGE, _coverage, state), methods=["GET"]),
+        HttpRoute(
+            "/fhir/MedicationDispense",
+            _endpoint(Route.MEDICATIONS, _medications, state),
+            methods=["GET"],
+        ),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    app.state.gateway = state
+    return app
