@@ -1,14 +1,245 @@
-"""`clinic-desk cache` subcommands."""
+"""`clinic-desk cache` subcommands: the encrypted offline cache.
+
+The passphrase comes from ``CLINIC_DESK_CACHE_PASSPHRASE`` (unattended desks, CI) or
+a prompt; a new one (init, rekey) from ``CLINIC_DESK_CACHE_NEW_PASSPHRASE`` or a
+prompt asked twice.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from clinic_desk import paths
+from clinic_desk.cli import CliError
+from offline_cache import (
+    CacheError,
+    CacheFiles,
+    KeyFile,
+    OfflineCache,
+    holder_pid,
+)
+
+PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "CLINIC_DESK_CACHE_NEW_PASSPHRASE"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler=_not_ready)
+    sub = parser.add_subparsers(dest="cache_command", metavar="ACTION")
+
+    init = sub.add_parser("init", help="create the encrypted cache and its key file")
+    init.add_argument(
+        "--reset",
+        action="store_true",
+        help="move a damaged cache aside (it is kept) and start a new one",
+    )
+    init.set_defaults(handler=_init)
+
+    status = sub.add_parser("status", help="where the cache is, its state and row counts")
+    status.add_argument(
+        "--unlock",
+        action="store_true",
+        help="ask for the passphrase to show row counts (the env variable also unlocks)",
+    )
+    status.set_defaults(handler=_status)
+
+    sub.add_parser("unlock-test", help="check that the passphrase unlocks the cache").set_defaults(
+        handler=_unlock_test
+    )
+    sub.add_parser("purge", help="delete expired records now").set_defaults(handler=_purge)
+    sub.add_parser(
+        "verify", help="check the file and the audit chain (exit 1 on a problem)"
+    ).set_defaults(handler=_verify)
+    sub.add_parser(
+        "rekey", help="change the passphrase (the data is not re-encrypted)"
+    ).set_defaults(handler=_rekey)
+
+    wipe = sub.add_parser("wipe", help="delete the cache and its key file for good")
+    wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    wipe.set_defaults(handler=_wipe)
+
+    parser.set_defaults(handler=_help(parser))
 
 
-def _not_ready(args: argparse.Namespace) -> int:
-    print("clinic-desk cache: not available in this build")
-    return 2
+def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def show(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return show
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> int:
+    data, config = paths.data_dir(), paths.config_dir()
+    if args.reset:
+        passphrase = _passphrase("Cache passphrase (kept for the new cache): ")
+        try:
+            cache, kept = OfflineCache.reset(data, config, passphrase)
+        except CacheError as exc:
+            raise CliError(str(exc)) from exc
+        with cache:
+            print(f"started a new offline cache at {cache.path}")
+        for path in kept:
+            print(f"kept the old file as {path}")
+        return 0
+    passphrase = _new_passphrase(first_one=True)
+    try:
+        with OfflineCache.create(data, config, passphrase) as cache:
+            print(f"created the offline cache at {cache.path}")
+            print(f"key file: {cache.files.key_file} (back it up separately from the data)")
+    except CacheError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    files = CacheFiles(paths.data_dir(), paths.config_dir())
+    print(f"cache file: {_describe(files.database)}")
+    print(f"key file:   {_describe(files.key_file)}")
+    if files.key_file.exists():
+        try:
+            key_file = KeyFile.load(files.key_file)
+        except CacheError as exc:
+            print(f"key file state: {exc}")
+        else:
+            print(
+                f"key file: scrypt n={key_file.kdf.n} r={key_file.kdf.r} p={key_file.kdf.p}, "
+                f"created {key_file.created_at:%Y-%m-%d %H:%M}Z"
+                + (
+                    f", passphrase changed {key_file.rewrapped_at:%Y-%m-%d %H:%M}Z"
+                    if key_file.rewrapped_at
+                    else ""
+                )
+            )
+    pid = holder_pid(files.lock_file)
+    print("in use:     " + (f"yes, by process {pid}" if pid else "no"))
+    if not files.database.exists():
+        return 0
+    if not (args.unlock or os.environ.get(PASSPHRASE_ENV)):
+        print(f"(row counts need the passphrase: --unlock or {PASSPHRASE_ENV})")
+        return 0
+    with _open() as cache:
+        counts = cache.counts()
+    print(f"schema:     version {counts.schema_version}")
+    print(f"snapshots:  {counts.snapshots} ({counts.expired_snapshots} expired)")
+    print(f"medications: {counts.medications}")
+    print(f"visits:     {counts.visits} ({counts.pending_visits} waiting for re-verification)")
+    print(f"flags:      {counts.flags} ({counts.open_flags} not resolved)")
+    print(f"audit rows: {counts.audit_rows}")
+    return 0
+
+
+def _unlock_test(_args: argparse.Namespace) -> int:
+    with _open() as cache:
+        version = cache.schema_version
+    print(f"unlocked: the passphrase opens this cache (schema version {version})")
+    return 0
+
+
+def _purge(_args: argparse.Namespace) -> int:
+    with _open() as cache:
+        report = cache.purge()
+    print(
+        f"purged {report.snapshots} snapshots, {report.medications} medication histories, "
+        f"{report.visits} re-verified visits"
+    )
+    if report.kept_for_pending_visits:
+        print(
+            f"kept {report.kept_for_pending_visits} expired snapshots that visits "
+            "waiting for re-verification still need"
+        )
+    return 0
+
+
+def _verify(_args: argparse.Namespace) -> int:
+    with _open() as cache:
+        report = cache.verify()
+    print("file check: " + ("ok" if report.integrity_ok else "FAILED"))
+    print(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'} ({report.audit_rows} rows)")
+    print(f"audit head: {report.audit_head}")
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    return 0 if report.ok else 1
+
+
+def _rekey(_args: argparse.Namespace) -> int:
+    current = _passphrase("Current passphrase: ")
+    new = _new_passphrase()
+    try:
+        with _open(current) as cache:
+            cache.rekey(current, new)
+    except CacheError as exc:
+        raise CliError(str(exc)) from exc
+    print("passphrase changed; the old passphrase no longer unlocks this cache")
+    return 0
+
+
+def _wipe(args: argparse.Namespace) -> int:
+    data, config = paths.data_dir(), paths.config_dir()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("wipe deletes every cached record for good; add --yes to confirm")
+        answer = input("Delete the offline cache and its key file for good? Type 'wipe': ")
+        if answer.strip() != "wipe":
+            print("nothing was deleted")
+            return 1
+    try:
+        removed = OfflineCache.wipe(data, config)
+    except CacheError as exc:
+        raise CliError(str(exc)) from exc
+    if not removed:
+        print("there was no offline cache to wipe")
+    for path in removed:
+        print(f"deleted {path}")
+    return 0
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _open(passphrase: str | None = None) -> OfflineCache:
+    secret = passphrase if passphrase is not None else _passphrase("Cache passphrase: ")
+    try:
+        return OfflineCache.open(paths.data_dir(), paths.config_dir(), secret, actor="cli")
+    except CacheError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _passphrase(prompt: str) -> str:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"no passphrase: set {PASSPHRASE_ENV} or run this in a terminal")
+    return getpass.getpass(prompt)
+
+
+def _new_passphrase(*, first_one: bool = False) -> str:
+    """A new passphrase; for the very first one the usual variable is accepted too."""
+    value = os.environ.get(NEW_PASSPHRASE_ENV) or (
+        os.environ.get(PASSPHRASE_ENV) if first_one else None
+    )
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"no new passphrase: set {NEW_PASSPHRASE_ENV} or run this in a terminal")
+    first = getpass.getpass("New passphrase (at least 8 characters): ")
+    if getpass.getpass("Repeat the new passphrase: ") != first:
+        raise CliError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def _describe(path: Path) -> str:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return f"{path} (absent)"
+    return f"{path} ({info.st_size:,} bytes, mode {stat.filemode(info.st_mode)})"
