@@ -666,18 +666,29 @@ class OfflineCache:
     def verify(self) -> VerifyReport:
         """Check the file (SQLCipher page HMACs, SQLite integrity) and the audit chain."""
         problems: list[str] = []
-        with self._read() as conn:
-            cipher = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            integrity_ok = not cipher and integrity == ["ok"]
-            if cipher:
+        chain = ChainCheck()
+        with self._mutex:
+            self._check_open()
+            conn = self._conn
+            # A damaged page makes SQLite raise mid-check: report it instead of stopping.
+            try:
+                cipher = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
                 problems.extend(f"encrypted page check: {c}" for c in cipher[:10])
-            if integrity != ["ok"]:
-                problems.extend(f"database check: {i}" for i in integrity[:10])
-            chain = ChainCheck()
-            chain.feed(conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit_log ORDER BY seq"))
-            head_seq, head_hash = _meta_head(conn)
-            chain.check_head(head_seq, head_hash)
+            except sqlcipher3.DatabaseError as exc:
+                problems.append(f"encrypted page check failed: {exc}")
+            try:
+                integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+                if integrity != ["ok"]:
+                    problems.extend(f"database check: {i}" for i in integrity[:10])
+            except sqlcipher3.DatabaseError as exc:
+                problems.append(f"database check failed: {exc}")
+            integrity_ok = not problems
+            try:
+                chain.feed(conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit_log ORDER BY seq"))
+                head_seq, head_hash = _meta_head(conn)
+                chain.check_head(head_seq, head_hash)
+            except sqlcipher3.DatabaseError as exc:
+                chain.problems.append(f"the audit log could not be read: {exc}")
         problems.extend(chain.problems)
         return VerifyReport(
             integrity_ok=integrity_ok,

@@ -1,0 +1,98 @@
+"""Files of every earlier schema version open, migrate forward and keep their rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from offline_cache import (
+    CURRENT_VERSION,
+    CacheFiles,
+    DataKey,
+    FlagStatus,
+    KeyFile,
+    OfflineCache,
+)
+from offline_cache.schema import MIGRATIONS
+from tests.cache.support import PASSPHRASE, TEST_SCRYPT_N, FakeClock, cert, raw_connect
+
+
+def build_old_file(files: CacheFiles, version: int, clock: FakeClock) -> None:
+    """A cache as an older release wrote it, from that release's recorded DDL."""
+    files.data_dir.mkdir(mode=0o700, parents=True)
+    files.config_dir.mkdir(mode=0o700, parents=True)
+    key = DataKey.generate()
+    KeyFile.seal(key, PASSPHRASE, now=clock.now, scrypt_n=TEST_SCRYPT_N).save(files.key_file)
+    conn: Any = raw_connect(files, key)
+    for script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {version}")
+    ts = clock.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    expires = (clock.now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    conn.execute(
+        "INSERT INTO eligibility_snapshot VALUES (?, '{\"name\":\"佐藤 健\"}', '{}', 'match', "
+        "?, ?, ?)",
+        (cert("sato"), ts, expires, ts),
+    )
+    conn.execute(
+        "INSERT INTO mismatch_flag (id, created_at, desk_id, reason, status, "
+        "card_identity_json, insurer_reference) VALUES ('f1', ?, 'desk-1', 'name_mismatch', "
+        "'open', '{}', 'QUAL-9')",
+        (ts,),
+    )
+    conn.execute(
+        "INSERT INTO offline_visit VALUES ('v1', ?, 'desk-1', ?, ?, 'pending', NULL, NULL)",
+        (cert("sato"), ts, ts),
+    )
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(1, CURRENT_VERSION))
+def test_earlier_versions_migrate_forward(
+    files: CacheFiles, clock: FakeClock, version: int
+) -> None:
+    build_old_file(files, version, clock)
+    with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
+        assert cache.schema_version == CURRENT_VERSION
+        snap = cache.snapshot(cert("sato"))
+        assert snap is not None and snap.identity == {"name": "佐藤 健"}
+        assert [v.id for v in cache.pending_visits()] == ["v1"]
+        flag = cache.flag("f1")
+        assert flag.status is FlagStatus.OPEN and flag.insurer_reference == "QUAL-9"
+        # The workflow added since then works on the migrated rows.
+        assert cache.mark_flag_reported("f1", insurer_contact="fax").status is FlagStatus.REPORTED
+        entries = cache.audit_entries()
+        assert entries[0].action == "cache.migrate"
+        assert entries[0].note == f"schema {version} -> {CURRENT_VERSION}"
+        assert cache.verify().ok
+    # A second open finds nothing left to migrate.
+    with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
+        assert [e.action for e in cache.audit_entries()].count("cache.migrate") == 1
+
+
+def test_migrated_schema_equals_a_fresh_one(
+    files: CacheFiles, clock: FakeClock, tmp_path: Any
+) -> None:
+    build_old_file(files, 1, clock)
+    OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock).close()
+    fresh = CacheFiles(tmp_path / "fresh-data", tmp_path / "fresh-config")
+    OfflineCache.create(
+        fresh.data_dir, fresh.config_dir, PASSPHRASE, now=clock, scrypt_n=TEST_SCRYPT_N
+    ).close()
+
+    def shape(where: CacheFiles) -> list[tuple[str, str]]:
+        conn: Any = raw_connect(where, OfflineCache.unlock_key(where.config_dir, PASSPHRASE))
+        rows = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+        ).fetchall()
+        columns = [
+            (table, str(conn.execute(f"SELECT * FROM {table}").description))
+            for _, table in rows
+            if _ == "table"
+        ]
+        conn.close()
+        return [*rows, *columns]
+
+    assert shape(files) == shape(fresh)
