@@ -44,6 +44,17 @@ class CardFaults(BaseModel):
     not_a_mynumber_card: bool = Field(
         default=False, description="the card has neither the JPKI nor the text AP"
     )
+    missing_files: list[str] = Field(
+        default_factory=list,
+        description="files the card lacks (SELECT answers 6A 82), as 'jpki:000A' or 'text:0002'",
+    )
+    exact_le: bool = Field(
+        default=False,
+        description="a READ BINARY asking past the end answers 6C xx instead of data + 62 82",
+    )
+    chained_signature: bool = Field(
+        default=False, description="the signature comes back through 61 xx and GET RESPONSE"
+    )
 
 
 class CardProfile(BaseModel):
@@ -65,4 +76,30 @@ class CardProfile(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> CardProfile:
+        """Read a profile from a fixture file."""
         return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+    @property
+    def atr_bytes(self) -> bytes:
+        return bytes.fromhex(self.atr)
+
+
+def find_profile(name: str, cards_dir: Path) -> Path:
+    """The fixture file of the card called ``name`` (a profile id, a file name or a path).
+
+    Fault cards live in ``faults/`` under the cards folder.
+    """
+    direct = Path(name)
+    if direct.suffix == ".json" and direct.is_file():
+        return direct
+    stem = direct.stem if direct.suffix == ".json" else name
+    for candidate in (cards_dir / f"{stem}.json", cards_dir / "faults" / f"{stem}.json"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no card fixture called {name!r} in {cards_dir}")
+
+
+def available_profiles(cards_dir: Path) -> list[str]:
+    """Profile ids of the shipped cards, patients first, then fault cards."""
+    names = sorted(p.stem for p in cards_dir.glob("*.json"))
+    return names + sorted(p.stem for p in (cards_dir / "faults").glob("*.json"))
