@@ -880,19 +880,39 @@ class OfflineCache:
                 raise _translate(exc, self._files) from exc
 
     @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes into one transaction (one disk sync), e.g. when the queue of
+        offline visits is re-verified after an outage. Other threads wait until it ends;
+        if the block raises, every write in it is rolled back."""
+        with self._transaction():
+            yield
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
-        """One write transaction; rolled back whole on any error, so no half-written rows."""
+        """One write transaction; rolled back whole on any error, so no half-written rows.
+
+        Inside ``batch()`` each write is a savepoint: a failed write leaves nothing of
+        itself behind even if the caller catches the error and carries on.
+        """
         with self._mutex:
             self._check_open()
             conn = self._conn
+            nested = conn.in_transaction
+            begin, commit, undo = (
+                ("SAVEPOINT write", "RELEASE write", "ROLLBACK TO write")
+                if nested
+                else ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+            )
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
                 yield conn
-                conn.execute("COMMIT")
+                conn.execute(commit)
             except BaseException as exc:
                 if conn.in_transaction:
                     with contextlib.suppress(sqlcipher3.Error):
-                        conn.execute("ROLLBACK")
+                        conn.execute(undo)
+                        if nested:
+                            conn.execute(commit)
                 if isinstance(exc, sqlcipher3.Error):
                     raise _translate(exc, self._files) from exc
                 raise

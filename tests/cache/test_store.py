@@ -252,3 +252,20 @@ def test_closed_cache_refuses_calls(cache: OfflineCache) -> None:
     with pytest.raises(CacheClosed):
         cache.snapshot(cert("x"))
     cache.close()  # closing twice is harmless
+
+
+def test_batch_commits_together_and_rolls_back_together(cache: OfflineCache) -> None:
+    with cache.batch():
+        for n in range(10):
+            store(cache, f"b{n}")
+        # A failed write inside a batch leaves nothing of itself behind.
+        with pytest.raises(SnapshotUnavailable):
+            cache.record_offline_visit(cert("nobody"), desk_id="desk-1")
+    assert cache.counts().snapshots == 10
+
+    with pytest.raises(RuntimeError), cache.batch():
+        store(cache, "lost")
+        raise RuntimeError("stop")
+    assert cache.snapshot(cert("lost")) is None
+    report = cache.verify()
+    assert report.ok and report.audit_rows == 11
