@@ -5,7 +5,7 @@ combining marks that follow it. Two levels of comparison key exist per unit:
 
 * the exact key (``exact_key``): what differs only in spacing, width, letter
   case or kana script is the same spelling -> MATCH;
-* the variant key (``VariantKeys``): variant kanji, small kana, iteration
+* the variant key (``variant_keys``): variant kanji, small kana, iteration
   marks, glyph variation selectors and Latin accents -> VARIANT.
 
 The unknown-character marks (● and its look-alikes) are protected from every

@@ -68,3 +68,9 @@ def test_repr_and_str_never_show_the_names() -> None:
 def test_empty_names_give_an_empty_diff() -> None:
     diff = spelling_diff("", "\u3000")
     assert (diff.card, diff.record, diff.positions) == ("", "", ())
+
+
+def test_a_separated_voiced_mark_is_shown_joined_to_its_kana() -> None:
+    diff = spelling_diff("鈴木　ゆうか゛", "鈴木　ゆうが")
+    assert diff.card == "鈴木ゆうが"
+    assert diff.differing == ()
