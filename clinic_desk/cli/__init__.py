@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from clinic_desk import __version__
+from clinic_desk.cli import desk
 
 # (subcommand, module in clinic_desk.cli, one-line help). Modules are imported
 # lazily so that `clinic-desk card …` does not pay for Textual or httpx.
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reception-desk check-in for medical clinics.",
     )
     parser.add_argument("--version", action="version", version=f"clinic-desk {__version__}")
+    desk.add_desk_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, help_text in SUBCOMMANDS:
         module = importlib.import_module(f"clinic_desk.cli.{module_name}")
@@ -47,9 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        # Until the desk UI lands, the main job is the card demo.
-        args = parser.parse_args(["card", "demo"])
-        handler = args.handler
+        handler = desk.run_desk
     try:
         return handler(args)
     except CliError as exc:

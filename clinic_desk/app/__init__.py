@@ -1,0 +1,1 @@
+"""The Textual reception desk: screens and widgets only render check-in views."""

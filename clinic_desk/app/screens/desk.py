@@ -1,0 +1,261 @@
+"""The reception screen: renders the check-in's DeskView, sends answers back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import SecretStr
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from clinic_desk.app.strings import Lang, has_text, t
+from clinic_desk.app.widgets.result_view import ResultView
+from clinic_desk.app.widgets.status_bar import StatusBar
+from clinic_desk.checkin import DeskView, Stage
+from clinic_desk.checkin import events as ev
+from clinic_desk.services.desk import DeskStatus
+
+if TYPE_CHECKING:
+    from clinic_desk.app.app import DeskApp
+
+GATEWAY_TOGGLE = "__gateway__"
+REMOVE_CARD = "__remove__"
+
+
+def parse_birthdate(text: str) -> date | None:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) != 8:
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+
+
+class DeskScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="desk.yes"),
+        Binding("n", "answer(False)", "No", id="desk.no"),
+        Binding("c", "confirm_last_try", "Allow last try", id="desk.confirm_last_try"),
+        Binding("a", "staff(True)", "Accept", id="desk.accept"),
+        Binding("r", "staff(False)", "Reject", id="desk.reject"),
+        Binding("d", "done", "Next patient", id="desk.done"),
+        Binding("escape", "cancel", "Cancel", id="desk.cancel"),
+        Binding("f1", "help", "Help", id="desk.help"),
+    ]
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.lang = lang
+        self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
+
+    @property
+    def desk(self) -> DeskApp:
+        from clinic_desk.app.app import DeskApp
+
+        assert isinstance(self.app, DeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StatusBar(self.lang, id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield Static("", id="prompt", markup=False)
+                yield Static("", id="detail", markup=False)
+                yield Input(
+                    placeholder=t("pin.placeholder", self.lang),
+                    password=True,
+                    restrict=r"[0-9]*",
+                    max_length=4,
+                    id="pin",
+                )
+                yield Input(
+                    placeholder=t("birthdate.placeholder", self.lang),
+                    restrict=r"[0-9/\-]*",
+                    max_length=10,
+                    id="birthdate",
+                )
+                yield ResultView(self.lang, id="result")
+                yield Static("", id="next", markup=False)
+            if self.desk.services.demo is not None:
+                with Vertical(id="demo"):
+                    yield Static(t("demo.title", self.lang), id="demo-title", markup=False)
+                    yield OptionList(id="demo-cards")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "clinic-desk"
+        self.sub_title = t("title", self.lang)
+        demo = self.desk.services.demo
+        if demo is not None:
+            options = self.query_one("#demo-cards", OptionList)
+            for card_id in demo.cards():
+                label = (
+                    t(f"demo.card.{card_id}", self.lang)
+                    if has_text(f"demo.card.{card_id}")
+                    else card_id
+                )
+                options.add_option(Option(label, id=card_id))
+            options.add_option(Option(t("key.remove_card", self.lang), id=REMOVE_CARD))
+            options.add_option(Option(t("demo.gateway_down", self.lang), id=GATEWAY_TOGGLE))
+        self.show_view(self.desk.services.runner.view())
+
+    # -- rendering -----------------------------------------------------------
+    def show_status(self, status: DeskStatus) -> None:
+        self.query_one(StatusBar).show(status)
+
+    def show_view(self, view: DeskView) -> None:
+        self.current = view
+        lang = self.lang
+        stage = view.stage
+        prompt_key = f"stage.{stage.value}"
+        if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
+            prompt_key = "stage.pin_entry.auth"
+        params: dict[str, object] = {}
+        if stage is Stage.ERROR:
+            params["message"] = view.error_message or view.error_code
+        if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
+            params["date"] = view.result.offline_confirmed_at.date().isoformat()
+        self.query_one("#prompt", Static).update(t(prompt_key, lang, **params))
+        self.query_one("#detail", Static).update(self._detail(view))
+        self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
+        self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
+
+        pin = self.query_one("#pin", Input)
+        pin.display = stage is Stage.PIN_ENTRY
+        pin.disabled = view.needs_last_try_confirmation
+        birthdate = self.query_one("#birthdate", Input)
+        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE
+        if stage is not Stage.PIN_ENTRY:
+            pin.value = ""
+        if stage is not Stage.CONFIRMING_BIRTHDATE:
+            birthdate.value = ""
+        if pin.display and not pin.disabled:
+            pin.focus()
+        elif birthdate.display:
+            birthdate.focus()
+        elif self.focused in (pin, birthdate):
+            self.set_focus(None)
+
+        result = self.query_one(ResultView)
+        result.display = view.result is not None
+        result.show(view.result)
+        ended = stage in (
+            Stage.SHOWN,
+            Stage.OFFLINE_SHOWN,
+            Stage.WITHHELD,
+            Stage.PAPER_FORM,
+            Stage.PIN_BLOCKED,
+            Stage.ERROR,
+            Stage.CANCELLED,
+        )
+        self.query_one("#next", Static).update(t("next.clear", lang) if ended else "")
+        self.refresh_bindings()
+
+    def _detail(self, view: DeskView) -> str:
+        lang = self.lang
+        stage = view.stage
+        if stage is Stage.PIN_ENTRY:
+            tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
+            lines = [t("pin.tries_left", lang, tries=tries)]
+            if view.needs_last_try_confirmation:
+                lines.append(t("pin.last_try", lang))
+            return "\n".join(lines)
+        if stage is Stage.CONFIRMING_NAME and view.card_name:
+            return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
+        if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
+            return t("birthdate.retry", lang)
+        if stage is Stage.STAFF_DECISION and view.variant is not None:
+            return (
+                f"{t('variant.card', lang)}:   {view.variant.card_name}\n"
+                f"{t('variant.record', lang)}: {view.variant.record_name}\n"
+                f"{'; '.join(view.variant.reasons)}\n\n{t('variant.keys', lang)}"
+            )
+        if stage is Stage.CONSENT:
+            return t("confirm.keys", lang)
+        if stage is Stage.WITHHELD and view.flagged:
+            return t("withheld.staff", lang, reason=view.error_code)
+        if stage is Stage.PAPER_FORM and view.error_code:
+            return t("paper.cause", lang, cause=view.error_code)
+        return ""
+
+    # -- actions -------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        stage = self.current.stage
+        allowed = {
+            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
+            "confirm_last_try": self.current.needs_last_try_confirmation,
+            "staff": stage is Stage.STAFF_DECISION,
+            "done": stage
+            in (
+                Stage.SHOWN,
+                Stage.OFFLINE_SHOWN,
+                Stage.WITHHELD,
+                Stage.PAPER_FORM,
+                Stage.PIN_BLOCKED,
+                Stage.ERROR,
+                Stage.CANCELLED,
+            ),
+            "cancel": stage is not Stage.WAITING_FOR_CARD,
+        }
+        return allowed.get(action, True)
+
+    async def action_answer(self, yes: bool) -> None:
+        if self.current.stage is Stage.CONFIRMING_NAME:
+            await self.desk.dispatch(ev.NameAnswered(is_me=yes))
+        elif self.current.stage is Stage.CONSENT:
+            await self.desk.dispatch(ev.ConsentAnswered(consent=yes))
+
+    async def action_confirm_last_try(self) -> None:
+        await self.desk.dispatch(ev.LastTryConfirmed())
+
+    async def action_staff(self, accept: bool) -> None:
+        await self.desk.dispatch(ev.StaffDecided(accept=accept))
+
+    async def action_done(self) -> None:
+        await self.desk.dispatch(ev.Done())
+
+    async def action_cancel(self) -> None:
+        await self.desk.dispatch(ev.Cancelled())
+
+    def action_help(self) -> None:
+        from clinic_desk.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.lang))
+
+    async def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        if message.input.id == "pin":
+            value = message.value
+            message.input.value = ""
+            if len(value) == 4:
+                await self.desk.dispatch(ev.PinEntered(pin=SecretStr(value)))
+        elif message.input.id == "birthdate":
+            typed = parse_birthdate(message.value)
+            message.input.value = ""
+            if typed is None:
+                self.query_one("#detail", Static).update(t("birthdate.invalid", self.lang))
+                return
+            await self.desk.dispatch(ev.BirthdateTyped(birthdate=typed))
+
+    async def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        message.stop()
+        demo = self.desk.services.demo
+        option_id = message.option.id
+        if demo is None or option_id is None:
+            return
+        if option_id == GATEWAY_TOGGLE:
+            down = await demo.toggle_gateway()
+            label = t("demo.gateway_up" if down else "demo.gateway_down", self.lang)
+            message.option_list.replace_option_prompt(GATEWAY_TOGGLE, label)
+            self.desk.refresh_status()
+        elif option_id == REMOVE_CARD:
+            await demo.remove()
+        else:
+            await demo.tap(option_id)

@@ -1,0 +1,201 @@
+"""Every text the desk shows, in Japanese and English.
+
+Screens look texts up by key with ``t(key, lang, **params)``; a missing key is
+a bug that the tests catch (every key has both languages).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from typing import Literal
+
+Lang = Literal["ja", "en"]
+
+CATALOGUE: dict[str, dict[Lang, str]] = {
+    "title": {"ja": "受付", "en": "Reception"},
+    # status bar
+    "status.reader": {"ja": "カードリーダー", "en": "Reader"},
+    "status.gateway": {"ja": "資格確認", "en": "Gateway"},
+    "status.cache": {"ja": "キャッシュ", "en": "Cache"},
+    "status.mode": {"ja": "モード", "en": "Mode"},
+    "status.online": {"ja": "接続中", "en": "online"},
+    "status.offline": {"ja": "オフライン", "en": "OFFLINE"},
+    "status.unknown": {"ja": "確認中", "en": "checking"},
+    "status.ready": {"ja": "準備完了", "en": "ready"},
+    "status.none": {"ja": "なし", "en": "none"},
+    "status.demo": {"ja": "デモ", "en": "demo"},
+    "status.production": {"ja": "本番", "en": "production"},
+    "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
+    "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
+    "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
+    # stages
+    "stage.waiting_for_card": {
+        "ja": "マイナンバーカードをカードリーダーに置いてください。",
+        "en": "Place the My Number card on the reader.",
+    },
+    "stage.reading": {"ja": "カードを読み取っています…", "en": "Reading the card…"},
+    "stage.pin_entry": {
+        "ja": "暗証番号（数字4桁）を入力してください。",
+        "en": "Please type your 4-digit PIN.",
+    },
+    "stage.pin_entry.auth": {
+        "ja": "利用者証明用の暗証番号（数字4桁）を入力してください。",
+        "en": "Please type the 4-digit PIN for user authentication.",
+    },
+    "pin.tries_left": {"ja": "残り {tries} 回", "en": "{tries} tries left"},
+    "pin.last_try": {
+        "ja": "注意：あと1回間違えるとカードがロックされます（市区町村窓口での再設定が必要）。"
+        "受付担当者の確認が必要です［C］。",
+        "en": "Warning: one more wrong PIN locks the card (only the municipal office can "
+        "reset it). The receptionist must confirm to go on [C].",
+    },
+    "pin.placeholder": {"ja": "暗証番号", "en": "PIN"},
+    "stage.authenticating": {
+        "ja": "カードを確認しています…",
+        "en": "Checking the card…",
+    },
+    "stage.fetching": {
+        "ja": "資格情報を照会しています…",
+        "en": "Fetching eligibility…",
+    },
+    "stage.looking_up_cache": {
+        "ja": "資格確認サーバーに接続できません。保存済みの確認結果を探しています…",
+        "en": "The eligibility gateway is unavailable. Looking for the last confirmed result…",
+    },
+    "stage.confirming_name": {
+        "ja": "ご本人の確認です。こちらはあなたのお名前ですか？",
+        "en": "Please confirm: is this your name?",
+    },
+    "confirm.keys": {"ja": "［Y］はい　［N］いいえ", "en": "[Y] yes   [N] no"},
+    "stage.confirming_birthdate": {
+        "ja": "生年月日を入力してください（例：19800401）。",
+        "en": "Please type your birthdate (e.g. 19800401).",
+    },
+    "birthdate.retry": {
+        "ja": "入力された生年月日がカードと一致しません。もう一度入力してください。",
+        "en": "That birthdate does not match the card. Please type it again.",
+    },
+    "birthdate.placeholder": {"ja": "YYYYMMDD", "en": "YYYYMMDD"},
+    "birthdate.invalid": {
+        "ja": "8桁の数字で入力してください（例：19800401）。",
+        "en": "Please type 8 digits, e.g. 19800401.",
+    },
+    "stage.staff_decision": {
+        "ja": "【受付担当者のみ】氏名の表記が異なります。同一人物か確認してください。",
+        "en": "[Staff only] The name is written differently. Check it is the same person.",
+    },
+    "variant.card": {"ja": "カードの氏名", "en": "Name on the card"},
+    "variant.record": {"ja": "資格情報の氏名", "en": "Name in the record"},
+    "variant.keys": {
+        "ja": "［A］同一人物として受け付ける　［R］受け付けない",
+        "en": "[A] accept   [R] reject",
+    },
+    "stage.consent": {
+        "ja": "過去の薬剤情報を医師・薬剤師に提供することに同意しますか？",
+        "en": "Do you agree to share your medication history with the doctor and pharmacist?",
+    },
+    "stage.fetching_medications": {
+        "ja": "薬剤情報を取得しています…",
+        "en": "Fetching medications…",
+    },
+    "stage.shown": {"ja": "資格確認が完了しました。", "en": "Eligibility confirmed."},
+    "stage.offline_shown": {
+        "ja": "オフライン — {date} に確認済みの情報です。回線復旧後に再確認します。",
+        "en": "OFFLINE — confirmed on {date}. It will be checked again when the gateway is back.",
+    },
+    "stage.withheld": {
+        "ja": "この資格情報を確認できませんでした。紙の様式で受付してください。",
+        "en": "We could not confirm this record. Please use the paper form.",
+    },
+    "stage.paper_form": {
+        "ja": "オンラインで資格を確認できません。"
+        "資格確認書または被保険者資格申立書（紙）で受付してください。",
+        "en": "Eligibility cannot be confirmed online. Please use the paper form "
+        "(eligibility certificate or self-declaration of coverage).",
+    },
+    "stage.pin_blocked": {
+        "ja": "暗証番号がロックされています。市区町村の窓口で再設定が必要です。"
+        "紙の様式で受付してください。",
+        "en": "The PIN is locked; only the municipal office can reset it. "
+        "Please use the paper form.",
+    },
+    "stage.error": {"ja": "エラー：{message}", "en": "Error: {message}"},
+    "stage.cancelled": {"ja": "受付を中止しました。", "en": "Check-in cancelled."},
+    "next.clear": {"ja": "［D］次の方へ", "en": "[D] next patient"},
+    "withheld.staff": {
+        "ja": "管理者確認用に記録しました（理由：{reason}）。",
+        "en": "Flagged for the manager's review (reason: {reason}).",
+    },
+    "paper.cause": {"ja": "原因：{cause}", "en": "Cause: {cause}"},
+    # result
+    "result.insurer": {"ja": "保険者", "en": "Insurer"},
+    "result.symbol_number": {"ja": "記号・番号・枝番", "en": "Symbol · number · branch"},
+    "result.relationship": {"ja": "本人・家族", "en": "Insured / dependent"},
+    "result.copay": {"ja": "負担割合", "en": "Copay"},
+    "result.period": {"ja": "有効期間", "en": "Valid"},
+    "result.status": {"ja": "資格", "en": "Status"},
+    "result.medications": {"ja": "薬剤情報（新しい順）", "en": "Medication history (newest first)"},
+    "result.no_medications": {"ja": "薬剤情報はありません。", "en": "No medication history."},
+    "result.medications_unavailable": {
+        "ja": "薬剤情報を取得できませんでした。",
+        "en": "The medication history could not be fetched.",
+    },
+    "result.no_consent": {
+        "ja": "薬剤情報の提供に同意されていません。",
+        "en": "No consent to share medication history.",
+    },
+    # bindings
+    "key.yes": {"ja": "はい", "en": "Yes"},
+    "key.no": {"ja": "いいえ", "en": "No"},
+    "key.cancel": {"ja": "中止", "en": "Cancel"},
+    "key.done": {"ja": "次の方へ", "en": "Next patient"},
+    "key.help": {"ja": "ヘルプ", "en": "Help"},
+    "key.confirm_last_try": {"ja": "最終回を許可", "en": "Allow last try"},
+    "key.accept": {"ja": "受け付ける", "en": "Accept"},
+    "key.reject": {"ja": "受け付けない", "en": "Reject"},
+    "key.quit": {"ja": "終了", "en": "Quit"},
+    "key.remove_card": {"ja": "カードを外す", "en": "Remove card"},
+    "demo.title": {
+        "ja": "デモ用カード（Enterでかざす・暗証番号1234）",
+        "en": "Demo cards (Enter taps; PIN 1234)",
+    },
+    "demo.card.yamada-taro": {"ja": "通常の患者", "en": "Ordinary patient"},
+    "demo.card.takahashi-ichiro": {"ja": "氏名の異体字（髙/高）", "en": "Name variant (髙/高)"},
+    "demo.card.watanabe-hanako": {"ja": "記録の氏名に●", "en": "● in the record's name"},
+    "demo.card.sato-ken": {"ja": "別人の記録にひも付け", "en": "Linked to someone else"},
+    "demo.card.kato-yuki": {"ja": "複数の資格が該当", "en": "Several qualifications"},
+    "demo.card.kobayashi-sachiko": {"ja": "資格喪失", "en": "Coverage lost"},
+    "demo.card.ito-makoto": {"ja": "失効した証明書", "en": "Revoked certificate"},
+    "demo.card.nakamura-akemi": {"ja": "暗証番号の残り1回", "en": "PIN: 1 try left"},
+    "demo.gateway_down": {"ja": "資格確認サーバー停止", "en": "Gateway down"},
+    "demo.gateway_up": {"ja": "資格確認サーバー再開", "en": "Gateway back up"},
+    "help.text": {
+        "ja": "患者さん：カードを置き、暗証番号を入力し、お名前と生年月日を確認します。\n"
+        "受付担当者：Esc 中止、D 次の方へ、C 最終回の暗証番号入力を許可、A/R 表記違いの判断。\n"
+        "Ctrl+Q で終了。",
+        "en": "Patient: place the card, type the PIN, confirm name and birthdate.\n"
+        "Receptionist: Esc cancel, D next patient, C allow the last PIN try, "
+        "A/R decide on a name variant.\nCtrl+Q quits.",
+    },
+}
+
+
+def t(key: str, lang: Lang, **params: object) -> str:
+    """The text for ``key`` in ``lang``, with ``params`` filled in."""
+    text = CATALOGUE[key][lang]
+    return text.format(**params) if params else text
+
+
+def has_text(key: str) -> bool:
+    return key in CATALOGUE
+
+
+def default_lang() -> Lang:
+    """Japanese when the locale says so, English otherwise."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "ja" if loc.lower().startswith("ja") else "en"

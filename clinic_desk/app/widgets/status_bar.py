@@ -1,0 +1,38 @@
+"""The always-visible line of reader, gateway and cache status, in words."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from clinic_desk.app.strings import Lang, t
+from clinic_desk.services.desk import DeskStatus
+
+
+class StatusBar(Static):
+    DEFAULT_CLASSES = "status-bar"
+
+    def __init__(self, lang: Lang, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._lang = lang
+        self.status = DeskStatus()
+
+    def show(self, status: DeskStatus) -> None:
+        self.status = status
+        lang = self._lang
+        if status.gateway_online is None:
+            gateway = t("status.unknown", lang)
+        else:
+            gateway = t("status.online" if status.gateway_online else "status.offline", lang)
+        self.set_class(status.gateway_online is False, "-offline")
+        reader = status.reader or t("status.none", lang)
+        if status.card_source == "in_process":
+            reader = t("status.in_process", lang)
+        elif status.card_source:
+            reader += f" ({t('status.' + status.card_source, lang)})"
+        parts = [
+            f"{t('status.reader', lang)}: {reader}",
+            f"{t('status.gateway', lang)}: {gateway}",
+            f"{t('status.cache', lang)}: {status.cache or t('status.none', lang)}",
+            f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
+        ]
+        self.update(" │ ".join(parts))

@@ -1,0 +1,78 @@
+"""Effects: what the check-in asks the desk to do. A runner carries them out
+and answers with events; the machine itself does no I/O."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from clinic_desk.domain.card import CardIdentity
+
+
+class _Effect(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class ReadCard(_Effect):
+    """Read the PIN tries left and the user-authentication certificate."""
+
+
+class UnlockAndFetch(_Effect):
+    """Verify the PIN, read the four items, prove card presence, fetch eligibility.
+
+    The PIN lives only in this effect: the machine does not keep it.
+    """
+
+    pin: SecretStr
+    pin_kind: Literal["text", "auth"]  # "auth": the four items were read already
+    confirm_last_try: bool
+
+
+class LookupCache(_Effect):
+    certificate_sha256: str
+
+
+class FetchMedications(_Effect):
+    pass
+
+
+class StoreConfirmed(_Effect):
+    """Cache a record the identity gate and the patient confirmed."""
+
+    identity: CardIdentity
+    gate_outcome: Literal["match", "variant_accepted"]
+    eligibility: Any
+    medications: Any = None
+
+
+class QueueReverification(_Effect):
+    """An offline check-in, to be verified again when the gateway is back."""
+
+    certificate_sha256: str
+
+
+class RaiseFlag(_Effect):
+    """Flag a withheld record for manager review (no record contents)."""
+
+    reason: str
+    identity: CardIdentity | None
+    certificate_sha256: str
+    linked_record_ref: str
+
+
+class Audit(_Effect):
+    action: str
+    detail: str = ""
+
+
+Effect = (
+    ReadCard
+    | UnlockAndFetch
+    | LookupCache
+    | FetchMedications
+    | StoreConfirmed
+    | QueueReverification
+    | RaiseFlag
+    | Audit
+)

@@ -1,0 +1,165 @@
+"""Events that drive one check-in: what the card, the gateway, the cache, the
+patient and the receptionist did."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from clinic_desk.domain.card import CardIdentity
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+# --- the card ---------------------------------------------------------------
+class CardInserted(_Event):
+    reader: str
+
+
+class CardRemoved(_Event):
+    pass
+
+
+class CardRead(_Event):
+    """Readable without a PIN: the tries left and the certificate fingerprint."""
+
+    text_pin_tries: int
+    auth_pin_tries: int
+    certificate_sha256: str
+
+
+class PinRejected(_Event):
+    pin: Literal["text", "auth"]
+    tries_left: int
+
+
+class PinBlocked(_Event):
+    pin: Literal["text", "auth"]
+
+
+class CardIdentityRead(_Event):
+    identity: CardIdentity
+
+
+class Authenticated(_Event):
+    """The gateway accepted the card's proof of presence."""
+
+
+# --- the gateway and the cache ---------------------------------------------
+class RecordIdentity(_Event):
+    """The fetched record's idea of who the patient is: compared, never shown
+    before confirmation."""
+
+    name: str
+    birthdate: date
+
+
+class RecordFetched(_Event):
+    """Eligibility answered. ``eligibility`` is opaque to the machine."""
+
+    patient_ref: str
+    identity: RecordIdentity | None
+    validity: int  # the national check's five states, 1 = valid
+    eligibility: Any = None
+    linked_record_ref: str = ""
+
+
+class GatewayUnavailable(_Event):
+    reason: str
+
+
+class GatewayRejected(_Event):
+    code: str  # e.g. "revoked_certificate", "bad_signature"
+    message: str
+
+
+class CacheHit(_Event):
+    identity: RecordIdentity
+    confirmed_at: datetime
+    eligibility: Any = None
+    medications: Any = None  # only when still inside its consent window
+
+
+class CacheMiss(_Event):
+    pass
+
+
+class MedicationsFetched(_Event):
+    history: Any
+
+
+class MedicationsUnavailable(_Event):
+    reason: str
+
+
+# --- people at the desk ----------------------------------------------------
+class PinEntered(_Event):
+    pin: SecretStr
+
+
+class LastTryConfirmed(_Event):
+    """The receptionist agreed to spend the card's last PIN try."""
+
+
+class NameAnswered(_Event):
+    is_me: bool
+
+
+class BirthdateTyped(_Event):
+    birthdate: date
+
+
+class StaffDecided(_Event):
+    """The receptionist's decision on a notation variant."""
+
+    accept: bool
+
+
+class ConsentAnswered(_Event):
+    consent: bool
+
+
+class Cancelled(_Event):
+    pass
+
+
+class Done(_Event):
+    pass
+
+
+class Failed(_Event):
+    """Something below failed in a way the flow cannot recover from."""
+
+    code: str
+    message: str
+
+
+Event = (
+    CardInserted
+    | CardRemoved
+    | CardRead
+    | PinRejected
+    | PinBlocked
+    | CardIdentityRead
+    | Authenticated
+    | RecordFetched
+    | GatewayUnavailable
+    | GatewayRejected
+    | CacheHit
+    | CacheMiss
+    | MedicationsFetched
+    | MedicationsUnavailable
+    | PinEntered
+    | LastTryConfirmed
+    | NameAnswered
+    | BirthdateTyped
+    | StaffDecided
+    | ConsentAnswered
+    | Cancelled
+    | Done
+    | Failed
+)

@@ -1,0 +1,73 @@
+"""What the check-in runner needs from the card, the gateway and the store.
+
+Adapters in ``clinic_desk.services`` implement these over ``reader``, the
+eligibility client and ``offline_cache``; they turn each library's errors into
+check-in events, so the runner and the machine never see a library exception.
+Card and store calls block (pyscard, SQLite) and run in threads; gateway calls
+are async.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.domain.card import CardIdentity
+
+
+class CardPort(Protocol):
+    def read_card(self) -> ev.CardRead | ev.Failed:
+        """Tries left on both PINs and the certificate fingerprint (no PIN needed)."""
+
+    def read_identity(
+        self, pin: str, confirm_last_try: bool
+    ) -> ev.CardIdentityRead | ev.PinRejected | ev.PinBlocked | ev.Failed:
+        """Verify the card-info PIN and read name, birthdate and sex."""
+
+    def certificate_der(self) -> bytes:
+        """The user-authentication certificate read by ``read_card``."""
+
+    def sign(
+        self, challenge: bytes, pin: str, confirm_last_try: bool
+    ) -> bytes | ev.PinRejected | ev.PinBlocked | ev.Failed:
+        """Verify the authentication PIN and sign SHA-256(challenge) on the card."""
+
+
+class GatewaySession(Protocol):
+    """What authenticating a card yields: opaque to the runner."""
+
+
+GatewayFailure = ev.GatewayUnavailable | ev.GatewayRejected | ev.Failed
+
+
+class GatewayPort(Protocol):
+    async def challenge(self) -> bytes | GatewayFailure: ...
+
+    async def authenticate(
+        self, certificate_der: bytes, signature: bytes, challenge: bytes
+    ) -> GatewaySession | GatewayFailure: ...
+
+    async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure: ...
+
+    async def fetch_medications(
+        self, session: GatewaySession
+    ) -> ev.MedicationsFetched | ev.MedicationsUnavailable: ...
+
+
+class StorePort(Protocol):
+    def lookup(self, certificate_sha256: str) -> ev.CacheHit | ev.CacheMiss: ...
+
+    def store_confirmed(self, confirmed: StoreConfirmed) -> None: ...
+
+    def queue_reverification(self, certificate_sha256: str) -> None: ...
+
+    def raise_flag(
+        self,
+        reason: str,
+        identity: CardIdentity | None,
+        certificate_sha256: str,
+        linked_record_ref: str,
+    ) -> None: ...
+
+    def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...

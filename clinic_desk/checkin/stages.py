@@ -1,0 +1,63 @@
+"""The stages of one check-in and the outcomes it can end in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    WAITING_FOR_CARD = "waiting_for_card"
+    READING = "reading"
+    PIN_ENTRY = "pin_entry"
+    AUTHENTICATING = "authenticating"
+    FETCHING = "fetching"
+    LOOKING_UP_CACHE = "looking_up_cache"
+    CONFIRMING_NAME = "confirming_name"
+    CONFIRMING_BIRTHDATE = "confirming_birthdate"
+    STAFF_DECISION = "staff_decision"
+    CONSENT = "consent"
+    FETCHING_MEDICATIONS = "fetching_medications"
+    # where a check-in ends
+    SHOWN = "shown"
+    OFFLINE_SHOWN = "offline_shown"
+    WITHHELD = "withheld"
+    PAPER_FORM = "paper_form"
+    PIN_BLOCKED = "pin_blocked"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+
+
+ENDINGS = frozenset(
+    {
+        Stage.SHOWN,
+        Stage.OFFLINE_SHOWN,
+        Stage.WITHHELD,
+        Stage.PAPER_FORM,
+        Stage.PIN_BLOCKED,
+        Stage.ERROR,
+        Stage.CANCELLED,
+    }
+)
+
+# Stages in which the machine waits for a person rather than for the card or the network.
+WAITING_FOR_PEOPLE = frozenset(
+    {
+        Stage.PIN_ENTRY,
+        Stage.CONFIRMING_NAME,
+        Stage.CONFIRMING_BIRTHDATE,
+        Stage.STAFF_DECISION,
+        Stage.CONSENT,
+    }
+)
+
+
+class FlagReason(StrEnum):
+    """Why a record was withheld; what the manager's queue shows."""
+
+    NAME_MISMATCH = "name_mismatch"
+    BIRTHDATE_MISMATCH = "birthdate_mismatch"
+    PATIENT_SAID_NOT_ME = "patient_said_not_me"
+    TYPED_BIRTHDATE_DIFFERS = "typed_birthdate_differs"
+    SEVERAL_QUALIFICATIONS = "several_qualifications"
+    REVOKED_CERTIFICATE = "revoked_certificate"
+    VARIANT_REJECTED = "variant_rejected_by_staff"

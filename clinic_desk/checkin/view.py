@@ -1,0 +1,54 @@
+"""What a screen may show for the current stage, and nothing more.
+
+Screens render a ``DeskView`` only. The fetched record reaches a view only in
+SHOWN or OFFLINE_SHOWN, that is after the identity gate and the patient
+confirmed it; before that the view carries no field that could hold it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from clinic_desk.checkin.stages import Stage
+
+
+class VariantForStaff(BaseModel):
+    """Both spellings of a name variant, for the receptionist's decision only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    card_name: str
+    record_name: str
+    reasons: tuple[str, ...]
+
+
+class CheckInResult(BaseModel):
+    """A confirmed record, ready to show."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    eligibility: Any
+    medications: Any = None
+    consented: bool = False
+    offline_confirmed_at: datetime | None = None
+    medications_note: str = ""
+
+
+class DeskView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stage: Stage
+    text_pin_tries: int | None = None
+    auth_pin_tries: int | None = None
+    pin_kind: str = "text"
+    needs_last_try_confirmation: bool = False
+    retry_birthdate: bool = False
+    card_name: str | None = None  # the patient's own name from the chip: asked "is this you?"
+    variant: VariantForStaff | None = None
+    result: CheckInResult | None = None
+    error_code: str = ""
+    error_message: str = ""
+    flagged: bool = False

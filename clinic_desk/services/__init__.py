@@ -1,0 +1,1 @@
+"""Adapters between the check-in and the libraries below it (no Textual here)."""

@@ -1,0 +1,90 @@
+"""The check-in's gateway port over the eligibility client: answers as check-in events.
+
+A gateway that is down, slow, or answers something unreadable sends the desk to
+its offline path (the cache, then paper): the patient is never kept waiting on a
+broken gateway. Refusals (a revoked certificate, a replayed nonce) are told apart.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
+from clinic_desk.domain.outcome import OutcomeReason
+from clinic_desk.eligibility.client import CardSession, EligibilityClient
+from clinic_desk.eligibility.errors import (
+    EligibilityPending,
+    GatewayError,
+    GatewayProtocolError,
+    GatewayRejected,
+    GatewayUnavailable,
+)
+
+log = logging.getLogger("clinic_desk.gateway_port")
+
+# gateway refusal reasons -> the check-in's codes (the ones that raise a flag are named here)
+_REJECTION_CODES = {OutcomeReason.CERTIFICATE_REVOKED.value: "revoked_certificate"}
+
+
+def _failure(exc: GatewayError) -> GatewayFailure:
+    log.info("gateway %s: %s (request %s)", type(exc).__name__, exc.code, exc.request_id)
+    if isinstance(exc, GatewayRejected):
+        code = _REJECTION_CODES.get(exc.reason or "", (exc.reason or "rejected").replace("-", "_"))
+        return ev.GatewayRejected(code=code, message=f"{exc.message} {exc.desk_action}")
+    if isinstance(exc, GatewayUnavailable | EligibilityPending | GatewayProtocolError):
+        return ev.GatewayUnavailable(reason=exc.code)
+    return ev.Failed(code=exc.code, message=exc.message)
+
+
+class ClientGatewayPort:
+    """One per desk, around the desk's single ``EligibilityClient``."""
+
+    def __init__(self, client: EligibilityClient) -> None:
+        self.client = client
+        self._nonces: dict[bytes, str] = {}
+
+    async def challenge(self) -> bytes | GatewayFailure:
+        try:
+            grant = await self.client.challenge()
+        except GatewayError as exc:
+            return _failure(exc)
+        self._nonces = {grant.signed_bytes: grant.nonce}
+        return grant.signed_bytes
+
+    async def authenticate(
+        self, certificate_der: bytes, signature: bytes, challenge: bytes
+    ) -> GatewaySession | GatewayFailure:
+        nonce = self._nonces.pop(challenge, None)
+        if nonce is None:
+            return ev.Failed(code="unknown_challenge", message="The challenge was not issued.")
+        try:
+            return await self.client.authenticate(certificate_der, signature, nonce)
+        except GatewayError as exc:
+            return _failure(exc)
+
+    async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
+        assert isinstance(session, CardSession)
+        try:
+            patient = await self.client.fetch_patient(session)
+            eligibility = await self.client.fetch_eligibility(session)
+        except GatewayError as exc:
+            return _failure(exc)
+        return ev.RecordFetched(
+            patient_ref=patient.reference,
+            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+            validity=eligibility.state.value,
+            eligibility=eligibility,
+            linked_record_ref=patient.reference,
+        )
+
+    async def fetch_medications(
+        self, session: GatewaySession
+    ) -> ev.MedicationsFetched | ev.MedicationsUnavailable:
+        assert isinstance(session, CardSession)
+        try:
+            history = await self.client.fetch_medications(session)
+        except GatewayError as exc:
+            log.info("medications unavailable: %s", exc.code)
+            return ev.MedicationsUnavailable(reason=exc.code)
+        return ev.MedicationsFetched(history=history)

@@ -1,0 +1,115 @@
+"""The check-in's store port over ``offline_cache``.
+
+Only what the machine hands over in ``StoreConfirmed`` is ever cached; a flag
+keeps the card holder's identity from the chip and the gateway's reference of
+the linked record, never the record's contents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.medication import MedicationDispense
+from offline_cache.errors import CacheError
+from offline_cache.models import GateOutcome
+from offline_cache.store import OfflineCache
+
+log = logging.getLogger("clinic_desk.store")
+
+
+def _identity_json(identity: CardIdentity) -> dict[str, Any]:
+    return {
+        "name": identity.name,
+        "birthdate": identity.birthdate.isoformat(),
+        "sex": identity.sex,
+    }
+
+
+def _medications_json(history: Any) -> dict[str, Any]:
+    items = getattr(history, "dispenses", history) or []
+    return {"dispenses": [d.model_dump(mode="json") for d in items]}
+
+
+class CacheStorePort:
+    """Blocking; the runner calls it from its single store thread."""
+
+    def __init__(
+        self,
+        cache: OfflineCache,
+        *,
+        desk_id: str = "desk-1",
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.cache = cache
+        self._desk_id = desk_id
+        self._now = now
+
+    def lookup(self, certificate_sha256: str) -> ev.CacheHit | ev.CacheMiss:
+        try:
+            snapshot = self.cache.snapshot(certificate_sha256)
+            if snapshot is None:
+                return ev.CacheMiss()
+            medications = self.cache.medications(certificate_sha256)
+        except CacheError as exc:
+            log.warning("cache lookup failed: %s", type(exc).__name__)
+            return ev.CacheMiss()
+        history = None
+        if medications is not None:
+            history = [
+                MedicationDispense.model_validate(d)
+                for d in medications.medications.get("dispenses", [])
+            ]
+        return ev.CacheHit(
+            identity=ev.RecordIdentity(
+                name=str(snapshot.identity["name"]),
+                birthdate=datetime.fromisoformat(str(snapshot.identity["birthdate"])).date(),
+            ),
+            confirmed_at=snapshot.fetched_at,
+            eligibility=EligibilityRecord.model_validate(snapshot.coverage),
+            medications=history,
+        )
+
+    def store_confirmed(self, confirmed: StoreConfirmed) -> None:
+        cert = confirmed.identity.certificate_sha256
+        eligibility = confirmed.eligibility
+        coverage = eligibility.model_dump(mode="json") if eligibility is not None else {}
+        self.cache.put_confirmed_snapshot(
+            cert,
+            identity=_identity_json(confirmed.identity),
+            coverage=coverage,
+            gate_outcome=GateOutcome(confirmed.gate_outcome),
+        )
+        if confirmed.medications is not None:
+            self.cache.put_medications(
+                cert, medications=_medications_json(confirmed.medications), consented_at=self._now()
+            )
+
+    def queue_reverification(self, certificate_sha256: str) -> None:
+        self.cache.record_offline_visit(certificate_sha256, desk_id=self._desk_id)
+
+    def raise_flag(
+        self,
+        reason: str,
+        identity: CardIdentity | None,
+        certificate_sha256: str,
+        linked_record_ref: str,
+    ) -> None:
+        card = _identity_json(identity) if identity is not None else {}
+        card["certificate_sha256"] = certificate_sha256
+        self.cache.raise_flag(
+            desk_id=self._desk_id,
+            reason=reason,
+            card_identity=card,
+            insurer_reference=linked_record_ref or None,
+        )
+
+    def audit(self, action: str, detail: str, certificate_sha256: str) -> None:
+        subjects = (certificate_sha256,) if certificate_sha256 else ()
+        self.cache.record_event(f"checkin.{action}", subjects, note=detail)
