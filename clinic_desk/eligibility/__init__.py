@@ -1,5 +1,6 @@
 """The desk's client for its eligibility gateway (FHIR R4 over HTTPS, card-bound tokens)."""
 
+from clinic_desk.eligibility.card_signer import MyNumberCardSigner
 from clinic_desk.eligibility.client import (
     Budget,
     CardSession,
@@ -28,4 +29,5 @@ __all__ = [
     "GatewaySettings",
     "GatewaySettingsError",
     "GatewayUnavailable",
+    "MyNumberCardSigner",
 ]
