@@ -1,14 +1,99 @@
-"""`clinic-desk gateway` subcommands."""
+"""`clinic-desk gateway` subcommands: run the embedded eligibility gateway."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from pathlib import Path
+
+DEFAULT_PORT = 8470
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler=_not_ready)
+    sub = parser.add_subparsers(dest="gateway_command", metavar="ACTION")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the fixture dataset on 127.0.0.1 until Ctrl-C or SIGTERM",
+        description="Serve the embedded eligibility gateway (FHIR R4 + card authentication) "
+        "on 127.0.0.1. It stops on Ctrl-C or SIGTERM, or after --max-seconds.",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+    )
+    serve.add_argument("--dataset", type=Path, help="dataset.json (default: the shipped fixtures)")
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="a fault for the whole run: KIND[:VALUE][@ROUTE,…][*TIMES], e.g. slow:3@coverage, "
+        "error-500*1, down, garbage@patient, truncated, processing*2@coverage, "
+        "mislink:p-suzuki-ichiro (repeatable)",
+    )
+    serve.add_argument("--page-size", type=int, default=10, help="MedicationDispense page size")
+    serve.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate")
+    serve.add_argument("--tls-key", type=Path, help="the PEM key of --tls-cert")
+    serve.add_argument("--client-ca", type=Path, help="require client certificates from this CA")
+    serve.add_argument("--max-seconds", type=float, help="stop by itself after this many seconds")
+    serve.add_argument("--quiet", action="store_true", help="do not print one line per request")
+    serve.set_defaults(handler=_serve)
+    parser.set_defaults(handler=_usage(parser))
 
 
-def _not_ready(args: argparse.Namespace) -> int:
-    print("clinic-desk gateway: not available in this build")
-    return 2
+def _usage(parser: argparse.ArgumentParser) -> object:
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return show
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from clinic_desk.cli import CliError
+    from clinic_desk.gateway.dataset import DatasetError, load_dataset
+    from clinic_desk.gateway.faults import parse_fault
+    from clinic_desk.gateway.server import GatewayServer, GatewayServerError, ServerTLS
+
+    if not 0 <= args.port <= 65535:
+        raise CliError("--port must be between 0 and 65535.")
+    if not 1 <= args.page_size <= 100:
+        raise CliError("--page-size must be between 1 and 100.")
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        raise CliError("--max-seconds must be more than 0.")
+    try:
+        faults = [parse_fault(spec) for spec in args.fault]
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    tls = None
+    if args.tls_cert or args.tls_key or args.client_ca:
+        if not (args.tls_cert and args.tls_key):
+            raise CliError("HTTPS needs both --tls-cert and --tls-key.")
+        for path in (args.tls_cert, args.tls_key, args.client_ca):
+            if path is not None and not path.is_file():
+                raise CliError(f"{path} does not exist.")
+        tls = ServerTLS(args.tls_cert, args.tls_key, args.client_ca)
+    try:
+        dataset = load_dataset(args.dataset)
+        server = GatewayServer(
+            dataset,
+            faults=faults,
+            port=args.port,
+            tls=tls,
+            page_size=args.page_size,
+            max_seconds=args.max_seconds,
+        )
+    except (DatasetError, GatewayServerError) as exc:
+        raise CliError(str(exc)) from None
+    if not args.quiet:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+        logging.getLogger("clinic_desk.gateway").setLevel(logging.INFO)
+    fault_text = f", faults: {', '.join(args.fault)}" if args.fault else ""
+    print(
+        f"clinic-desk gateway: serving {len(dataset.patients)} patients on {server.url}"
+        f"{fault_text} (Ctrl-C to stop)",
+        flush=True,
+    )
+    server.serve()
+    print("clinic-desk gateway: stopped", flush=True)
+    return 0

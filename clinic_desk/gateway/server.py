@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import socket
 import ssl
 import threading
@@ -180,14 +181,25 @@ class GatewayServer:
 
     # --- in the foreground (CLI) -------------------------------------------------------
     def serve(self) -> None:
-        """Serve until SIGINT/SIGTERM or ``max_seconds`` (uvicorn handles the signals)."""
-        if self.max_seconds is not None:
-            self._timer = threading.Timer(self.max_seconds, self._request_stop)
-            self._timer.daemon = True
-            self._timer.start()
+        """Serve until SIGINT/SIGTERM or ``max_seconds``, then stop cleanly.
+
+        The server runs in its thread and the main thread waits for a signal, so
+        a SIGTERM ends the process with status 0 rather than re-raising it.
+        """
+        stop = threading.Event()
+        previous = {
+            sig: signal.signal(sig, lambda *_: stop.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
-            self._server.run(sockets=[self._socket])
+            self.start()
+            deadline = None if self.max_seconds is None else time.monotonic() + self.max_seconds
+            while not stop.is_set() and self._thread is not None and self._thread.is_alive():
+                wait = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
+                if wait <= 0:
+                    break
+                stop.wait(wait)
         finally:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._socket.close()
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

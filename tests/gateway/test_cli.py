@@ -1,0 +1,62 @@
+"""`clinic-desk gateway serve` as a real process: serves, stops on SIGTERM or by itself."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from clinic_desk.cli import main
+
+ENTRY = "import sys; from clinic_desk.cli import main; sys.exit(main())"
+SERVE = [sys.executable, "-c", ENTRY, "gateway", "serve", "--port", "0", "--quiet"]
+
+
+def _start(*extra: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [*SERVE, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    found = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
+    if found is None:
+        proc.kill()
+        raise AssertionError(f"no URL in {line!r}: {proc.communicate(timeout=10)}")
+    return proc, found.group(1)
+
+
+def test_serve_answers_then_stops_on_sigterm() -> None:
+    proc, url = _start("--max-seconds", "120", "--fault", "down@coverage")
+    try:
+        answer = httpx.post(f"{url}/auth/challenge", timeout=10)
+        assert answer.status_code == 201
+        assert answer.json()["resourceType"] == "Parameters"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "stopped" in out
+
+
+def test_serve_stops_by_itself_after_max_seconds() -> None:
+    proc, _ = _start("--max-seconds", "0.5")
+    try:
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "stopped" in out
+
+
+def test_bad_arguments_are_plain_errors(tmp_path: Path, capsys: object) -> None:
+    assert main(["gateway", "serve", "--fault", "melt"]) == 2
+    assert main(["gateway", "serve", "--dataset", str(tmp_path / "none.json")]) == 2
+    broken = tmp_path / "dataset.json"
+    broken.write_text('{"patients": [], "links": [{"card_profile": "x"}]}', encoding="utf-8")
+    assert main(["gateway", "serve", "--dataset", str(broken)]) == 2
+    assert main(["gateway", "serve", "--tls-cert", str(broken)]) == 2
