@@ -42,7 +42,7 @@ from offline_cache.errors import (
     NotFound,
     SnapshotUnavailable,
 )
-from offline_cache.files import CacheFiles
+from offline_cache.files import KEY_FILE_NAME, CacheFiles
 from offline_cache.fsutil import ensure_private_dir, fsync_dir, os_error
 from offline_cache.keyfile import DataKey, KeyFile, check_passphrase_strength
 from offline_cache.lock import ProcessLock
@@ -68,6 +68,7 @@ _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Audit actors and subject ids are codes, never names: ASCII only keeps names out.
 _CODE = re.compile(r"^[A-Za-z0-9_.:@/-]{1,128}$")
+_NOTE = re.compile(r"^[\x20-\x7e]{0,200}$")
 _LOW_SPACE_BYTES = 1 << 20
 _MIN_FILE_BYTES = 512
 
@@ -176,7 +177,7 @@ class OfflineCache:
     @staticmethod
     def unlock_key(config_dir: Path, passphrase: str) -> DataKey:
         """Unwrap the data key once (costs the scrypt derivation); reopen cheaply with it."""
-        path = CacheFiles(Path(config_dir), Path(config_dir)).key_file
+        path = Path(config_dir) / KEY_FILE_NAME
         try:
             key_file = KeyFile.load(path)
         except FileNotFoundError:
@@ -362,14 +363,22 @@ class OfflineCache:
             self._append_audit(tx, "snapshot.store", (cert,), outcome.value, actor)
         return snapshot
 
-    def snapshot(self, cert_sha256: str) -> EligibilitySnapshot | None:
-        """The card's current (unexpired) snapshot, or None."""
+    def snapshot(
+        self, cert_sha256: str, *, include_expired: bool = False
+    ) -> EligibilitySnapshot | None:
+        """The card's current (unexpired) snapshot, or None.
+
+        ``include_expired=True`` also returns an expired one (not yet purged), so the desk
+        can say "the offline record expired on …" instead of "no record"; it must not be
+        used for a check-in.
+        """
         cert = _cert(cert_sha256)
+        cutoff = "" if include_expired else _ts(self._now())
         with self._read() as conn:
             row = conn.execute(
                 f"SELECT {_SNAPSHOT_COLUMNS} FROM eligibility_snapshot "
                 "WHERE cert_sha256 = ? AND expires_at > ?",
-                (cert, _ts(self._now())),
+                (cert, cutoff),
             ).fetchone()
         return None if row is None else _snapshot(row)
 
@@ -928,6 +937,8 @@ class OfflineCache:
         who = _code(actor, "actor") if actor else self.actor
         what = _code(action, "action")
         subjects = tuple(_code(s, "subject id") for s in subject_ids)
+        if not _NOTE.match(note):
+            raise ValueError("an audit note is a short ASCII code or count, never personal data")
         head_seq, head_hash = _meta_head(tx)
         seq = head_seq + 1
         at = _ts(self._now())

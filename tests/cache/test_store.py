@@ -62,6 +62,8 @@ def test_snapshot_expires_by_the_clock(cache: OfflineCache, clock: FakeClock) ->
     assert cache.snapshot(key) is not None
     clock.advance(seconds=1)
     assert cache.snapshot(key) is None
+    expired = cache.snapshot(key, include_expired=True)
+    assert expired is not None and not expired.is_current(clock.now)
     assert cache.counts().expired_snapshots == 1
 
 
@@ -170,6 +172,8 @@ def test_audit_names_no_people(cache: OfflineCache) -> None:
         cache.record_event("checkin.withheld", ("山田太郎",))
     with pytest.raises(ValueError, match="ASCII"):
         cache.raise_flag(desk_id="受付", reason="x", card_identity={})
+    with pytest.raises(ValueError, match="never personal data"):
+        cache.record_event("checkin.withheld", ("visit-1",), note="山田太郎 1980-04-01")
     entry = cache.record_event("checkin.withheld", ("visit-1",), note="MISMATCH")
     assert entry.subject_ids == ("visit-1",) and entry.actor == "desk"
 
