@@ -840,11 +840,9 @@ class OfflineCache:
         conn = None
         try:
             conn = _connect(files, key)
-            try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlcipher3.DatabaseError as exc:
-                # The key is known to be right (key check value + salt), so this is damage.
-                raise CacheCorrupt() from exc
+            # The key is known to be right (key check value + salt), so "not a database"
+            # here means damage; other failures (read-only folder...) are translated below.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = schema.user_version(conn)
             if version > schema.CURRENT_VERSION:
                 raise CacheTooNew()
