@@ -48,6 +48,10 @@ from clinic_desk.eligibility.settings import GatewaySettings
 from clinic_desk.eligibility.signer import CardSigner
 
 log = logging.getLogger("clinic_desk.eligibility")
+# httpx logs every URL at INFO and httpcore traces at DEBUG; URLs carry Patient ids,
+# so those loggers are held at WARNING whatever level the desk's logging uses.
+for _noisy in ("httpx", "httpcore"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 T = TypeVar("T")
