@@ -104,6 +104,7 @@ class DeskScreen(Screen[None]):
                 options.add_option(Option(label, id=card_id))
             options.add_option(Option(t("key.remove_card", self.lang), id=REMOVE_CARD))
             options.add_option(Option(t("demo.gateway_down", self.lang), id=GATEWAY_TOGGLE))
+        self.show_status(self.desk.services.status())
         self.show_view(self.desk.services.runner.view())
 
     # -- rendering -----------------------------------------------------------

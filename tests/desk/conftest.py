@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from textual.pilot import Pilot
+
+from clinic_desk.app.app import DeskApp
+from clinic_desk.checkin import Stage
+from clinic_desk.services.demo import build_demo_services
+from clinic_desk.services.desk import DeskServices
+from clinic_desk.services.store import CacheStorePort
+
+SIZE = (120, 36)
+
+
+def screen_text(app: DeskApp) -> str:
+    """What the terminal shows now, as plain text."""
+    svg = app.export_screenshot()
+    texts = re.findall(r">([^<>]*)</text>", svg)
+    return html.unescape("".join(texts)).replace("\xa0", " ")
+
+
+@dataclass
+class Desk:
+    app: DeskApp
+    services: DeskServices
+    pilot: Pilot[None]
+    screens: list[str] = field(default_factory=list)
+
+    @property
+    def stage(self) -> Stage:
+        return self.services.runner.machine.stage
+
+    async def wait_for(self, *stages: Stage, timeout: float = 30.0) -> Stage:
+        """Wait (bounded) until the check-in reaches one of ``stages``."""
+        deadline = time.monotonic() + timeout
+        while self.stage not in stages:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"stuck in {self.stage}, waiting for {stages}")
+            await self.pilot.pause(0.02)
+        await self.services.runner.settle()
+        await self.pilot.pause()
+        self.capture()
+        return self.stage
+
+    def capture(self) -> str:
+        text = screen_text(self.app)
+        self.screens.append(text)
+        return text
+
+    async def tap(self, card_id: str) -> None:
+        assert self.services.demo is not None
+        await self.services.demo.tap(card_id)
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+        self.capture()
+
+    async def type_pin(self, pin: str = "1234") -> None:
+        await self.wait_for(Stage.PIN_ENTRY)
+        await self.press(*pin, "enter")
+
+    async def confirm_identity(self, birthdate: str) -> None:
+        await self.wait_for(Stage.CONFIRMING_NAME)
+        await self.press("y")
+        await self.wait_for(Stage.CONFIRMING_BIRTHDATE)
+        await self.press(*birthdate, "enter")
+
+    def store(self) -> CacheStorePort:
+        store = self.services.runner._store  # the test reads what the desk stored
+        assert isinstance(store, CacheStorePort)
+        return store
+
+    def cache_dump(self) -> str:
+        cache = self.store().cache
+        rows: list[str] = []
+        with cache._mutex:  # raw rows: what an attacker holding the key would see
+            tables = cache._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for (table,) in tables.fetchall():
+                for row in cache._conn.execute(f'SELECT * FROM "{table}"').fetchall():
+                    rows.append(repr(row))
+        assert rows, "the cache holds rows (audit at least)"
+        return "\n".join(rows)
+
+
+@pytest.fixture
+async def desk() -> AsyncIterator[Desk]:
+    services = await build_demo_services(card_source="in_process")
+    app = DeskApp(services, lang="en")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            yield Desk(app, services, pilot)
+    finally:
+        await services.stop()
+
+
+@pytest.fixture
+async def desk_ja() -> AsyncIterator[Desk]:
+    services = await build_demo_services(card_source="in_process")
+    app = DeskApp(services, lang="ja")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            yield Desk(app, services, pilot)
+    finally:
+        await services.stop()
