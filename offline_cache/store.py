@@ -890,7 +890,8 @@ class OfflineCache:
     def batch(self) -> Iterator[None]:
         """Group many writes into one transaction (one disk sync), e.g. when the queue of
         offline visits is re-verified after an outage. Other threads wait until it ends;
-        if the block raises, every write in it is rolled back."""
+        if the block raises, every write in it is rolled back. After a disk error inside
+        a batch, leave the batch: SQLite may already have rolled all of it back."""
         with self._transaction():
             yield
 
