@@ -139,10 +139,18 @@ class _Early(Exception):
         self.faults = faults
 
 
-async def _apply_early_faults(faults: list[Fault]) -> None:
+async def _apply_early_faults(faults: list[Fault], state: GatewayState) -> None:
     for fault in faults:
         if fault.kind is FaultKind.SLOW:
-            await asyncio.sleep(fault.delay_seconds)
+            # in short steps, so a stopping server is not held up by a long delay
+            until = time.monotonic() + fault.delay_seconds
+            while (left := until - time.monotonic()) > 0:
+                if state.stopping:
+                    answer = _outcome(
+                        503, OutcomeReason.UPSTREAM_DOWN, "The gateway is stopping.", "transient"
+                    )
+                    raise _Early(answer, faults)
+                await asyncio.sleep(min(left, 0.05))
     kinds = {f.kind for f in faults}
     if FaultKind.DOWN in kinds:
         answer = _outcome(
@@ -190,13 +198,13 @@ def _own_patient(state: GatewayState, request: Request, asked: str) -> Any:
 
 async def _challenge(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     faults = state.faults_for(Route.CHALLENGE)
-    await _apply_early_faults(faults)
+    await _apply_early_faults(faults, state)
     return Answer(201, state.issue_challenge().to_fhir()), faults
 
 
 async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     faults = state.faults_for(Route.CARD_AUTH)
-    await _apply_early_faults(faults)
+    await _apply_early_faults(faults, state)
     try:
         auth = CardAuthRequest.from_fhir(await _read_json(request))
     except FhirFormatError as exc:
@@ -208,14 +216,14 @@ async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, lis
 async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     entry = _own_patient(state, request, request.path_params["patient_id"])
     faults = state.faults_for(Route.PATIENT, entry.record.id)
-    await _apply_early_faults(faults)
+    await _apply_early_faults(faults, state)
     return Answer(200, entry.record.to_fhir()), faults
 
 
 async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
     faults = state.faults_for(Route.COVERAGE, entry.record.id)
-    await _apply_early_faults(faults)
+    await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
         answer = _outcome(
             202,
@@ -252,7 +260,7 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     entry = _own_patient(state, request, _param_patient(request, "subject", "patient"))
     faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
-    await _apply_early_faults(faults)
+    await _apply_early_faults(faults, state)
     count = _int_param(request, "_count", state.page_size, 1, MAX_PAGE_SIZE)
     offset = _int_param(request, "_offset", 0, 0, 1_000_000)
     ordered = sorted(entry.medications, key=lambda d: (d.dispensed_on, d.id), reverse=True)

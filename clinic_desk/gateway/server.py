@@ -95,8 +95,11 @@ class GatewayServer:
     @staticmethod
     def _bind(host: str, port: int) -> socket.socket:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto given explicitly: asyncio sets TCP_NODELAY on accepted sockets only when
+        # the protocol is IPPROTO_TCP; with proto 0, Nagle + delayed ACK add ~40 ms a request
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -157,13 +160,14 @@ class GatewayServer:
         return self
 
     def _request_stop(self) -> None:
+        self.state.stopping = True
         self._server.should_exit = True
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving and release the port."""
         if self._timer is not None:
             self._timer.cancel()
-        self._server.should_exit = True
+        self._request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
         self._socket.close()

@@ -83,6 +83,7 @@ class GatewayState:
             pid: FaultPlan(entry.faults) for pid, entry in dataset.patients.items() if entry.faults
         }
         self.requests_served = 0
+        self.stopping = False  # set by the server before it shuts down
 
     # --- faults ----------------------------------------------------------------------
     def faults_for(self, route: Route, patient_id: str | None = None) -> list[Fault]:
