@@ -13,6 +13,7 @@ import fnmatch
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -259,6 +260,9 @@ class PcscTransport:
         self._protocol: Any = None
         self._reader = ""
         self._atr = b""
+        # The PC/SC context is kept between reads (establishing one is a round trip to
+        # pcscd) and released by close() or when the transport is collected.
+        self._finalizer = weakref.finalize(self, lambda: None)
 
     @property
     def reader_name(self) -> str:
@@ -268,11 +272,23 @@ class PcscTransport:
     def atr(self) -> bytes:
         return self._atr
 
+    def _fresh_context(self) -> PcscContext:
+        if self._context is not None:
+            self._context.release()
+        self._context = PcscContext()
+        self._finalizer.detach()
+        self._finalizer = weakref.finalize(self, self._context.release)
+        return self._context
+
     def resolve_reader(self) -> str:
         """Choose the reader (without connecting to the card)."""
-        if self._context is None:
-            self._context = PcscContext()
-        name = choose_reader(self._context.readers(), self._pattern)
+        context = self._context or self._fresh_context()
+        try:
+            names = context.readers()
+        except (ServiceNotRunning, CardCommunicationError):
+            # The context outlived a pcscd restart: one fresh try.
+            names = self._fresh_context().readers()
+        name = choose_reader(names, self._pattern)
         if is_virtual_reader(name) and not self._allow_virtual:
             raise VirtualReaderRefused(name)
         self._reader = name
@@ -310,7 +326,12 @@ class PcscTransport:
             # Reset: the PIN verified during this read must not stay open for others.
             with contextlib.suppress(Exception):
                 s.SCardDisconnect(card, s.SCARD_RESET_CARD)
+
+    def close(self) -> None:
+        """Disconnect and release the PC/SC context."""
+        self.disconnect()
         if self._context is not None:
+            self._finalizer.detach()
             self._context.release()
             self._context = None
 
@@ -347,7 +368,7 @@ class PcscTransport:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.disconnect()
+        self.close()
 
 
 # --- in-process -------------------------------------------------------------------------

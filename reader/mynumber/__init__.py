@@ -14,7 +14,7 @@ from reader.errors import (
     UnexpectedStatus,
     WrongPin,
 )
-from reader.mynumber.card import FullRead, MyNumberCard, sha256_digest_info
+from reader.mynumber.card import FullRead, IdentityRead, MyNumberCard, sha256_digest_info
 from reader.mynumber.four_items import BasicFourItems, parse_four_items
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "CardError",
     "CardRemoved",
     "FullRead",
+    "IdentityRead",
     "LastTryNeedsConfirmation",
     "MalformedCardData",
     "MyNumberCard",

@@ -7,8 +7,8 @@ this module never selects the individual-number EF or the signing side.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TypeVar
 
 from cryptography import x509
@@ -46,6 +46,19 @@ T = TypeVar("T")
 def sha256_digest_info(challenge: bytes) -> bytes:
     """The DigestInfo the card signs for ``challenge`` (SHA-256)."""
     return apdu.SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(challenge).digest()
+
+
+class IdentityRead(BaseModel):
+    """The basic four items and the user-authentication certificate, read together."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    four_items: BasicFourItems
+    certificate_der: bytes
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return parse_certificate(self.certificate_der)
 
 
 class FullRead(BaseModel):
@@ -118,16 +131,6 @@ class MyNumberCard:
                 self.transport.disconnect()
             raise
 
-    @contextmanager
-    def session(self) -> Iterator[MyNumberCard]:
-        """Several operations in one transaction (used by ``full_read``)."""
-        if not self._connected:
-            self.atr = self.transport.connect()
-            self._connected = True
-            self.channel.guard.reset()
-        with self.transport.transaction():
-            yield self
-
     # --- public operations --------------------------------------------------------------
 
     def identify(self) -> None:
@@ -165,6 +168,16 @@ class MyNumberCard:
         (RSA PKCS#1 v1.5). Verifies the auth PIN first."""
         secret = _check_pin(pin)
         return self._run(lambda: self._sign(challenge, secret, confirm_last_try))
+
+    def read_identity(self, pin: str, *, confirm_last_try: bool = False) -> IdentityRead:
+        """The four items and the certificate in one transaction (no signature)."""
+        secret = _check_pin(pin)
+
+        def read() -> IdentityRead:
+            items = self._four_items(secret, confirm_last_try)
+            return IdentityRead(four_items=items, certificate_der=self._certificate())
+
+        return self._run(read)
 
     def full_read(
         self,

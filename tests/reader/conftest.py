@@ -15,8 +15,8 @@ from reader.virtual_card import CardProfile, VirtualCard, VpcdCardServer, find_p
 from tests.support.pcscd import PcscService
 
 CARDS_DIR = fixtures_dir() / "cards"
-VPCD_PORT = 35963
-VPCD_READER = "Virtual PCD 00 00"
+VPCD_PORT = 35964  # 00 00 (35963) is the desk demo's default: keep clear of it
+VPCD_READER = "Virtual PCD 00 01"
 
 
 def load_profile(name: str, **changes: object) -> CardProfile:
@@ -44,13 +44,13 @@ def cards_dir() -> Path:
 
 @pytest.fixture
 def vpcd_card(pcscd: PcscService) -> Iterator[Callable[[VirtualCard], VpcdCardServer]]:
-    """Put a virtual card into the real pcscd's "Virtual PCD 00 00" reader.
+    """Put a virtual card into the real pcscd's "Virtual PCD 00 01" reader.
 
     On teardown the card is taken out and the reader is waited on until it reports a
     clean "no card" state, so the next test never meets a half-gone card.
     """
     servers: list[VpcdCardServer] = []
-    assert wait_for_card_state(VPCD_READER, present=False, timeout=10), "reader 00 00 is busy"
+    assert wait_for_card_state(VPCD_READER, present=False, timeout=10), "the test reader is busy"
 
     def insert(card: VirtualCard) -> VpcdCardServer:
         server = VpcdCardServer(card, port=VPCD_PORT).start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from clinic_desk.cli import main
 from reader.mynumber import MyNumberCard
 from reader.transport import PcscTransport, wait_for_card_state
 from reader.virtual_card import VirtualCard, VpcdCardServer
-from tests.reader.conftest import VPCD_READER, make_card
+from tests.reader.conftest import VPCD_PORT, VPCD_READER, make_card
 
 InsertCard = Callable[[VirtualCard], VpcdCardServer]
 CLI = str(Path(sys.executable).with_name("clinic-desk"))
@@ -75,7 +76,9 @@ def test_demo_through_pcscd(pcscd: object, capsys: pytest.CaptureFixture[str]) -
     transcript.parent.mkdir(parents=True, exist_ok=True)
     assert main(["card", "demo", "--transcript", str(transcript)]) == 0
     out = capsys.readouterr().out
-    assert "card inserted into 'Virtual PCD 00 00' (pcscd + vpcd on port 35963)" in out
+    assert re.search(
+        r"card inserted into 'Virtual PCD 00 0[01]' \(pcscd \+ vpcd on port 3596[34]\)", out
+    )
     assert "signature with the certificate: valid" in out
     saved = transcript.read_text(encoding="utf-8")
     assert '"redacted": true' in saved
@@ -90,7 +93,7 @@ def test_readers_and_info_through_pcscd(
     server = vpcd_card(make_card("takahashi-ichiro"))
     assert main(["card", "readers"]) == 0
     out = capsys.readouterr().out
-    assert "Virtual PCD 00 00: card present, ATR 3B E0 00 FF 81 31 FE 45 14" in out
+    assert f"{VPCD_READER}: card present, ATR 3B E0 00 FF 81 31 FE 45 14" in out
 
     # A desk refuses a virtual reader unless told this is a demo.
     assert main(["card", "info", "--reader", VPCD_READER]) == 2
@@ -106,7 +109,7 @@ def test_readers_and_info_through_pcscd(
     assert "Never install vsmartcard-vpcd on a production desk" in captured.err
 
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "4321")
-    assert main(["card", "info", "--reader", "PCD 00 00", "--allow-virtual-reader"]) == 2
+    assert main(["card", "info", "--reader", "PCD 00 01", "--allow-virtual-reader"]) == 2
     assert "2 tries left" in capsys.readouterr().err
 
 
@@ -127,7 +130,7 @@ def test_info_asks_before_the_last_try(
 def test_serve_runs_a_card_until_interrupted(pcscd: object) -> None:
     assert wait_for_card_state(VPCD_READER, present=False, timeout=10)
     proc = subprocess.Popen(
-        [CLI, "card", "serve", "sato-ken"],
+        [CLI, "card", "serve", "sato-ken", "--port", str(VPCD_PORT)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -144,7 +147,7 @@ def test_serve_runs_a_card_until_interrupted(pcscd: object) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
-    assert "Card inserted in Virtual PCD 00 00." in out
+    assert f"Card inserted in {VPCD_READER}." in out
     assert "Card removed;" in out
     assert "Never install vsmartcard-vpcd" in err
     assert wait_for_card_state(VPCD_READER, present=False, timeout=10)
