@@ -126,7 +126,8 @@ class CachePolicy(_Row):
     """How long each kind of record may be used offline."""
 
     eligibility_ttl: timedelta = timedelta(days=30)
-    medication_ttl: timedelta = timedelta(days=3)
+    # Consent given at the desk covers 24 hours: cached medications must not outlive it.
+    medication_ttl: timedelta = timedelta(hours=24)
     # Re-verified visits are kept this long for reconciliation; pending ones never expire.
     visit_retention: timedelta = timedelta(days=90)
 

@@ -104,7 +104,9 @@ def test_medications_need_a_snapshot_and_expire_sooner(
     assert med.expires_at == clock.now + cache.policy.medication_ttl
     got = cache.medications(key)
     assert got is not None and got.medications["items"][0]["drug"] == "ロキソニン"
-    clock.advance(days=3)
+    clock.advance(hours=24, seconds=-1)
+    assert cache.medications(key) is not None  # still inside the 24-hour consent window
+    clock.advance(seconds=1)
     assert cache.medications(key) is None
     assert cache.snapshot(key) is not None
 
