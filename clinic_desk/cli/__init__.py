@@ -20,6 +20,10 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("card", "card", "read a My Number card, list readers, run a virtual card"),
     ("cache", "cache", "the encrypted offline cache"),
     ("gateway", "gateway", "the embedded eligibility gateway"),
+    ("review", "review", "managers: review flagged identity mismatches"),
+    ("replay", "replay", "support: replay check-in fixtures headless"),
+    ("doctor", "doctor", "check that everything a check-in needs is ready"),
+    ("config", "config", "the desk's configuration file"),
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,9 +1,15 @@
-"""`clinic-desk` itself: the reception desk (the demo while nothing is configured)."""
+"""`clinic-desk` itself: the reception desk.
+
+Nothing configured: the demo desk. ``mode = "production"`` in the configuration:
+the clinic's reader, gateway and cache. ``--fixture FILE``: a support scenario
+replayed in the real desk.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from pathlib import Path
 
 from clinic_desk.app.strings import Lang, default_lang
 
@@ -18,20 +24,54 @@ def add_desk_options(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="demo cards through pcscd + vpcd, in-process, or whichever is available",
     )
+    parser.add_argument(
+        "--fixture",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="run the desk with a scenario fixture's card and gateway (support)",
+    )
 
 
 def run_desk(args: argparse.Namespace) -> int:
-    lang: Lang = args.lang or default_lang()
-    source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
-    return asyncio.run(_run(lang, source))
+    from clinic_desk.cli import CliError
+    from clinic_desk.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+    lang: Lang = args.lang or settings.desk.lang or default_lang()
+    return asyncio.run(_run(args, settings, lang))
 
 
-async def _run(lang: Lang, source: str | None) -> int:
+async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
     # Textual and the services are imported here, so `clinic-desk card …` stays light.
     from clinic_desk.app.app import DeskApp
-    from clinic_desk.services.demo import build_demo_services
+    from clinic_desk.config import DeskSettings
+    from clinic_desk.logs import configure_logging
+    from clinic_desk.services.desk import DeskServices
 
-    services = await build_demo_services(card_source=source)  # type: ignore[arg-type]
+    assert isinstance(settings, DeskSettings)
+    configure_logging(
+        settings.logging.level,
+        max_bytes=settings.logging.max_bytes,
+        backups=settings.logging.backups,
+    )
+    services: DeskServices
+    if args.fixture is not None:
+        from clinic_desk.services.fixture_desk import build_fixture_services
+
+        services = await build_fixture_services(args.fixture)
+    elif settings.mode == "production":
+        from clinic_desk.services.production import build_production_services
+
+        services = await build_production_services(settings)
+    else:
+        from clinic_desk.services.demo import build_demo_services
+
+        source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
+        services = await build_demo_services(card_source=source)  # type: ignore[arg-type]
     try:
         await DeskApp(services, lang=lang).run_async()
     finally:
