@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -49,18 +50,25 @@ class Fault(BaseModel):
 
 
 class FaultPlan:
-    """The faults in force, with how often each has fired (the server's loop owns it)."""
+    """The faults in force, with how often each has fired.
+
+    The server's loop reads it while tests and the demo change it from other
+    threads, hence the lock.
+    """
 
     def __init__(self, faults: list[Fault] | None = None) -> None:
         self._faults: list[Fault] = list(faults or [])
         self._fired: dict[int, int] = {}
+        self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> None:
-        self._faults.append(fault)
+        with self._lock:
+            self._faults.append(fault)
 
     def clear(self) -> None:
-        self._faults.clear()
-        self._fired.clear()
+        with self._lock:
+            self._faults.clear()
+            self._fired.clear()
 
     def __len__(self) -> int:
         return len(self._faults)
@@ -68,14 +76,15 @@ class FaultPlan:
     def take(self, route: Route) -> list[Fault]:
         """The faults that fire for this request (counted as fired)."""
         fired: list[Fault] = []
-        for index, fault in enumerate(self._faults):
-            if route not in fault.routes:
-                continue
-            count = self._fired.get(index, 0)
-            if fault.times is not None and count >= fault.times:
-                continue
-            self._fired[index] = count + 1
-            fired.append(fault)
+        with self._lock:
+            for index, fault in enumerate(self._faults):
+                if route not in fault.routes:
+                    continue
+                count = self._fired.get(index, 0)
+                if fault.times is not None and count >= fault.times:
+                    continue
+                self._fired[index] = count + 1
+                fired.append(fault)
         return fired
 
 

@@ -226,3 +226,14 @@ def test_outcome_round_trip() -> None:
     payload = outcome.to_fhir()
     get_fhir_model_class("OperationOutcome").model_validate(payload)
     assert GatewayOutcome.from_fhir(payload) == outcome
+
+
+def test_records_survive_a_json_round_trip_for_the_cache() -> None:
+    record = EligibilityRecord.from_coverages(
+        "p-1", (_coverage(), _coverage(id="cov-2", validity=ValidityState.INVALID)), NOW
+    )
+    assert EligibilityRecord.model_validate(record.model_dump(mode="json")) == record
+    history = MedicationHistory(
+        patient_id="p-1", dispenses=(_dispense("md-1", date(2026, 1, 1)),), fetched_at=NOW
+    )
+    assert MedicationHistory.model_validate(history.model_dump(mode="json")) == history
