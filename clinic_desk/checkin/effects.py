@@ -59,6 +59,7 @@ class RaiseFlag(_Effect):
     identity: CardIdentity | None
     certificate_sha256: str
     linked_record_ref: str
+    insurer_reference: SecretStr = SecretStr("")  # sealed for the manager, never stored plain
 
 
 class Audit(_Effect):

@@ -66,6 +66,9 @@ class RecordFetched(_Event):
     validity: int  # the national check's five states, 1 = valid
     eligibility: Any = None
     linked_record_ref: str = ""
+    # insurer number, symbol, number, branch of the linked record: kept only to be
+    # sealed for the manager when the record is withheld, never shown or logged
+    insurer_reference: SecretStr = SecretStr("")
 
 
 class GatewayUnavailable(_Event):

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from pydantic import SecretStr
+
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.stages import ENDINGS, FlagReason, Stage
@@ -270,6 +272,7 @@ class CheckInMachine:
 
     def _record_fetched(self, event: ev.RecordFetched) -> list[fx.Effect]:
         self._linked_record_ref = event.linked_record_ref or event.patient_ref
+        self._insurer_reference = event.insurer_reference
         if event.validity == SEVERAL_QUALIFICATIONS:
             # the signature of a mislink: never pick one
             return self._withhold(FlagReason.SEVERAL_QUALIFICATIONS)
@@ -336,6 +339,7 @@ class CheckInMachine:
                 identity=self._card,
                 certificate_sha256=self._certificate_sha256,
                 linked_record_ref=self._linked_record_ref,
+                insurer_reference=self._insurer_reference,
             ),
             fx.Audit(action="withheld_and_flagged", detail=reason.value),
         ]
@@ -394,6 +398,7 @@ class CheckInMachine:
         self._medications = None
         self._medications_note = ""
         self._linked_record_ref = ""
+        self._insurer_reference = SecretStr("")
         self._offline = False
         self._offline_confirmed_at = None
         self._birthdate_attempts = 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from pydantic import SecretStr
+
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
@@ -68,6 +70,7 @@ class StorePort(Protocol):
         identity: CardIdentity | None,
         certificate_sha256: str,
         linked_record_ref: str,
+        insurer_reference: SecretStr,
     ) -> None: ...
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...

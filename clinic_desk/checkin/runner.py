@@ -115,6 +115,7 @@ class CheckInRunner:
                 effect.identity,
                 effect.certificate_sha256,
                 effect.linked_record_ref,
+                effect.insurer_reference,
             )
         elif isinstance(effect, fx.Audit):
             await self._on_store(self._store.audit, effect.action, effect.detail, cert)

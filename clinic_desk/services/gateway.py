@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import SecretStr
+
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
+from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.eligibility.client import CardSession, EligibilityClient
 from clinic_desk.eligibility.errors import (
@@ -35,6 +38,15 @@ def _failure(exc: GatewayError) -> GatewayFailure:
     if isinstance(exc, GatewayUnavailable | EligibilityPending | GatewayProtocolError):
         return ev.GatewayUnavailable(reason=exc.code)
     return ev.Failed(code=exc.code, message=exc.message)
+
+
+def insurer_reference(record: EligibilityRecord) -> str:
+    """Insurer number, symbol, number and branch of each coverage: what a manager
+    needs to report a wrong link to the insurer (one coverage per line)."""
+    return "\n".join(
+        " ".join(x for x in (c.insurer_number, c.symbol, c.number, c.branch) if x)
+        for c in record.coverages
+    )
 
 
 class ClientGatewayPort:
@@ -76,6 +88,7 @@ class ClientGatewayPort:
             validity=eligibility.state.value,
             eligibility=eligibility,
             linked_record_ref=patient.reference,
+            insurer_reference=SecretStr(insurer_reference(eligibility)),
         )
 
     async def fetch_medications(

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import SecretStr
+
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
@@ -100,7 +102,11 @@ class CacheStorePort:
         identity: CardIdentity | None,
         certificate_sha256: str,
         linked_record_ref: str,
+        insurer_reference: SecretStr,
     ) -> None:
+        # The insurer reference is stored only sealed for the manager; until a
+        # manager key exists, the gateway's reference of the linked record is kept.
+        del insurer_reference
         card = _identity_json(identity) if identity is not None else {}
         card["certificate_sha256"] = certificate_sha256
         self.cache.raise_flag(

@@ -44,6 +44,7 @@ def unlocked(record: ev.RecordIdentity | None = SAME, validity: int = 1) -> Chec
             validity=validity,
             eligibility=ELIGIBILITY,
             linked_record_ref="Coverage/c1",
+            insurer_reference=SecretStr("06139999 52 3301 00"),
         )
     )
     return m
@@ -93,6 +94,8 @@ def test_mislinked_record_is_withheld_flagged_and_forgotten() -> None:
     flag = next(e for e in effects if isinstance(e, fx.RaiseFlag))
     assert flag.reason == "birthdate_mismatch"
     assert flag.linked_record_ref == "Coverage/c1"
+    # handed on only for sealing, and never in a repr that could reach a log
+    assert flag.insurer_reference.get_secret_value() == "06139999 52 3301 00"
     assert not any(isinstance(e, fx.StoreConfirmed) for e in effects)
     dumped = m.view().model_dump_json() + repr(effects)
     for secret in ("鈴木", "1962", "06139999"):
