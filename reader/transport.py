@@ -117,6 +117,9 @@ _RESET_CARD = 0x80100068
 _SHARING_VIOLATION = 0x8010000B
 _TIMEOUT = 0x8010000A
 _CANCELLED = 0x80100002
+# pcscd needs up to ~0.4 s to notice a card that has just left; a monitor started in
+# that window must not report the departure of a card it never saw arrive.
+_GHOST_WINDOW = 0.6
 
 
 def pcsc_error(hresult: int, reader: str = "", *, during_exchange: bool = False) -> CardError:
@@ -454,6 +457,16 @@ class CardEvent:
     atr: bytes = b""
 
 
+def _presence(state: int) -> bool | None:
+    """True: a powered card; False: an empty reader; None: not clear yet."""
+    s = _scard()
+    if state & s.SCARD_STATE_EMPTY:
+        return False
+    if state & s.SCARD_STATE_PRESENT and not state & (s.SCARD_STATE_MUTE | s.SCARD_STATE_UNPOWERED):
+        return True
+    return None
+
+
 class CardMonitor:
     """Reports cards arriving in and leaving the readers matching a pattern.
 
@@ -534,6 +547,7 @@ class CardMonitor:
         assert self._context is not None
         present: dict[str, bool] = {}
         states: dict[str, int] = {}
+        baseline_until: dict[str, float] = {}
         try:
             while not self._stop.is_set():
                 watched = self._watched()
@@ -559,16 +573,23 @@ class CardMonitor:
                     raise pcsc_error(hresult)
                 for name, state, atr in result:
                     states[name] = state & ~s.SCARD_STATE_CHANGED
-                    now = bool(state & s.SCARD_STATE_PRESENT) and not (
-                        state & (s.SCARD_STATE_MUTE | s.SCARD_STATE_UNPOWERED)
-                    )
+                    now = _presence(state)
                     before = present.get(name)
-                    present[name] = now
                     if before is None:
-                        continue  # the first look is the baseline, not an event
+                        # The first look is the baseline, not an event. An uncertain
+                        # state (a card that just left still shows as unpowered for a
+                        # moment) counts as absent, so its ghost never reports a removal.
+                        present[name] = bool(now)
+                        baseline_until[name] = time.monotonic() + _GHOST_WINDOW
+                        continue
+                    if now is None:
+                        continue  # unpowered or mute: wait for a clear state
+                    present[name] = now
                     if now and not before:
                         self._emit(CardEvent("inserted", name, bytes(atr)))
                     elif before and not now:
+                        if time.monotonic() < baseline_until.get(name, 0.0):
+                            continue  # a card already leaving when we started looking
                         self._emit(CardEvent("removed", name))
                 self._ready.set()
         except CardError as exc:

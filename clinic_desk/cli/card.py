@@ -44,7 +44,8 @@ from reader.virtual_card.vpcd import DEFAULT_PORT
 
 READER_ENV = "CLINIC_DESK_READER"
 DEFAULT_FIXTURE = "yamada-taro"
-DEMO_PORTS = (35963, 35964)
+# 00 01 first: `card serve` and the desk demo use 00 00, whose card monitor would read ours.
+DEMO_PORTS = (35964, 35963)
 
 VPCD_WARNING = (
     "Warning: vsmartcard's vpcd accepts virtual cards from the network. Never install "

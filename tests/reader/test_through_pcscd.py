@@ -209,3 +209,19 @@ def test_monitor_queue_and_prompt_stop(pcscd: object) -> None:
     assert monitor.get(timeout=0.2) is None
     monitor.stop()  # cancels the 10 s wait at once
     assert not monitor.running
+
+
+def test_monitor_started_as_a_card_leaves_reports_no_ghost(vpcd_card: InsertCard) -> None:
+    server = vpcd_card(make_card())
+    with open_card() as card:
+        card.read_auth_certificate()
+    server.remove()
+    # Right after a card leaves, pcscd briefly shows it as present but unpowered.
+    with CardMonitor(VPCD_READER, poll_ms=100) as monitor:
+        assert wait_for_card_state(VPCD_READER, present=False)
+        assert monitor.get(timeout=0.8) is None
+        server.reinsert()
+        event = monitor.get(timeout=10)
+        assert event is not None
+        assert (event.kind, event.reader) == ("inserted", VPCD_READER)
+        assert monitor.get(timeout=0.5) is None
