@@ -99,7 +99,7 @@ class Period(Wire):
 
 
 class Quantity(Wire):
-    value: float | None = None
+    value: float | None = Field(default=None, allow_inf_nan=False)
     unit: str | None = None
     system: str | None = None
     code: str | None = None
