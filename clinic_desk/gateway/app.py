@@ -166,11 +166,17 @@ async def _apply_early_faults(faults: list[Fault], state: GatewayState) -> None:
 
 
 async def _read_json(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_REQUEST_BYTES:
-        raise Refusal(413, OutcomeReason.BAD_REQUEST, "The request is too large.", "too-costly")
+    too_large = Refusal(413, OutcomeReason.BAD_REQUEST, "The request is too large.", "too-costly")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():  # counted as it arrives: never buffered whole
+        body += chunk
+        if len(body) > MAX_REQUEST_BYTES:
+            raise too_large
     try:
-        return json.loads(body) if body else {}
+        return json.loads(bytes(body)) if body else {}
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise Refusal(
             400, OutcomeReason.BAD_REQUEST, "The request is not JSON.", "structure"

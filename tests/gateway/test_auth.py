@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -206,3 +206,13 @@ async def test_malformed_auth_request_is_a_fhir_400(gateway: GatewayServer) -> N
         assert answer.json()["issue"][0]["code"] == "structure"
         garbage = await bare.post("/auth/card", content=b"{not json")
         assert garbage.status_code == 400
+        huge = await bare.post("/auth/card", content=b" " * 100_000)
+        assert huge.status_code == 413
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: chunked upload
+            for _ in range(100):
+                yield b" " * 1024
+
+        streamed = await bare.post("/auth/card", content=chunks())
+        assert streamed.status_code == 413
+        assert streamed.json()["resourceType"] == "OperationOutcome"
