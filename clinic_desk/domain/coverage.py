@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clinic_desk.domain.bundle import bundle_resources, searchset
 from clinic_desk.domain.fhir import (
+    EXT_CEILING_CATEGORY,
+    EXT_ELDERLY_RECIPIENT,
     EXT_INSURED_NUMBER,
     EXT_INSURED_SUBNUMBER,
     EXT_INSURED_SYMBOL,
@@ -125,6 +127,12 @@ class Coverage(BaseModel):
     period_end: date | None = None
     status: CoverageStatus
     validity: ValidityState
+    elderly_recipient: bool = Field(default=False, description="高齢受給者 (aged 70–74)")
+    ceiling_category: str | None = Field(
+        default=None,
+        max_length=16,
+        description="限度額適用区分, present only when the patient agreed to share it",
+    )
 
     def model_post_init(self, __context: Any) -> None:
         if self.copay_ratio not in COPAY_RATIOS:
@@ -153,6 +161,10 @@ class Coverage(BaseModel):
                 },
             }
         )
+        if self.elderly_recipient:
+            extensions.append({"url": EXT_ELDERLY_RECIPIENT, "valueBoolean": True})
+        if self.ceiling_category:
+            extensions.append({"url": EXT_CEILING_CATEGORY, "valueString": self.ceiling_category})
         relationship = "self" if self.relationship is Relationship.INSURED else "other"
         period: dict[str, str] = {"start": self.period_start.isoformat()}
         if self.period_end:
@@ -243,6 +255,9 @@ class Coverage(BaseModel):
         number = text(EXT_INSURED_NUMBER) or wire.subscriberId
         if not number:
             raise FhirFormatError("Coverage: insured person's number is missing")
+        elderly = extension_value(wire.extension, EXT_ELDERLY_RECIPIENT)
+        if elderly is not None and elderly.valueBoolean is None:
+            raise FhirFormatError("Coverage: elderly-recipient has no boolean value")
         start = _date(wire.period.start if wire.period else None, "period start")
         if start is None:
             raise FhirFormatError("Coverage: period start is missing")
@@ -260,6 +275,8 @@ class Coverage(BaseModel):
                 period_end=_date(wire.period.end if wire.period else None, "period end"),
                 status=status,
                 validity=ValidityState(int(coding.code)),
+                elderly_recipient=bool(elderly and elderly.valueBoolean),
+                ceiling_category=text(EXT_CEILING_CATEGORY),
             )
         except ValueError as exc:
             fields = ", ".join(

@@ -29,6 +29,8 @@ EXT_VALIDITY = f"{DESK_BASE}/StructureDefinition/eligibility-validity"
 SYSTEM_VALIDITY = f"{DESK_BASE}/CodeSystem/eligibility-validity"
 EXT_STRENGTH = f"{DESK_BASE}/StructureDefinition/medication-strength"
 EXT_PRESCRIBER = f"{DESK_BASE}/StructureDefinition/prescribing-institution"
+EXT_ELDERLY_RECIPIENT = f"{DESK_BASE}/StructureDefinition/elderly-recipient"  # 高齢受給者
+EXT_CEILING_CATEGORY = f"{DESK_BASE}/StructureDefinition/high-cost-ceiling-category"
 SYSTEM_OUTCOME_REASON = f"{DESK_BASE}/CodeSystem/gateway-reason"
 
 FHIR_JSON = "application/fhir+json"
@@ -109,6 +111,7 @@ class Extension(Wire):
     url: str
     valueString: str | None = None
     valueCode: str | None = None
+    valueBoolean: bool | None = None
     valueCoding: Coding | None = None
 
 

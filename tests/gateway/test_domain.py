@@ -106,7 +106,7 @@ def test_patient_errors_name_fields_but_never_values() -> None:
 
 
 def test_coverage_round_trip_with_jp_core_items() -> None:
-    coverage = _coverage()
+    coverage = _coverage(elderly_recipient=True, ceiling_category="区分ウ")
     payload = coverage.to_fhir("Patient/p-1")
     get_fhir_model_class("Coverage").model_validate(payload)
     assert Coverage.from_fhir(payload) == (coverage, "p-1")
@@ -129,6 +129,9 @@ def test_coverage_round_trip_with_jp_core_items() -> None:
         lambda p: p["beneficiary"].update(reference="Group/1"),
         lambda p: p.pop("period"),
         lambda p: p["extension"].pop(),
+        lambda p: p["extension"].append(
+            {"url": "http://clinic-desk.local/fhir/StructureDefinition/elderly-recipient"}
+        ),
     ],
 )
 def test_coverage_unknown_codes_and_missing_items_fail(mutate: Any) -> None:

@@ -40,6 +40,8 @@ async def test_yamada_full_exchange_with_paged_history(
     assert current.relationship is Relationship.INSURED
     assert current.copay_ratio == 30
     assert current.status is CoverageStatus.ACTIVE
+    assert current.ceiling_category == "区分ウ"
+    assert not current.elderly_recipient
 
     history = await client.fetch_medications(session)
     assert history.pages == 3  # 25 dispensings, 10 a page
@@ -107,6 +109,7 @@ async def test_lost_coverage_is_invalid(
     assert coverage.status is CoverageStatus.CANCELLED
     assert coverage.period_end == date(2026, 3, 31)
     assert coverage.copay_ratio == 20
+    assert coverage.elderly_recipient
 
 
 async def test_several_qualifications_match(
