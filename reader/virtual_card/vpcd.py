@@ -173,7 +173,14 @@ class VpcdCardServer:
             if size == 1:
                 self._control(sock, message[0])
                 continue
-            response = self.card.process(message)
+            try:
+                response = self.card.process(message)
+            except CardLeftField:
+                raise
+            except Exception:
+                # A fault in the emulator must not look like a removed card.
+                log.exception("the virtual card failed on an APDU")
+                response = b"\x6f\x00"
             self.apdus_served += 1
             sock.sendall(len(response).to_bytes(2, "big") + response)
 
