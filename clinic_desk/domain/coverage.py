@@ -349,13 +349,21 @@ class EligibilityRecord(BaseModel):
         Raises FhirFormatError on a wrong shape, an unknown code, or a
         Coverage for another Patient.
         """
-        coverages: list[Coverage] = []
-        for resource in bundle_resources(payload, "Coverage"):
-            coverage, beneficiary = Coverage.from_fhir(resource)
-            if beneficiary != patient_id:
-                raise FhirFormatError("Coverage: beneficiary is not the Patient asked about")
-            coverages.append(coverage)
-        return cls.from_coverages(patient_id, tuple(coverages), checked_at)
+        return cls.from_fhir_bundles([payload], patient_id, checked_at)
+
+    @classmethod
+    def from_fhir_bundles(
+        cls, pages: list[Any], patient_id: str, checked_at: datetime
+    ) -> EligibilityRecord:
+        """Read every page of a Coverage search (a Coverage seen twice counts once)."""
+        coverages: dict[str, Coverage] = {}
+        for payload in pages:
+            for resource in bundle_resources(payload, "Coverage"):
+                coverage, beneficiary = Coverage.from_fhir(resource)
+                if beneficiary != patient_id:
+                    raise FhirFormatError("Coverage: beneficiary is not the Patient asked about")
+                coverages.setdefault(coverage.id, coverage)
+        return cls.from_coverages(patient_id, tuple(coverages.values()), checked_at)
 
     def to_fhir_bundle(self, base_url: str, self_url: str) -> dict[str, Any]:
         """This record as a FHIR ``searchset`` Bundle (``base_url``: the FHIR base)."""

@@ -242,10 +242,18 @@ class EligibilityClient:
                     request_id=reply.request_id,
                 )
             await asyncio.sleep(wait)
+        checked_at = datetime.now(UTC)
+        pages = await self._all_pages(
+            session,
+            "coverage",
+            reply,
+            budget,
+            lambda p: EligibilityRecord.from_fhir_bundle(p, session.patient_id, checked_at),
+        )
         return self._parse(
             reply,
             "coverage",
-            lambda p: EligibilityRecord.from_fhir_bundle(p, session.patient_id, datetime.now(UTC)),
+            lambda _: EligibilityRecord.from_fhir_bundles(pages, session.patient_id, checked_at),
         )
 
     async def fetch_medications(
@@ -256,43 +264,55 @@ class EligibilityClient:
         Call it only after the patient consented at the desk.
         """
         budget = budget or self.budget()
-        params: dict[str, str] | None = {"subject": session.patient_ref}
-        if self.settings.page_size is not None and params is not None:
+        params = {"subject": session.patient_ref}
+        if self.settings.page_size is not None:
             params["_count"] = str(self.settings.page_size)
-        url = "/fhir/MedicationDispense"
-        pages: list[Any] = []
-        while True:
-            reply = await self._authorized_get(session, url, "medications", params, budget)
-            if reply.status != 200:
-                raise self._protocol(
-                    f"Unexpected status {reply.status} for a search.", "medications", reply
-                )
-            pages.append(reply.payload)
-            following = self._parse(reply, "medications", next_link)
-            # validate this page now so a bad page fails before more are fetched
-            self._parse(
-                reply,
-                "medications",
-                lambda p: MedicationHistory.dispenses_from_page(p, session.patient_id),
-            )
-            if following is None:
-                break
-            if self._origin_of(following) != self._origin:
-                raise self._protocol("The next-page link leaves the gateway.", "medications", reply)
-            if len(pages) >= self.settings.max_pages:
-                raise self._protocol(
-                    f"The medication history has more than {self.settings.max_pages} pages.",
-                    "medications",
-                    reply,
-                )
-            url, params = following, None
+        first = await self._authorized_get(
+            session, "/fhir/MedicationDispense", "medications", params, budget
+        )
+        pages = await self._all_pages(
+            session,
+            "medications",
+            first,
+            budget,
+            lambda p: MedicationHistory.dispenses_from_page(p, session.patient_id),
+        )
         return self._parse(
-            reply,
+            first,
             "medications",
             lambda _: MedicationHistory.from_fhir_pages(
                 pages, session.patient_id, datetime.now(UTC)
             ),
         )
+
+    async def _all_pages(
+        self,
+        session: CardSession,
+        route: str,
+        reply: _Reply,
+        budget: Budget,
+        check_page: Callable[[Any], object],
+    ) -> list[Any]:
+        """This search page and every ``link[next]`` after it, each checked on arrival."""
+        pages: list[Any] = []
+        while True:
+            if reply.status != 200:
+                raise self._protocol(
+                    f"Unexpected status {reply.status} for a search.", route, reply
+                )
+            # validate this page now so a bad page fails before more are fetched
+            self._parse(reply, route, check_page)
+            pages.append(reply.payload)
+            following = self._parse(reply, route, next_link)
+            if following is None:
+                return pages
+            if self._origin_of(following) != self._origin:
+                raise self._protocol("The next-page link leaves the gateway.", route, reply)
+            if len(pages) >= self.settings.max_pages:
+                raise self._protocol(
+                    f"The search has more than {self.settings.max_pages} pages.", route, reply
+                )
+            reply = await self._authorized_get(session, following, route, None, budget)
 
     # --- plumbing ----------------------------------------------------------------------
     async def _authorized_get(

@@ -161,3 +161,44 @@ async def test_link_changed_on_reauthentication_is_a_protocol_error() -> None:
             await desk.fetch_patient(session)
     assert caught.value.code == "link-changed"
     assert calls == ["/fhir/Patient/p-1", "/auth/challenge", "/auth/card"]
+
+
+async def test_paged_coverage_search_is_read_whole() -> None:
+    from clinic_desk.domain.coverage import (
+        Coverage,
+        CoverageStatus,
+        EligibilityRecord,
+        Relationship,
+        ValidityState,
+    )
+
+    def coverage(ident: str) -> Coverage:
+        return Coverage(
+            id=ident,
+            insurer_number="01130012",
+            insurer_name="全国健康保険協会東京支部",
+            number="12",
+            relationship=Relationship.INSURED,
+            copay_ratio=30,
+            period_start=date(2020, 1, 1),
+            status=CoverageStatus.ACTIVE,
+            validity=ValidityState.VALID,
+        )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        first = "_page" not in str(request.url)
+        record = EligibilityRecord.from_coverages(
+            "p-1", (coverage("cov-a" if first else "cov-b"),), NOW
+        )
+        bundle = record.to_fhir_bundle(f"{BASE}/fhir", str(request.url))
+        if first:
+            bundle["link"].append(
+                {"relation": "next", "url": f"{BASE}/fhir/Coverage?beneficiary=Patient/p-1&_page=2"}
+            )
+        return _fhir(bundle)
+
+    async with _client(handler) as desk:
+        eligibility = await desk.fetch_eligibility(_session())
+    # one valid qualification on each page: several match, never the first one
+    assert eligibility.state is ValidityState.SEVERAL_MATCH
+    assert {c.id for c in eligibility.coverages} == {"cov-a", "cov-b"}
