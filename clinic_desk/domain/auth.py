@@ -12,7 +12,7 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from clinic_desk.domain.fhir import (
     FhirFormatError,
@@ -161,6 +161,14 @@ class CardAuthGrant(BaseModel):
     token: str = Field(min_length=16, repr=False)
     expires_at: AwareDatetime
     patient_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9\-.]{1,64}$")
+
+    @field_validator("patient_id")
+    @classmethod
+    def _not_only_dots(cls, value: str) -> str:
+        # the id goes into a URL path: "." or ".." would address another resource
+        if set(value) == {"."}:
+            raise ValueError("a Patient id cannot be only dots")
+        return value
 
     @property
     def patient_ref(self) -> str:

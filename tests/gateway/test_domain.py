@@ -218,6 +218,10 @@ def test_auth_parameters_round_trip() -> None:
         get_fhir_model_class("Parameters").model_validate(payload)
     with pytest.raises(FhirFormatError):
         ChallengeGrant.from_fhir({"resourceType": "Parameters", "parameter": []})
+    dots = CardAuthGrant(token="t" * 43, expires_at=NOW, patient_id="p-1").to_fhir()
+    dots["parameter"][2]["valueReference"]["reference"] = "Patient/.."
+    with pytest.raises(FhirFormatError):
+        CardAuthGrant.from_fhir(dots)
     bad_nonce = ChallengeGrant(nonce="n" * 43, expires_at=NOW).to_fhir()
     bad_nonce["parameter"][0]["valueString"] = "short"
     with pytest.raises(FhirFormatError):
