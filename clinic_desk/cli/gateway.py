@@ -38,6 +38,19 @@ def register(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--max-seconds", type=float, help="stop by itself after this many seconds")
     serve.add_argument("--quiet", action="store_true", help="do not print one line per request")
     serve.set_defaults(handler=_serve)
+
+    check = sub.add_parser(
+        "check",
+        help="ask a gateway for a challenge: is it reachable, trusted and speaking the API?",
+        description="Send one POST /auth/challenge to a gateway (no card, no patient data) and "
+        "report the answer, or the error with what the desk would do and what to look at.",
+    )
+    check.add_argument("url", help="the gateway's root, e.g. https://gateway.clinic.example")
+    check.add_argument("--ca-bundle", type=Path, help="PEM file of CAs to trust")
+    check.add_argument("--client-cert", type=Path, help="PEM client certificate (mTLS)")
+    check.add_argument("--client-key", type=Path, help="PEM key of --client-cert")
+    check.add_argument("--timeout", type=float, default=1.5, help="read timeout in seconds")
+    check.set_defaults(handler=_check)
     parser.set_defaults(handler=_usage(parser))
 
 
@@ -97,3 +110,49 @@ def _serve(args: argparse.Namespace) -> int:
     server.serve()
     print("clinic-desk gateway: stopped", flush=True)
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from clinic_desk.cli import CliError
+    from clinic_desk.eligibility import (
+        EligibilityClient,
+        GatewayError,
+        GatewaySettings,
+        GatewaySettingsError,
+    )
+
+    try:
+        settings = GatewaySettings(
+            base_url=args.url,
+            ca_bundle=args.ca_bundle,
+            client_certificate=args.client_cert,
+            client_key=args.client_key,
+            read_timeout=args.timeout,
+        )
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise CliError(f"{first['msg'].removeprefix('Value error, ')}.") from None
+
+    async def probe() -> int:
+        try:
+            client = EligibilityClient(settings)
+        except GatewaySettingsError as exc:
+            raise CliError(str(exc)) from None
+        async with client:
+            try:
+                grant = await client.challenge()
+            except GatewayError as exc:
+                print(f"{type(exc).__name__}: {exc.message}")
+                print(f"  desk: {exc.desk_action}")
+                print(f"  support: {exc.support_hint}")
+                return 1
+        print(
+            f"ok: {settings.base_url} issued a challenge valid until {grant.expires_at:%H:%M:%S %Z}"
+        )
+        return 0
+
+    return asyncio.run(probe())

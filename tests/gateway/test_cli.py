@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from clinic_desk.cli import main
+from clinic_desk.gateway.faults import Fault, FaultKind
+from clinic_desk.gateway.server import GatewayServer
 
 ENTRY = "import sys; from clinic_desk.cli import main; sys.exit(main())"
 SERVE = [sys.executable, "-c", ENTRY, "gateway", "serve", "--port", "0", "--quiet"]
@@ -60,3 +63,26 @@ def test_bad_arguments_are_plain_errors(tmp_path: Path, capsys: object) -> None:
     broken.write_text('{"patients": [], "links": [{"card_profile": "x"}]}', encoding="utf-8")
     assert main(["gateway", "serve", "--dataset", str(broken)]) == 2
     assert main(["gateway", "serve", "--tls-cert", str(broken)]) == 2
+
+
+def test_check_reports_a_working_gateway(
+    gateway: GatewayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["gateway", "check", gateway.url]) == 0
+    assert "issued a challenge" in capsys.readouterr().out
+
+
+def test_check_reports_a_failing_gateway_with_both_texts(
+    gateway: GatewayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway.state.faults.add(Fault(kind=FaultKind.DOWN))
+    assert main(["gateway", "check", gateway.url]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("GatewayUnavailable")
+    assert "desk: Continue on paper" in out
+    assert "support: HTTP 503" in out
+
+
+def test_check_refuses_plain_http_to_another_host(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gateway", "check", "http://gateway.example"]) == 2
+    assert "plain http is allowed only" in capsys.readouterr().err
