@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.screens.desk import DeskScreen
 from clinic_desk.app.strings import Lang
 from clinic_desk.checkin import DeskView
@@ -30,6 +31,7 @@ class DeskApp(App[None]):
         self.services = services
         self.lang = lang
         self.animation_level = "none"
+        localise_bindings(self, lang)
 
     def on_mount(self) -> None:
         self.services.runner.on_view = self._view_changed

@@ -44,6 +44,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Please type the 4-digit PIN for user authentication.",
     },
     "pin.tries_left": {"ja": "残り {tries} 回", "en": "{tries} tries left"},
+    "pin.one_try_left": {"ja": "残り 1 回", "en": "1 try left"},
     "pin.last_try": {
         "ja": "注意：あと1回間違えるとカードがロックされます（市区町村窓口での再設定が必要）。"
         "受付担当者の確認が必要です［C］。",
@@ -128,6 +129,43 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Flagged for the manager's review (reason: {reason}).",
     },
     "paper.cause": {"ja": "原因：{cause}", "en": "Cause: {cause}"},
+    # why a check-in stopped (shown to staff)
+    "reason.name_mismatch": {
+        "ja": "氏名がカードと一致しません",
+        "en": "the record's name differs from the card",
+    },
+    "reason.birthdate_mismatch": {
+        "ja": "生年月日がカードと一致しません",
+        "en": "the record's birthdate differs from the card",
+    },
+    "reason.patient_said_not_me": {
+        "ja": "ご本人が「自分ではない」と回答",
+        "en": "the patient said the name is not theirs",
+    },
+    "reason.typed_birthdate_differs": {
+        "ja": "入力された生年月日がカードと一致しません",
+        "en": "the typed birthdate differs from the card",
+    },
+    "reason.several_qualifications": {
+        "ja": "複数の資格が該当（ひも付け誤りの可能性）",
+        "en": "several qualifications match (a possible wrong link)",
+    },
+    "reason.revoked_certificate": {
+        "ja": "カードの証明書が失効しています",
+        "en": "the card's certificate is revoked",
+    },
+    "reason.variant_rejected_by_staff": {
+        "ja": "表記違いを受付担当者が否認",
+        "en": "staff did not accept the name variant",
+    },
+    "reason.gateway_unavailable_nothing_cached": {
+        "ja": "資格確認サーバーに接続できず、保存済みの確認結果もありません",
+        "en": "the gateway is unavailable and nothing is cached for this card",
+    },
+    "reason.no_qualification_found": {
+        "ja": "資格が見つかりません",
+        "en": "no qualification was found",
+    },
     # result
     "result.insurer": {"ja": "保険者", "en": "Insurer"},
     "result.symbol_number": {"ja": "記号・番号・枝番", "en": "Symbol · number · branch"},

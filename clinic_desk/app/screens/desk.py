@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.app.widgets.result_view import ResultView
 from clinic_desk.app.widgets.status_bar import StatusBar
-from clinic_desk.checkin import DeskView, Stage
+from clinic_desk.checkin import ENDINGS, DeskView, Stage
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskStatus
 
@@ -52,6 +53,7 @@ class DeskScreen(Screen[None]):
     def __init__(self, lang: Lang) -> None:
         super().__init__()
         self.lang = lang
+        localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
     @property
@@ -164,7 +166,7 @@ class DeskScreen(Screen[None]):
         stage = view.stage
         if stage is Stage.PIN_ENTRY:
             tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
-            lines = [t("pin.tries_left", lang, tries=tries)]
+            lines = [t("pin.one_try_left" if tries == 1 else "pin.tries_left", lang, tries=tries)]
             if view.needs_last_try_confirmation:
                 lines.append(t("pin.last_try", lang))
             return "\n".join(lines)
@@ -181,10 +183,14 @@ class DeskScreen(Screen[None]):
         if stage is Stage.CONSENT:
             return t("confirm.keys", lang)
         if stage is Stage.WITHHELD and view.flagged:
-            return t("withheld.staff", lang, reason=view.error_code)
+            return t("withheld.staff", lang, reason=self._reason(view.error_code))
         if stage is Stage.PAPER_FORM and view.error_code:
-            return t("paper.cause", lang, cause=view.error_code)
+            return t("paper.cause", lang, cause=self._reason(view.error_code))
         return ""
+
+    def _reason(self, code: str) -> str:
+        key = f"reason.{code}"
+        return t(key, self.lang) if has_text(key) else code
 
     # -- actions -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -203,7 +209,7 @@ class DeskScreen(Screen[None]):
                 Stage.ERROR,
                 Stage.CANCELLED,
             ),
-            "cancel": stage is not Stage.WAITING_FOR_CARD,
+            "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
         }
         return allowed.get(action, True)
 

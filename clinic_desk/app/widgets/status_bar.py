@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from clinic_desk.app.strings import Lang, t
+from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.services.desk import DeskStatus
 
 
@@ -15,6 +15,11 @@ class StatusBar(Static):
         super().__init__("", id=id, markup=False)
         self._lang = lang
         self.status = DeskStatus()
+
+    def _word(self, code: str) -> str:
+        if not code:
+            return t("status.none", self._lang)
+        return t(f"status.{code}", self._lang) if has_text(f"status.{code}") else code
 
     def show(self, status: DeskStatus) -> None:
         self.status = status
@@ -32,7 +37,7 @@ class StatusBar(Static):
         parts = [
             f"{t('status.reader', lang)}: {reader}",
             f"{t('status.gateway', lang)}: {gateway}",
-            f"{t('status.cache', lang)}: {status.cache or t('status.none', lang)}",
+            f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
         self.update(" │ ".join(parts))
