@@ -112,11 +112,13 @@ _CARD_GONE = {
     0x80100066,  # W_UNRESPONSIVE_CARD
     0x8010002F,  # E_COMM_DATA_LOST
     0x80100013,  # F_COMM_ERROR
+    0x80100016,  # E_NOT_TRANSACTED: pcsc-lite's answer when the reader lost the card
 }
 _RESET_CARD = 0x80100068
 _SHARING_VIOLATION = 0x8010000B
 _TIMEOUT = 0x8010000A
 _CANCELLED = 0x80100002
+_STATUS_PRESENT = 0x0004  # SCardStatus: pcsc-lite's SCARD_PRESENT (pyscard lacks it)
 # pcscd needs up to ~0.4 s to notice a card that has just left; a monitor started in
 # that window must not report the departure of a card it never saw arrive.
 _GHOST_WINDOW = 0.6
@@ -344,7 +346,12 @@ class PcscTransport:
         s = _scard()
         hresult, response = s.SCardTransmit(self._card, self._protocol, list(apdu))
         if hresult != s.SCARD_S_SUCCESS:
-            raise pcsc_error(hresult, self._reader, during_exchange=True)
+            error = pcsc_error(hresult, self._reader, during_exchange=True)
+            if isinstance(error, CardCommunicationError) and not self._card_still_there():
+                # pcscd reports a card that left mid-transaction in several ways
+                # (e.g. 0x80100016 "not transacted"): what happened is a removal.
+                raise CardRemoved() from None
+            raise error
         if len(response) < 2:
             # A card always answers with a status word; vpcd and some readers report
             # a card that left mid-command as an empty answer.
@@ -358,6 +365,9 @@ class PcscTransport:
         s = _scard()
         hresult = s.SCardBeginTransaction(self._card)
         if hresult != s.SCARD_S_SUCCESS:
+            if not self._card_still_there():
+                # Connected to a card that was already leaving: nothing has started.
+                raise NoCard(self._reader)
             raise pcsc_error(hresult, self._reader, during_exchange=True)
         try:
             yield
@@ -365,6 +375,11 @@ class PcscTransport:
             if self._card is not None:
                 with contextlib.suppress(Exception):
                     s.SCardEndTransaction(self._card, s.SCARD_LEAVE_CARD)
+
+    def _card_still_there(self) -> bool:
+        s = _scard()
+        hresult, _name, state, _proto, _atr = s.SCardStatus(self._card)
+        return bool(hresult == s.SCARD_S_SUCCESS and state & _STATUS_PRESENT)
 
     def __enter__(self) -> PcscTransport:
         self.connect()

@@ -25,6 +25,7 @@ from reader.errors import (
     InvalidPinFormat,
     LastTryNeedsConfirmation,
     MalformedCardData,
+    NoCard,
     NotAMyNumberCard,
     PinBlocked,
     ReaderUnavailable,
@@ -123,7 +124,7 @@ class MyNumberCard:
         try:
             with self.transport.transaction():
                 return operation()
-        except (CardRemoved, ReaderUnavailable, CardCommunicationError):
+        except (CardRemoved, NoCard, ReaderUnavailable, CardCommunicationError):
             # The connection is gone; the next call starts from a fresh connect.
             self._connected = False
             self.channel.guard.reset()

@@ -9,14 +9,23 @@ Test data only: these keys protect nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
 from cryptography.x509.oid import NameOID
 
 PUBLIC_EXPONENT = 65537
@@ -80,9 +89,54 @@ def _prime(stream: _Stream, bits: int) -> int:
             return candidate
 
 
+_key_store: Path | None = None
+
+
+def use_key_store(folder: Path | None) -> None:
+    """Keep generated keys as PEM files in ``folder`` and read them back (None: memory only).
+
+    Generating a key costs about half a second; a machine that replays many
+    fixtures, process after process, reads them back instead. Test keys only.
+    """
+    global _key_store
+    _key_store = folder
+
+
+def _stored_key(path: Path, bits: int) -> rsa.RSAPrivateKey | None:
+    try:
+        key = load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError):
+        return None  # absent or damaged: generate it again
+    return key if isinstance(key, rsa.RSAPrivateKey) and key.key_size == bits else None
+
+
+def _store_key(path: Path, key: rsa.RSAPrivateKey) -> None:
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):  # a read-only store only costs time
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary.write_bytes(pem)
+        os.replace(temporary, path)
+
+
 @lru_cache(maxsize=64)
 def deterministic_rsa_key(seed: str, bits: int = 2048) -> rsa.RSAPrivateKey:
     """An RSA key that depends only on ``seed``."""
+    store = _key_store
+    stored_at = None
+    if store is not None:
+        name = hashlib.sha256(f"rsa-{bits}:{seed}".encode()).hexdigest()
+        stored_at = store / f"{name}.pem"
+        stored = _stored_key(stored_at, bits)
+        if stored is not None:
+            return stored
+    key = _generate_rsa_key(seed, bits)
+    if stored_at is not None:
+        _store_key(stored_at, key)
+    return key
+
+
+def _generate_rsa_key(seed: str, bits: int) -> rsa.RSAPrivateKey:
     stream = _Stream(f"rsa-{bits}:{seed}")
     p = _prime(stream, bits // 2)
     q = _prime(stream, bits // 2)

@@ -225,3 +225,17 @@ def test_monitor_started_as_a_card_leaves_reports_no_ghost(vpcd_card: InsertCard
         assert event is not None
         assert (event.kind, event.reader) == ("inserted", VPCD_READER)
         assert monitor.get(timeout=0.5) is None
+
+
+def test_reading_a_card_that_just_left_is_a_typed_error(vpcd_card: InsertCard) -> None:
+    server = vpcd_card(make_card())
+    with open_card() as card:
+        card.read_auth_certificate()
+    for _ in range(2):
+        server.remove()
+        # pcscd may still show the card for a moment: whatever it says, the answer
+        # is "no card" or "removed", never an unexplained PC/SC code.
+        with pytest.raises((NoCard, CardRemoved)):
+            open_card().read_auth_certificate()
+        server.reinsert()
+        assert wait_for_card_state(VPCD_READER, present=True)

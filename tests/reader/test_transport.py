@@ -68,6 +68,7 @@ def test_virtual_readers_are_recognised() -> None:
         (0x80100067, False, NoCard),
         (0x80100067, True, CardRemoved),
         (0x8010000B, False, ReaderBusy),
+        (0x80100016, True, CardRemoved),
         (0x80100068, True, CardCommunicationError),
         (0x80100014, True, CardCommunicationError),
     ],
