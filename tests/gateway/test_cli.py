@@ -86,3 +86,10 @@ def test_check_reports_a_failing_gateway_with_both_texts(
 def test_check_refuses_plain_http_to_another_host(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gateway", "check", "http://gateway.example"]) == 2
     assert "plain http is allowed only" in capsys.readouterr().err
+
+
+def test_port_in_use_is_a_plain_error(
+    gateway: GatewayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["gateway", "serve", "--port", str(gateway.port)]) == 2
+    assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
