@@ -123,6 +123,10 @@ class MyNumberCard:
             self.channel.guard.reset()
         try:
             with self.transport.transaction():
+                # Between transactions another program may have selected something
+                # else on a shared card: every operation selects its application anew,
+                # so the guard always knows where the card really is.
+                self.channel.guard.reset()
                 return operation()
         except (CardRemoved, NoCard, ReaderUnavailable, CardCommunicationError):
             # The connection is gone; the next call starts from a fresh connect.
@@ -136,7 +140,7 @@ class MyNumberCard:
 
     def identify(self) -> None:
         """Raise ``NotAMyNumberCard`` unless the card has the JPKI application."""
-        self._run(lambda: self._select_ap(apdu.JPKI_AID, force=True))
+        self._run(lambda: self._select_ap(apdu.JPKI_AID))
 
     def text_pin_tries_left(self) -> int:
         """Tries left on the text-AP PIN; costs no try."""
@@ -209,9 +213,9 @@ class MyNumberCard:
 
     # --- steps --------------------------------------------------------------------------
 
-    def _select_ap(self, aid: bytes, *, force: bool = False) -> None:
-        if not force and self.channel.guard.application == aid:
-            return
+    def _select_ap(self, aid: bytes) -> None:
+        if self.channel.guard.application == aid:
+            return  # selected earlier in this transaction
         step = "select JPKI AP" if aid == apdu.JPKI_AID else "select text AP"
         response = self.channel.exchange(step, apdu.select_aid(aid))
         if response.sw == apdu.SW_FILE_NOT_FOUND:
