@@ -276,3 +276,16 @@ def test_transcript_redacts_pins_in_every_flow() -> None:
         assert_transcript_clean(transcript, ("1234", "5678"))
         assert "1234" not in transcript.to_json()
         assert all("5678" not in e.command.hex() for e in transcript)
+
+
+def test_another_program_changing_the_application_between_operations() -> None:
+    virtual = make_card()
+    transcript = Transcript()
+    with open_card(virtual, transcript) as card:
+        card.read_auth_certificate()
+        # Another program on the shared card selects the text AP between our calls.
+        assert virtual.process(select_aid(TEXT_AID))[-2:] == b"\x90\x00"
+        assert card.read_auth_certificate()[0] == 0x30
+        assert virtual.process(select_aid(JPKI_AID))[-2:] == b"\x90\x00"
+        assert card.read_basic_four_items("1234").name == "山田　太郎"
+    assert_transcript_clean(transcript)
