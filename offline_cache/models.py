@@ -109,6 +109,30 @@ class MismatchFlag(_Row):
     resolution_note: str | None = None
 
 
+class FlagMove(_Row):
+    """One step of a flag's review (reported, resolved, reopened), kept for good."""
+
+    seq: int
+    flag_id: str
+    at: UtcDatetime
+    actor: str
+    from_status: FlagStatus
+    to_status: FlagStatus
+    reported_at: UtcDatetime | None = None
+    insurer_contact: str | None = None
+    note: str | None = None
+
+
+class LockoutState(_Row):
+    """Wrong tries in a row at a secret (the manager PIN) and until when it is locked."""
+
+    failed_tries: int = Field(default=0, ge=0)
+    locked_until: UtcDatetime | None = None
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
 class AuditEntry(_Row):
     """One append-only audit row, hash-chained to the row before it."""
 

@@ -104,7 +104,46 @@ CREATE INDEX offline_visit_by_status ON offline_visit (status, checked_in_at);
 CREATE INDEX offline_visit_by_card ON offline_visit (cert_sha256, status);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Version 3: the manager's review. Every move of a flag (reported, resolved, reopened) is
+# kept with its free-text details, so reopening and resolving again loses nothing; the
+# manager PIN's wrong-try counter and lock survive a restart.
+V3 = """
+CREATE TABLE flag_history (
+    seq INTEGER PRIMARY KEY,
+    flag_id TEXT NOT NULL REFERENCES mismatch_flag (id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    reported_at TEXT,
+    insurer_contact TEXT,
+    note TEXT
+);
+CREATE INDEX flag_history_by_flag ON flag_history (flag_id, seq);
+CREATE TRIGGER flag_history_append_only_update BEFORE UPDATE ON flag_history
+BEGIN SELECT RAISE(ABORT, 'flag history rows are append-only'); END;
+CREATE TRIGGER flag_history_append_only_delete BEFORE DELETE ON flag_history
+BEGIN SELECT RAISE(ABORT, 'flag history rows are append-only'); END;
+-- Moves made before this version become the first history rows.
+INSERT INTO flag_history (flag_id, at, actor, from_status, to_status, reported_at,
+                          insurer_contact, note)
+    SELECT id, reported_at, 'schema-v3', 'open', 'reported', reported_at, insurer_contact, NULL
+    FROM mismatch_flag WHERE reported_at IS NOT NULL ORDER BY reported_at, id;
+INSERT INTO flag_history (flag_id, at, actor, from_status, to_status, reported_at,
+                          insurer_contact, note)
+    SELECT id, resolved_at, 'schema-v3',
+           CASE WHEN reported_at IS NULL THEN 'open' ELSE 'reported' END, 'resolved',
+           NULL, NULL, resolution_note
+    FROM mismatch_flag WHERE resolved_at IS NOT NULL ORDER BY resolved_at, id;
+CREATE TABLE lockout (
+    name TEXT PRIMARY KEY,
+    failed_tries INTEGER NOT NULL CHECK (failed_tries >= 0),
+    locked_until TEXT,
+    updated_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

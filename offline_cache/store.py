@@ -51,9 +51,11 @@ from offline_cache.models import (
     CacheCounts,
     CachePolicy,
     EligibilitySnapshot,
+    FlagMove,
     FlagStatus,
     GateOutcome,
     JsonObject,
+    LockoutState,
     MedicationSnapshot,
     MismatchFlag,
     OfflineVisit,
@@ -85,11 +87,14 @@ _FLAG_COLUMNS = (
     "reported_at, insurer_contact, resolved_at, resolution_note"
 )
 _AUDIT_COLUMNS = "seq, at, actor, action, subjects_json, note, prev_hash, hash"
+_HISTORY_COLUMNS = (
+    "seq, flag_id, at, actor, from_status, to_status, reported_at, insurer_contact, note"
+)
 
 _FLAG_MOVES: dict[FlagStatus, set[FlagStatus]] = {
     FlagStatus.OPEN: {FlagStatus.REPORTED, FlagStatus.RESOLVED},
-    FlagStatus.REPORTED: {FlagStatus.RESOLVED},
-    FlagStatus.RESOLVED: set(),
+    FlagStatus.REPORTED: {FlagStatus.RESOLVED, FlagStatus.OPEN},
+    FlagStatus.RESOLVED: {FlagStatus.OPEN},
 }
 
 
@@ -601,15 +606,23 @@ class OfflineCache:
         return _flag(row)
 
     def mark_flag_reported(
-        self, flag_id: str, *, insurer_contact: str, actor: str | None = None
+        self,
+        flag_id: str,
+        *,
+        insurer_contact: str,
+        reported_at: datetime | None = None,
+        actor: str | None = None,
     ) -> MismatchFlag:
-        """Record that the wrong link was reported to the insurer."""
+        """Record that the wrong link was reported to the insurer (``reported_at``: when,
+        if not now)."""
+        when = _ts(reported_at if reported_at is not None else self._now())
         return self._move_flag(
             flag_id,
             FlagStatus.REPORTED,
             "reported_at = ?, insurer_contact = ?",
-            (_ts(self._now()), insurer_contact),
+            (when, insurer_contact),
             actor,
+            history=(when, insurer_contact, None),
         )
 
     def resolve_flag(self, flag_id: str, *, note: str, actor: str | None = None) -> MismatchFlag:
@@ -620,16 +633,48 @@ class OfflineCache:
             "resolved_at = ?, resolution_note = ?",
             (_ts(self._now()), note),
             actor,
+            history=(None, None, note),
         )
+
+    def reopen_flag(
+        self, flag_id: str, *, note: str = "", actor: str | None = None
+    ) -> MismatchFlag:
+        """Put a reported or resolved flag back in the queue.
+
+        The resolution moves out of the flag's row into its history (``flag_history``),
+        where every earlier step stays; the last report to the insurer stays on the row.
+        """
+        return self._move_flag(
+            flag_id,
+            FlagStatus.OPEN,
+            "resolved_at = ?, resolution_note = ?",
+            (None, None),
+            actor,
+            history=(None, None, note or None),
+            action="flag.reopen",
+        )
+
+    def flag_history(self, flag_id: str) -> list[FlagMove]:
+        """Every review step of the flag, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE flag_id = ? ORDER BY seq",
+                (flag_id,),
+            ).fetchall()
+        return [_move(r) for r in rows]
 
     def _move_flag(
         self,
         flag_id: str,
         target: FlagStatus,
         assignments: str,
-        values: tuple[str, str],
+        values: tuple[str | None, str | None],
         actor: str | None,
+        *,
+        history: tuple[str | None, str | None, str | None],
+        action: str | None = None,
     ) -> MismatchFlag:
+        who = _code(actor, "actor") if actor else self.actor
         with self._transaction() as tx:
             row = tx.execute("SELECT status FROM mismatch_flag WHERE id = ?", (flag_id,)).fetchone()
             if row is None:
@@ -641,11 +686,59 @@ class OfflineCache:
                 f"UPDATE mismatch_flag SET status = ?, {assignments} WHERE id = ?",
                 (target.value, *values, flag_id),
             )
-            self._append_audit(tx, f"flag.{target.value}", (flag_id,), current.value, actor)
+            tx.execute(
+                "INSERT INTO flag_history (flag_id, at, actor, from_status, to_status, "
+                "reported_at, insurer_contact, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (flag_id, _ts(self._now()), who, current.value, target.value, *history),
+            )
+            self._append_audit(
+                tx, action or f"flag.{target.value}", (flag_id,), current.value, actor
+            )
             updated = tx.execute(
                 f"SELECT {_FLAG_COLUMNS} FROM mismatch_flag WHERE id = ?", (flag_id,)
             ).fetchone()
         return _flag(updated)
+
+    # --- lockouts ------------------------------------------------------------------------
+
+    def lockout_state(self, name: str) -> LockoutState:
+        """Wrong tries in a row at the secret ``name`` (e.g. ``manager_pin``) and its lock."""
+        key = _code(name, "lockout name")
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT failed_tries, locked_until FROM lockout WHERE name = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return LockoutState()
+        return LockoutState(failed_tries=row[0], locked_until=_dt(row[1]) if row[1] else None)
+
+    def set_lockout_state(
+        self,
+        name: str,
+        state: LockoutState,
+        *,
+        action: str,
+        note: str = "",
+        actor: str | None = None,
+    ) -> LockoutState:
+        """Store the counter and lock of ``name`` with an audit row ``action`` (one
+        transaction), so a restart neither forgets wrong tries nor lifts a lock."""
+        key = _code(name, "lockout name")
+        with self._transaction() as tx:
+            tx.execute(
+                "INSERT INTO lockout (name, failed_tries, locked_until, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "failed_tries = excluded.failed_tries, locked_until = excluded.locked_until, "
+                "updated_at = excluded.updated_at",
+                (
+                    key,
+                    state.failed_tries,
+                    _ts(state.locked_until) if state.locked_until else None,
+                    _ts(self._now()),
+                ),
+            )
+            self._append_audit(tx, action, (key,), note, actor)
+        return state
 
     # --- audit log -----------------------------------------------------------------------
 
@@ -1184,6 +1277,21 @@ def _visit(row: Sequence[Any]) -> OfflineVisit:
         status=VisitStatus(status),
         reverified_at=_dt(reverified_at) if reverified_at else None,
         reverification=json.loads(result) if result else None,
+    )
+
+
+def _move(row: Sequence[Any]) -> FlagMove:
+    seq, fid, at, actor, from_status, to_status, reported, contact, note = row
+    return FlagMove(
+        seq=seq,
+        flag_id=fid,
+        at=_dt(at),
+        actor=actor,
+        from_status=FlagStatus(from_status),
+        to_status=FlagStatus(to_status),
+        reported_at=_dt(reported) if reported else None,
+        insurer_contact=contact,
+        note=note,
     )
 
 

@@ -19,6 +19,7 @@ from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
+from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from offline_cache.errors import CacheError
 from offline_cache.models import GateOutcome
 from offline_cache.store import OfflineCache
@@ -48,10 +49,12 @@ class CacheStorePort:
         *,
         desk_id: str = "desk-1",
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        seal: SealFunction = seal_for_manager,
     ) -> None:
         self.cache = cache
         self._desk_id = desk_id
         self._now = now
+        self._seal = seal
 
     def lookup(self, certificate_sha256: str) -> ev.CacheHit | ev.CacheMiss:
         try:
@@ -104,16 +107,19 @@ class CacheStorePort:
         linked_record_ref: str,
         insurer_reference: SecretStr,
     ) -> None:
-        # The insurer reference is stored only sealed for the manager; until a
-        # manager key exists, the gateway's reference of the linked record is kept.
-        del insurer_reference
+        # The insurer reference is stored only sealed for the manager (with the
+        # gateway's reference inside); until a manager key exists it is dropped and
+        # only the gateway's reference of the linked record is kept.
+        sealed = self._seal(
+            insurer_reference.get_secret_value(), linked_record_ref, certificate_sha256
+        )
         card = _identity_json(identity) if identity is not None else {}
         card["certificate_sha256"] = certificate_sha256
         self.cache.raise_flag(
             desk_id=self._desk_id,
             reason=reason,
             card_identity=card,
-            insurer_reference=linked_record_ref or None,
+            insurer_reference=sealed or linked_record_ref or None,
         )
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None:

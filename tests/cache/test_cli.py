@@ -11,7 +11,7 @@ import pytest
 
 from clinic_desk import paths
 from clinic_desk.cli import main
-from offline_cache import CacheFiles, GateOutcome, OfflineCache
+from offline_cache import CURRENT_VERSION, CacheFiles, GateOutcome, OfflineCache
 from tests.cache.support import OTHER_PASSPHRASE, PASSPHRASE, PYTHON, cert, python_env, raw_connect
 
 PASS_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
@@ -43,7 +43,7 @@ def test_init_status_and_unlock_test(
 
     code, out, _ = run(capsys, "status")
     assert code == 0
-    assert "mode -rw-------" in out and "schema:     version 2" in out
+    assert "mode -rw-------" in out and f"schema:     version {CURRENT_VERSION}" in out
     assert "audit rows: 1" in out and "in use:     no" in out
 
     code, out, _ = run(capsys, "unlock-test")

@@ -1,0 +1,53 @@
+"""Errors of the manager's review, each one plain sentence for the screen or the CLI."""
+
+from __future__ import annotations
+
+
+class ManagerError(Exception):
+    """Base class: ``str(error)`` is a plain sentence."""
+
+
+class PinFormatError(ManagerError):
+    """A new manager PIN that is too short, too long or has odd characters."""
+
+
+class PinNotSet(ManagerError):
+    def __init__(self) -> None:
+        super().__init__("no manager PIN is set yet: run `clinic-desk review set-pin` first")
+
+
+class PinHashUnreadable(ManagerError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the manager PIN hash in the configuration cannot be read; "
+            "set the PIN again with `clinic-desk review set-pin --reset`"
+        )
+
+
+class ConfigWriteError(ManagerError):
+    """The configuration file could not be updated; it was left as it was."""
+
+
+class ManagerKeyMissing(ManagerError):
+    def __init__(self) -> None:
+        super().__init__("there is no manager key on this desk yet")
+
+
+class ManagerKeyDamaged(ManagerError):
+    """The manager key file cannot be read; it is left untouched."""
+
+
+class ManagerKeyWrongPin(ManagerError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the manager key does not open with this PIN "
+            "(it was made with a different PIN; see docs/manager-review.md)"
+        )
+
+
+class SealBroken(ManagerError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the sealed insurer reference cannot be opened: it was sealed for another "
+            "manager key or was changed"
+        )

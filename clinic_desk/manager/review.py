@@ -1,0 +1,333 @@
+"""The manager's review of flagged mismatches, without any UI.
+
+``unlock_review`` checks the manager PIN (with its lockout) and, when it is right,
+opens a ``ReviewSession``: the queue, a flag's detail with the unsealed insurer
+reference, the actions (mark reported, resolve, reopen) and the CSV export. The
+screen, the CLI and the tests all drive this class. Every call blocks (SQLCipher,
+scrypt): the screen runs them in thread workers. Audit rows carry ids and codes only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from clinic_desk.app.strings import Lang, has_text, t
+from clinic_desk.config import ManagerConfig
+from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
+from clinic_desk.manager.pin import ManagerPin, PinCheck
+from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
+from offline_cache import Clock, FlagMove, FlagStatus, MismatchFlag, OfflineCache, utc_now
+
+ACTOR = "manager"
+SortKey = Literal["date", "reason", "status"]
+_STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED: 2}
+
+# The export's columns, in order (documented in docs/manager-review.md).
+CSV_COLUMNS: tuple[str, ...] = (
+    "flag_id",
+    "raised_at",
+    "desk_id",
+    "reason_code",
+    "reason",
+    "status",
+    "card_name",
+    "card_birthdate",
+    "card_sex",
+    "card_certificate_sha256",
+    "insurer_reference",
+    "linked_record_ref",
+    "reported_at",
+    "insurer_contact",
+)
+
+
+class ReviewInputError(ManagerError):
+    """A manager's entry that cannot be taken (empty note, missing contact …)."""
+
+
+class ReferenceState(StrEnum):
+    UNSEALED = "unsealed"  # opened with the manager key
+    NOT_KEPT = "not_kept"  # no manager key existed when the flag was raised
+    NO_KEY = "no_key"  # sealed, but the key cannot be opened now
+    BROKEN = "broken"  # sealed for another key, or changed
+
+
+class FlagFilter(BaseModel):
+    """What the queue shows: one status and/or one reason, or everything."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: FlagStatus | None = None
+    reason: str | None = None
+
+    def admits(self, flag: MismatchFlag) -> bool:
+        return (self.status is None or flag.status is self.status) and (
+            self.reason is None or flag.reason == self.reason
+        )
+
+
+class FlagDetail(BaseModel):
+    """A flag as the manager sees it: the chip's identity and the insurer reference.
+
+    Never anything of the linked record's content (medications, name, birthdate).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    flag: MismatchFlag
+    reference_state: ReferenceState
+    reference: SealedReference | None = None
+    gateway_ref: str | None = None  # the gateway's id of the record, when not sealed
+    history: tuple[FlagMove, ...] = ()
+
+
+def filter_and_sort(
+    flags: Iterable[MismatchFlag], flt: FlagFilter, sort: SortKey = "date"
+) -> list[MismatchFlag]:
+    """The queue's rows: newest first within the chosen order."""
+    chosen = [f for f in flags if flt.admits(f)]
+    chosen.sort(key=lambda f: (f.created_at, f.id), reverse=True)
+    if sort == "reason":
+        chosen.sort(key=lambda f: f.reason)
+    elif sort == "status":
+        chosen.sort(key=lambda f: _STATUS_ORDER[f.status])
+    return chosen
+
+
+def reason_words(reason: str, lang: Lang) -> str:
+    """The reason in words from the catalogue (the code itself if it has none)."""
+    key = f"review.reason.{reason}"
+    return t(key, lang) if has_text(key) else reason
+
+
+def status_words(status: FlagStatus, lang: Lang) -> str:
+    return t(f"review.status.{status.value}", lang)
+
+
+class ReviewSession:
+    """An unlocked review: exists between a right PIN and the lock (or close)."""
+
+    def __init__(
+        self,
+        cache: OfflineCache,
+        unsealer: Unsealer | None,
+        *,
+        key_problem: str | None = None,
+        now: Clock = utc_now,
+    ) -> None:
+        self.cache = cache
+        self._unsealer = unsealer
+        self.key_problem = key_problem
+        self._now = now
+        self.closed = False
+
+    @property
+    def can_unseal(self) -> bool:
+        return self._unsealer is not None
+
+    # -- reading --------------------------------------------------------------
+    def all_flags(self) -> list[MismatchFlag]:
+        self._check()
+        return self.cache.flags()
+
+    def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[MismatchFlag]:
+        return filter_and_sort(self.all_flags(), flt or FlagFilter(), sort)
+
+    def detail(self, flag_id: str) -> FlagDetail:
+        """The flag with its insurer reference unsealed (audited as ``review.view``)."""
+        self._check()
+        flag = self.cache.flag(flag_id)
+        detail = self._reference(flag)
+        self.cache.record_event(
+            "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
+        )
+        return detail.model_copy(update={"history": tuple(self.cache.flag_history(flag.id))})
+
+    def _reference(self, flag: MismatchFlag) -> FlagDetail:
+        stored = flag.insurer_reference
+        if not is_sealed(stored):
+            return FlagDetail(
+                flag=flag, reference_state=ReferenceState.NOT_KEPT, gateway_ref=stored
+            )
+        if self._unsealer is None:
+            return FlagDetail(flag=flag, reference_state=ReferenceState.NO_KEY)
+        assert stored is not None
+        try:
+            reference = self._unsealer.unseal(stored, _card_context(flag))
+        except SealBroken:
+            return FlagDetail(flag=flag, reference_state=ReferenceState.BROKEN)
+        return FlagDetail(flag=flag, reference_state=ReferenceState.UNSEALED, reference=reference)
+
+    # -- actions --------------------------------------------------------------
+    def mark_reported(self, flag_id: str, *, reported_on: date, contact: str) -> MismatchFlag:
+        """The wrong link was reported to the insurer on ``reported_on`` via ``contact``."""
+        self._check()
+        contact = contact.strip()
+        if not contact:
+            raise ReviewInputError("say whom at the insurer it was reported to (the contact)")
+        if reported_on > self._now().astimezone(UTC).date():
+            raise ReviewInputError("the report date cannot be in the future")
+        when = datetime.combine(reported_on, time(12, 0), tzinfo=UTC)
+        return self.cache.mark_flag_reported(
+            flag_id, insurer_contact=contact, reported_at=when, actor=ACTOR
+        )
+
+    def resolve(self, flag_id: str, *, note: str) -> MismatchFlag:
+        """Close the flag; a note saying how it was settled is required."""
+        self._check()
+        note = note.strip()
+        if not note:
+            raise ReviewInputError("a note is required to resolve a flag")
+        return self.cache.resolve_flag(flag_id, note=note, actor=ACTOR)
+
+    def reopen(self, flag_id: str, *, note: str = "") -> MismatchFlag:
+        """Back to open; the earlier report and resolution stay in the flag's history."""
+        self._check()
+        return self.cache.reopen_flag(flag_id, note=note.strip(), actor=ACTOR)
+
+    # -- export ---------------------------------------------------------------
+    def export_csv(
+        self,
+        path: Path,
+        *,
+        statuses: Sequence[FlagStatus] = (FlagStatus.OPEN,),
+        lang: Lang = "ja",
+        overwrite: bool = False,
+    ) -> int:
+        """Write the flags in ``statuses`` as CSV (UTF-8 with BOM); returns the row count.
+
+        The file is written owner-only and atomically; an existing file is kept unless
+        ``overwrite``. Audited as ``review.export`` with the count.
+        """
+        self._check()
+        target = Path(path).expanduser()
+        if target.exists() and not overwrite:
+            raise ReviewInputError(f"{target} already exists; choose another file name")
+        if not target.parent.is_dir():
+            raise ReviewInputError(f"the folder {target.parent} does not exist")
+        wanted = set(statuses)
+        rows = [f for f in filter_and_sort(self.all_flags(), FlagFilter()) if f.status in wanted]
+        rows.reverse()  # oldest first reads like a report
+        try:
+            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+        except OSError as exc:
+            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(CSV_COLUMNS)
+                for flag in rows:
+                    writer.writerow(self._csv_row(flag, lang))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, 0o600)
+            os.replace(temp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
+        status_note = "+".join(sorted(s.value for s in wanted))
+        self.cache.record_event(
+            "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
+        )
+        return len(rows)
+
+    def _csv_row(self, flag: MismatchFlag, lang: Lang) -> list[str]:
+        card = flag.card_identity
+        detail = self._reference(flag)
+        if detail.reference is not None:
+            insurer = " | ".join(
+                line for line in detail.reference.insurer_reference.splitlines() if line
+            )
+            linked = detail.reference.linked_record_ref
+        else:
+            insurer = ""
+            linked = detail.gateway_ref or ""
+        return [
+            flag.id,
+            _iso(flag.created_at),
+            flag.desk_id,
+            flag.reason,
+            reason_words(flag.reason, lang),
+            flag.status.value,
+            str(card.get("name", "")),
+            str(card.get("birthdate", "")),
+            str(card.get("sex", "")),
+            str(card.get("certificate_sha256", "")),
+            insurer,
+            linked,
+            _iso(flag.reported_at) if flag.reported_at else "",
+            flag.insurer_contact or "",
+        ]
+
+    # -- life cycle -----------------------------------------------------------
+    def close(self, reason: str = "close") -> None:
+        """Forget the unsealing key; audited as ``review.close`` or ``review.lock``."""
+        if self.closed:
+            return
+        self.closed = True
+        self._unsealer = None
+        action = "review.lock" if reason == "idle" else "review.close"
+        with contextlib.suppress(ManagerError, Exception):
+            self.cache.record_event(action, note=reason, actor=ACTOR)
+
+    def _check(self) -> None:
+        if self.closed:
+            raise ReviewInputError("the review is locked; type the manager PIN again")
+
+
+def _card_context(flag: MismatchFlag) -> str:
+    return str(flag.card_identity.get("certificate_sha256", ""))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class UnlockResult(BaseModel):
+    """A PIN try's verdict and, when it was right, the open review."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    check: PinCheck
+    session: ReviewSession | None = None
+
+
+def unlock_review(
+    cache: OfflineCache,
+    settings: ManagerConfig,
+    pin: str,
+    *,
+    key_path: Path | None = None,
+    now: Clock = utc_now,
+    purpose: str = "review",
+) -> UnlockResult:
+    """Check ``pin``; when right, open the review with the manager key unwrapped."""
+    check = ManagerPin(cache, settings, now=now, actor=ACTOR).verify(pin, purpose=purpose)
+    if not check.ok:
+        return UnlockResult(check=check)
+    unsealer: Unsealer | None = None
+    problem: str | None = None
+    try:
+        unsealer = ManagerKeyFile.load(key_path).unlock(pin)
+    except ManagerKeyMissing:
+        problem = None  # nothing was ever sealed for a key that does not exist
+    except ManagerError as exc:
+        problem = str(exc)
+    cache.record_event(
+        "review.open",
+        note=f"key={'yes' if unsealer else 'problem' if problem else 'none'} via={purpose}",
+        actor=ACTOR,
+    )
+    session = ReviewSession(cache, unsealer, key_problem=problem, now=now)
+    return UnlockResult(check=check, session=session)
