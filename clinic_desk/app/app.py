@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual.app import App
@@ -14,10 +15,16 @@ from clinic_desk.checkin import DeskView
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices
 
+ServicesFactory = Callable[[], Awaitable[DeskServices]]
+
 
 class DeskApp(App[None]):
     """The reception desk. Services come in through the constructor, so tests and
-    the demo hand in virtual cards, an embedded gateway and a temporary cache."""
+    the demo hand in virtual cards, an embedded gateway and a temporary cache.
+
+    Given a factory instead, the desk draws its first frame at once and builds the
+    services (heavy imports, the gateway client, the cache) in a worker.
+    """
 
     CSS_PATH = "desk.tcss"
     TITLE = "clinic-desk"
@@ -26,23 +33,50 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)
     ]
 
-    def __init__(self, services: DeskServices, *, lang: Lang = "en") -> None:
+    def __init__(self, services: DeskServices | ServicesFactory, *, lang: Lang = "en") -> None:
         super().__init__()
-        self.services = services
+        self.services: DeskServices | None = None
+        self._factory: ServicesFactory | None = None
+        if isinstance(services, DeskServices):
+            self.services = services
+        else:
+            self._factory = services
         self.lang = lang
         self.animation_level = "none"
         localise_bindings(self, lang)
 
     def on_mount(self) -> None:
-        self.services.runner.on_view = self._view_changed
         self.push_screen(DeskScreen(self.lang))
-        self.services.on_status = self.refresh_status
-        self.services.on_card_event = self._card_event_from_thread
-        self.run_worker(self.services.start(), name="desk-start", group="services")
+        if self.services is not None:
+            self._attach_services(self.services)
+        else:
+            self.run_worker(self._build(), name="desk-build", group="services")
+
+    async def _build(self) -> None:
+        assert self._factory is not None
+        try:
+            services = await self._factory()
+        except Exception as exc:  # a desk that cannot start says why, in words
+            screen = self.desk_screen
+            if screen is not None:
+                screen.show_startup_error(str(exc) or type(exc).__name__)
+            return
+        self.services = services
+        self._attach_services(services)
+
+    def _attach_services(self, services: DeskServices) -> None:
+        services.runner.on_view = self._view_changed
+        services.on_status = self.refresh_status
+        services.on_card_event = self._card_event_from_thread
+        screen = self.desk_screen
+        if screen is not None:
+            screen.services_ready(services)
+        self.run_worker(services.start, name="desk-start", group="services")
         self.refresh_status()
 
     async def on_unmount(self) -> None:
-        await self.services.stop()
+        if self.services is not None:
+            await self.services.stop()
 
     @property
     def desk_screen(self) -> DeskScreen | None:
@@ -52,11 +86,12 @@ class DeskApp(App[None]):
         return None
 
     async def dispatch(self, event: ev.Event) -> None:
-        await self.services.runner.dispatch(event)
+        if self.services is not None:
+            await self.services.runner.dispatch(event)
 
     def refresh_status(self) -> None:
         screen = self.desk_screen
-        if screen is not None and screen.is_mounted:
+        if screen is not None and screen.is_mounted and self.services is not None:
             screen.show_status(self.services.status())
 
     def _view_changed(self, view: DeskView) -> None:

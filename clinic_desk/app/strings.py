@@ -14,6 +14,11 @@ Lang = Literal["ja", "en"]
 
 CATALOGUE: dict[str, dict[Lang, str]] = {
     "title": {"ja": "受付", "en": "Reception"},
+    "starting": {"ja": "起動しています…", "en": "Starting…"},
+    "startup_failed": {
+        "ja": "受付を開始できません：{message}",
+        "en": "The desk cannot start: {message}",
+    },
     # status bar
     "status.reader": {"ja": "カードリーダー", "en": "Reader"},
     "status.gateway": {"ja": "資格確認", "en": "Gateway"},
@@ -22,6 +27,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.online": {"ja": "接続中", "en": "online"},
     "status.offline": {"ja": "オフライン", "en": "OFFLINE"},
     "status.unknown": {"ja": "確認中", "en": "checking"},
+    "status.not_ready": {"ja": "未準備", "en": "NOT READY"},
     "status.ready": {"ja": "準備完了", "en": "ready"},
     "status.none": {"ja": "なし", "en": "none"},
     "status.demo": {"ja": "デモ", "en": "demo"},
@@ -215,6 +221,147 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Patient: place the card, type the PIN, confirm name and birthdate.\n"
         "Receptionist: Esc cancel, D next patient, C allow the last PIN try, "
         "A/R decide on a name variant.\nCtrl+Q quits.",
+    },
+    # manager review
+    "key.manager_review": {"ja": "管理者レビュー", "en": "Manager review"},
+    "review.title": {"ja": "管理者レビュー", "en": "Manager review"},
+    "review.pin.prompt": {
+        "ja": "管理者の暗証番号を入力してください。",
+        "en": "Type the manager PIN.",
+    },
+    "review.pin.placeholder": {"ja": "管理者暗証番号", "en": "Manager PIN"},
+    "review.pin.tries_left": {"ja": "残り {tries} 回", "en": "{tries} tries left"},
+    "review.pin.wrong": {
+        "ja": "暗証番号が違います。残り {tries} 回。",
+        "en": "That is not the manager PIN. {tries} tries left.",
+    },
+    "review.pin.locked": {
+        "ja": "間違いが続いたためロックしました。{until} まで入力できません。",
+        "en": "Too many wrong PINs: locked until {until}.",
+    },
+    "review.pin.not_set": {
+        "ja": "管理者の暗証番号が未設定です。`clinic-desk review set-pin` で設定してください。",
+        "en": "No manager PIN is set yet. Set one with `clinic-desk review set-pin`.",
+    },
+    "review.pin.checking": {"ja": "確認しています…", "en": "Checking…"},
+    "review.pin.idle": {
+        "ja": "{seconds} 秒操作がなかったためロックしました。",
+        "en": "Locked after {seconds} seconds without a key press.",
+    },
+    "review.key_problem": {
+        "ja": "管理者鍵を開けません：{message}",
+        "en": "The manager key cannot be opened: {message}",
+    },
+    "review.loading": {"ja": "読み込んでいます…", "en": "Loading…"},
+    "review.count": {
+        "ja": "{shown} 件表示（全 {total} 件）　絞り込み：状態 {status}・理由 {reason}　並び順：{sort}",
+        "en": "{shown} of {total} flags   filter: status {status}, reason {reason}   sort: {sort}",
+    },
+    "review.empty": {"ja": "該当する記録はありません。", "en": "No flags match."},
+    "review.all": {"ja": "すべて", "en": "all"},
+    "review.col.when": {"ja": "日時", "en": "When"},
+    "review.col.desk": {"ja": "受付", "en": "Desk"},
+    "review.col.reason": {"ja": "理由", "en": "Reason"},
+    "review.col.status": {"ja": "状態", "en": "Status"},
+    "review.sort.date": {"ja": "日時", "en": "date"},
+    "review.sort.reason": {"ja": "理由", "en": "reason"},
+    "review.sort.status": {"ja": "状態", "en": "status"},
+    "review.status.open": {"ja": "未対応", "en": "open"},
+    "review.status.reported": {"ja": "保険者に報告済み", "en": "reported to insurer"},
+    "review.status.resolved": {"ja": "解決済み", "en": "resolved"},
+    "review.reason.name_mismatch": {"ja": "氏名の不一致", "en": "Name mismatch"},
+    "review.reason.birthdate_mismatch": {"ja": "生年月日の不一致", "en": "Birthdate mismatch"},
+    "review.reason.patient_said_not_me": {
+        "ja": "患者さんが「本人ではない」と回答",
+        "en": 'Patient said "not me"',
+    },
+    "review.reason.typed_birthdate_differs": {
+        "ja": "入力された生年月日が不一致",
+        "en": "Typed birthdate differs",
+    },
+    "review.reason.several_qualifications": {
+        "ja": "複数の資格が該当",
+        "en": "Several qualifications match",
+    },
+    "review.reason.revoked_certificate": {"ja": "失効した証明書", "en": "Revoked certificate"},
+    "review.reason.variant_rejected_by_staff": {
+        "ja": "表記違いを受付担当者が否認",
+        "en": "Name variant rejected by staff",
+    },
+    "review.detail.card": {
+        "ja": "カード（ICチップ）の本人情報",
+        "en": "Card holder (from the chip)",
+    },
+    "review.detail.name": {"ja": "氏名", "en": "Name"},
+    "review.detail.birthdate": {"ja": "生年月日", "en": "Birthdate"},
+    "review.detail.sex": {"ja": "性別", "en": "Sex"},
+    "review.detail.certificate": {"ja": "証明書 SHA-256", "en": "Certificate SHA-256"},
+    "review.detail.linked": {
+        "ja": "ひも付けられた記録の保険者情報（保険者番号・記号・番号・枝番）",
+        "en": "Insurer reference of the linked record (insurer number, symbol, number, branch)",
+    },
+    "review.detail.linked_ref": {"ja": "資格確認側の記録ID", "en": "Gateway record id"},
+    "review.detail.not_kept": {
+        "ja": "保険者情報は保存されていません（記録時に管理者鍵がありませんでした）。",
+        "en": "The insurer reference was not kept (there was no manager key when it was flagged).",
+    },
+    "review.detail.no_key": {
+        "ja": "保険者情報は封印されていますが、管理者鍵を開けません。",
+        "en": "The insurer reference is sealed, but the manager key cannot be opened now.",
+    },
+    "review.detail.broken": {
+        "ja": "封印された保険者情報を開けません（別の鍵で封印されたか、改変されています）。",
+        "en": "The sealed insurer reference cannot be opened (another key, or changed).",
+    },
+    "review.detail.flag": {"ja": "記録", "en": "Flag"},
+    "review.detail.reported": {
+        "ja": "報告：{date}　連絡先：{contact}",
+        "en": "Reported on {date} to {contact}",
+    },
+    "review.detail.resolved": {
+        "ja": "解決：{date}　メモ：{note}",
+        "en": "Resolved on {date}: {note}",
+    },
+    "review.detail.history": {"ja": "経緯", "en": "History"},
+    "review.sex.1": {"ja": "男", "en": "male"},
+    "review.sex.2": {"ja": "女", "en": "female"},
+    "review.sex.9": {"ja": "適用不能", "en": "not applicable"},
+    "review.form.report": {
+        "ja": "保険者への報告を記録します（報告日と保険者の連絡先）。",
+        "en": "Record the report to the insurer (date and insurer contact).",
+    },
+    "review.form.report_date": {"ja": "報告日 YYYYMMDD", "en": "Report date YYYYMMDD"},
+    "review.form.contact": {"ja": "保険者の連絡先", "en": "Insurer contact"},
+    "review.form.resolve": {
+        "ja": "解決として閉じます。メモは必須です。",
+        "en": "Resolve the flag. A note is required.",
+    },
+    "review.form.reopen": {
+        "ja": "未対応に戻します（理由は任意）。",
+        "en": "Reopen the flag (reason optional).",
+    },
+    "review.form.note": {"ja": "メモ", "en": "Note"},
+    "review.form.export": {
+        "ja": "未対応の記録をCSV（UTF-8・BOM付き）で書き出します。保存先：",
+        "en": "Export open flags as CSV (UTF-8 with BOM). Save to:",
+    },
+    "review.form.keys": {"ja": "Enter 決定　Esc 取消", "en": "Enter save   Esc cancel"},
+    "review.form.bad_date": {
+        "ja": "日付は8桁の数字で入力してください（例：20260401）。",
+        "en": "Type the date as 8 digits, e.g. 20260401.",
+    },
+    "review.done.reported": {"ja": "報告済みにしました。", "en": "Marked as reported."},
+    "review.done.resolved": {"ja": "解決済みにしました。", "en": "Resolved."},
+    "review.done.reopened": {"ja": "未対応に戻しました。", "en": "Reopened."},
+    "review.done.export": {
+        "ja": "{count} 件を {path} に書き出しました。",
+        "en": "Wrote {count} flags to {path}.",
+    },
+    "review.help": {
+        "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　O 並び替え\n"
+        "P 報告済みにする　V 解決　U 未対応に戻す　E CSV書き出し　L ロック　Esc 閉じる",
+        "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
+        "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
     },
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from importlib import import_module
 from pathlib import Path
 
 from clinic_desk.app.strings import Lang, default_lang
@@ -58,22 +59,28 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
         max_bytes=settings.logging.max_bytes,
         backups=settings.logging.backups,
     )
-    services: DeskServices
-    if args.fixture is not None:
-        from clinic_desk.services.fixture_desk import build_fixture_services
 
-        services = await build_fixture_services(args.fixture)
-    elif settings.mode == "production":
-        from clinic_desk.services.production import build_production_services
-
-        services = await build_production_services(settings)
-    else:
-        from clinic_desk.services.demo import build_demo_services
-
+    async def build() -> DeskServices:
+        # Imported in a thread: the first frame does not wait for httpx, uvicorn or SQLCipher.
+        if args.fixture is not None:
+            fixture_desk = await asyncio.to_thread(
+                import_module, "clinic_desk.services.fixture_desk"
+            )
+            services: DeskServices = await fixture_desk.build_fixture_services(args.fixture)
+            return services
+        if settings.mode == "production":
+            production = await asyncio.to_thread(import_module, "clinic_desk.services.production")
+            services = await production.build_production_services(settings)
+            return services
+        demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
         source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
-        services = await build_demo_services(card_source=source)  # type: ignore[arg-type]
+        services = await demo.build_demo_services(card_source=source)
+        return services
+
+    app = DeskApp(build, lang=lang)
     try:
-        await DeskApp(services, lang=lang).run_async()
+        await app.run_async()
     finally:
-        await services.stop()
+        if app.services is not None:
+            await app.services.stop()
     return 0

@@ -54,15 +54,29 @@ DEMO_CARDS = (
 )
 
 
-def load_demo_cards(cards_dir: Path | None = None) -> dict[str, VirtualCard]:
-    """The fixture cards of the demo panel (PIN counters live as long as the desk)."""
-    folder = cards_dir or paths.fixtures_dir() / "cards"
-    cards: dict[str, VirtualCard] = {}
-    for card_id in DEMO_CARDS:
-        path = folder / f"{card_id}.json"
-        if path.exists():
-            cards[card_id] = VirtualCard(CardProfile.load(path))
-    return cards
+class DemoCards:
+    """The fixture cards of the demo panel.
+
+    A card is made on its first tap (its RSA key takes a moment to derive) and
+    then kept, so its PIN counters live as long as the desk.
+    """
+
+    def __init__(self, cards_dir: Path | None = None) -> None:
+        folder = cards_dir or paths.fixtures_dir() / "cards"
+        self._profiles = {
+            card_id: CardProfile.load(folder / f"{card_id}.json")
+            for card_id in DEMO_CARDS
+            if (folder / f"{card_id}.json").exists()
+        }
+        self._made: dict[str, VirtualCard] = {}
+
+    def ids(self) -> list[str]:
+        return list(self._profiles)
+
+    def __getitem__(self, card_id: str) -> VirtualCard:
+        if card_id not in self._made:
+            self._made[card_id] = VirtualCard(self._profiles[card_id])
+        return self._made[card_id]
 
 
 def vpcd_available(port: int = DEFAULT_PORT) -> bool:
@@ -115,7 +129,7 @@ class InProcessDeck:
     """Tapping a card puts it in the in-process slot and tells the runner."""
 
     def __init__(
-        self, cards: dict[str, VirtualCard], slot: CardSlot, gateway: _GatewaySwitch
+        self, cards: DemoCards, slot: CardSlot, gateway: _GatewaySwitch
     ) -> None:
         self._cards = cards
         self._slot = slot
@@ -123,13 +137,13 @@ class InProcessDeck:
         self.runner: CheckInRunner | None = None
 
     def cards(self) -> list[str]:
-        return list(self._cards)
+        return self._cards.ids()
 
     async def tap(self, card_id: str) -> None:
         assert self.runner is not None
         if self._slot.card is not None:
             await self.remove()
-        card = self._cards[card_id]
+        card = await asyncio.to_thread(self._cards.__getitem__, card_id)
         card.reinsert()
         self._slot.card = card
         await self.runner.dispatch(ev.CardInserted(reader=IN_PROCESS_READER))
@@ -149,7 +163,7 @@ class PcscdDeck:
     """Tapping a card connects it to vpcd; pcscd and the card monitor do the rest."""
 
     def __init__(
-        self, cards: dict[str, VirtualCard], gateway: _GatewaySwitch, port: int = DEFAULT_PORT
+        self, cards: DemoCards, gateway: _GatewaySwitch, port: int = DEFAULT_PORT
     ) -> None:
         self._cards = cards
         self._gateway = gateway
@@ -157,11 +171,11 @@ class PcscdDeck:
         self._server: VpcdCardServer | None = None
 
     def cards(self) -> list[str]:
-        return list(self._cards)
+        return self._cards.ids()
 
     async def tap(self, card_id: str) -> None:
         await self.remove()
-        card = self._cards[card_id]
+        card = await asyncio.to_thread(self._cards.__getitem__, card_id)
         card.reinsert()
         self._server = VpcdCardServer(card, port=self._port).start()
 
@@ -181,7 +195,7 @@ async def build_demo_services(
     source: CardSource = card_source or (
         "pcscd" if await asyncio.to_thread(vpcd_available) else "in_process"
     )
-    cards = await asyncio.to_thread(load_demo_cards)
+    cards = DemoCards()
     gateway = await asyncio.to_thread(GatewayServer(max_seconds=None).start)
     client = EligibilityClient(GatewaySettings(base_url=gateway.url))
 

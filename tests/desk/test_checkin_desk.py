@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from clinic_desk import paths
 from clinic_desk.checkin import Stage
 from clinic_desk.logs import LOG_FILE, configure_logging
+from clinic_desk.services.desk import DeskServices
 from tests.desk.conftest import Desk
 
 YAMADA_BIRTHDATE = "19800401"
@@ -300,3 +302,44 @@ def test_every_text_has_both_languages() -> None:
     for key, texts in CATALOGUE.items():
         assert set(texts) == {"ja", "en"}, key
         assert all(texts.values()), key
+
+
+async def test_desk_draws_at_once_and_builds_its_services_in_a_worker() -> None:
+    from clinic_desk.app.app import DeskApp
+    from clinic_desk.services.demo import build_demo_services
+    from tests.desk.conftest import SIZE, screen_text
+
+    release = asyncio.Event()
+
+    async def slow_build() -> DeskServices:
+        await release.wait()
+        return await build_demo_services(card_source="in_process")
+
+    app = DeskApp(slow_build, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Starting…" in screen_text(app)
+        release.set()
+        for _ in range(500):
+            if app.services is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert "Place the My Number card on the reader." in screen_text(app)
+    assert app.services is not None
+    await app.services.stop()
+
+
+async def test_desk_that_cannot_start_says_why() -> None:
+    from clinic_desk.app.app import DeskApp
+    from tests.desk.conftest import SIZE, screen_text
+
+    async def broken() -> DeskServices:
+        raise RuntimeError("the gateway cannot listen on 127.0.0.1:1")
+
+    app = DeskApp(broken, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "The desk cannot start: the gateway cannot listen on 127.0.0.1:1" in text

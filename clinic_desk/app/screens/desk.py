@@ -19,7 +19,7 @@ from clinic_desk.app.widgets.result_view import ResultView
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, DeskView, Stage
 from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DeskStatus
+from clinic_desk.services.desk import DeskServices, DeskStatus
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp
@@ -53,6 +53,8 @@ class DeskScreen(Screen[None]):
     def __init__(self, lang: Lang) -> None:
         super().__init__()
         self.lang = lang
+        self._ready_for_services = False
+        self._startup_error = ""
         localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
@@ -85,17 +87,37 @@ class DeskScreen(Screen[None]):
                 )
                 yield ResultView(self.lang, id="result")
                 yield Static("", id="next", markup=False)
-            if self.desk.services.demo is not None:
-                with Vertical(id="demo"):
-                    yield Static(t("demo.title", self.lang), id="demo-title", markup=False)
-                    yield OptionList(id="demo-cards")
+            with Vertical(id="demo"):
+                yield Static(t("demo.title", self.lang), id="demo-title", markup=False)
+                yield OptionList(id="demo-cards")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "clinic-desk"
         self.sub_title = t("title", self.lang)
-        demo = self.desk.services.demo
+        self.query_one("#demo").display = False
+        self.show_view(self.current)
+        self.query_one("#prompt", Static).update(t("starting", self.lang))
+        self._ready_for_services = True
+        if self._startup_error:
+            self.show_startup_error(self._startup_error)
+        if self.desk.services is not None:
+            self.services_ready(self.desk.services)
+
+    def show_startup_error(self, message: str) -> None:
+        self._startup_error = message
+        if self._ready_for_services:
+            self.query_one("#prompt", Static).update(
+                t("startup_failed", self.lang, message=message)
+            )
+
+    def services_ready(self, services: DeskServices) -> None:
+        """The desk's services are up: show their status and the demo panel."""
+        if not self._ready_for_services:
+            return  # on_mount calls back
+        demo = services.demo
         if demo is not None:
+            self.query_one("#demo").display = True
             options = self.query_one("#demo-cards", OptionList)
             for card_id in demo.cards():
                 label = (
@@ -106,8 +128,8 @@ class DeskScreen(Screen[None]):
                 options.add_option(Option(label, id=card_id))
             options.add_option(Option(t("key.remove_card", self.lang), id=REMOVE_CARD))
             options.add_option(Option(t("demo.gateway_down", self.lang), id=GATEWAY_TOGGLE))
-        self.show_status(self.desk.services.status())
-        self.show_view(self.desk.services.runner.view())
+        self.show_status(services.status())
+        self.show_view(services.runner.view())
 
     # -- rendering -----------------------------------------------------------
     def show_status(self, status: DeskStatus) -> None:
@@ -253,7 +275,7 @@ class DeskScreen(Screen[None]):
 
     async def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
         message.stop()
-        demo = self.desk.services.demo
+        demo = self.desk.services.demo if self.desk.services is not None else None
         option_id = message.option.id
         if demo is None or option_id is None:
             return

@@ -28,7 +28,6 @@ class StatusBar(Static):
             gateway = t("status.unknown", lang)
         else:
             gateway = t("status.online" if status.gateway_online else "status.offline", lang)
-        self.set_class(status.gateway_online is False, "-offline")
         reader = status.reader or t("status.none", lang)
         if status.card_source == "in_process":
             reader = t("status.in_process", lang)
@@ -40,4 +39,7 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
+        if status.notice:
+            parts.append(f"{t('status.not_ready', lang)}: {status.notice}")
+        self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
         self.update(" │ ".join(parts))
