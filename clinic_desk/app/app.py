@@ -71,7 +71,7 @@ class DeskApp(App[None]):
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
-        self.run_worker(services.start, name="desk-start", group="services")
+        self.run_worker(services.start(), name="desk-start", group="services")
         self.refresh_status()
 
     async def on_unmount(self) -> None:
