@@ -254,7 +254,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "review.loading": {"ja": "読み込んでいます…", "en": "Loading…"},
     "review.count": {
-        "ja": "{shown} 件表示（全 {total} 件）　絞り込み：状態 {status}・理由 {reason}　並び順：{sort}",
+        "ja": "{shown} 件表示（全 {total} 件）　"
+        "絞り込み：状態 {status}・理由 {reason}　並び順：{sort}",
         "en": "{shown} of {total} flags   filter: status {status}, reason {reason}   sort: {sort}",
     },
     "review.empty": {"ja": "該当する記録はありません。", "en": "No flags match."},
