@@ -104,6 +104,12 @@ def floor_read(context: int, reader: str, commands: list[bytes]) -> None:
     scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
 
 
+def one_read(transport: PcscTransport | InProcessTransport, pin: str) -> None:
+    """Connect, read everything, disconnect (resetting the card): what a check-in does."""
+    with MyNumberCard(transport) as reader:
+        reader.full_read(pin, CHALLENGE)
+
+
 def timed(call: Callable[[], object]) -> float:
     began = time.perf_counter()
     call()
@@ -128,8 +134,7 @@ def main() -> int:
 
     in_process = []
     for _ in range(rounds):
-        with MyNumberCard(InProcessTransport(card)) as reader:
-            in_process.append(timed(lambda r=reader: r.full_read(pin, CHALLENGE)))
+        in_process.append(timed(lambda: one_read(InProcessTransport(card), pin)))
     print(f"in-process full read (no pcscd): median {statistics.median(in_process):.3f} ms")
 
     try:
@@ -152,12 +157,10 @@ def main() -> int:
         floor: list[float] = []
         transport = PcscTransport(reader_name, allow_virtual=True)
         for _ in range(3):  # warm-up
-            with MyNumberCard(transport) as reader:
-                reader.full_read(pin, CHALLENGE)
+            one_read(transport, pin)
             floor_read(context, reader_name, commands)
         for _ in range(rounds):
-            with MyNumberCard(transport) as reader:
-                ours.append(timed(lambda r=reader: r.full_read(pin, CHALLENGE)))
+            ours.append(timed(lambda: one_read(transport, pin)))
             floor.append(timed(lambda: floor_read(context, reader_name, commands)))
         scard.SCardReleaseContext(context)
     finally:

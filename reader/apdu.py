@@ -5,7 +5,7 @@ Short APDUs only (extended length is not portable across readers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.errors import ForbiddenFile
 
@@ -53,8 +53,7 @@ MAX_SHORT_LE = 256
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300D060960864801650304020105000420")
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """A card's answer: the data and the status word."""
 
     data: bytes
@@ -64,7 +63,7 @@ class Response:
     def parse(cls, raw: bytes) -> Response:
         if len(raw) < 2:
             raise ValueError("a response has at least the two status bytes")
-        return cls(data=bytes(raw[:-2]), sw=(raw[-2] << 8) | raw[-1])
+        return cls(raw[:-2], (raw[-2] << 8) | raw[-1])
 
     @property
     def ok(self) -> bool:

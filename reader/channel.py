@@ -45,15 +45,16 @@ class CardChannel:
         return response
 
     def _send(self, step: str, command: bytes) -> Response:
-        started = time.perf_counter()
+        transcript = self.transcript
+        started = time.perf_counter() if transcript is not None else 0.0
         raw = self.transport.transmit(command)
-        elapsed_ms = (time.perf_counter() - started) * 1000
         self.apdus_sent += 1
         if len(raw) < 2:
             raise CardCommunicationError("The card gave an answer without a status word.")
-        response = Response.parse(raw)
-        if self.transcript is not None:
-            self.transcript.record(step, command, response.data, response.sw, elapsed_ms)
+        response = Response(raw[:-2], (raw[-2] << 8) | raw[-1])
+        if transcript is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            transcript.record(step, command, response.data, response.sw, elapsed_ms)
         return response
 
 

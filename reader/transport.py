@@ -92,10 +92,18 @@ def choose_reader(readers: list[str], pattern: str | None) -> str:
 # --- PC/SC ------------------------------------------------------------------------------
 
 
-def _scard() -> Any:
-    from smartcard import scard
+_SCARD: Any = None
 
-    return scard
+
+def _scard() -> Any:
+    # Imported on first use: the module loads libpcsclite, which in-process users
+    # (unit tests, machines without pcscd) never need.
+    global _SCARD
+    if _SCARD is None:
+        from smartcard import scard
+
+        _SCARD = scard
+    return _SCARD
 
 
 def _code(hresult: int) -> int:
