@@ -89,6 +89,7 @@ class Readiness(BaseModel):
 
     mode: str
     results: tuple[CheckResult, ...]
+    reader_name: str | None = None  # the reader the checks chose, when one was
 
     @property
     def ready(self) -> bool:
@@ -168,24 +169,27 @@ async def run_checks(
         ]
         return Readiness(mode="unknown", results=tuple(results))
 
+    secret = passphrase if passphrase is not None else os.environ.get(PASSPHRASE_ENV) or None
     state = _State(settings)
-    state.results.append(_check_config(settings, source))
+    state.results.append(_check_config(settings, source, secret))
     state.results.append(await asyncio.to_thread(_check_service, state))
     state.results.append(_check_reader(state))
     state.results.append(_check_virtual(state))
     state.results.append(await _check_gateway(settings, running, now))
-    secret = passphrase if passphrase is not None else os.environ.get(PASSPHRASE_ENV) or None
     state.results.append(await asyncio.to_thread(_check_cache, settings, secret, running))
     state.results.append(await asyncio.to_thread(_check_disk, settings))
     state.results.append(await asyncio.to_thread(_check_logs))
-    return Readiness(mode=settings.mode, results=tuple(state.results))
+    return Readiness(mode=settings.mode, results=tuple(state.results), reader_name=state.chosen)
 
 
 # --- configuration -----------------------------------------------------------------------
 
 
-def _check_config(settings: DeskSettings, source: Path) -> CheckResult:
-    problems = production_problems(settings)
+def _check_config(settings: DeskSettings, source: Path, passphrase: str | None) -> CheckResult:
+    environ = dict(os.environ)
+    if passphrase is not None:
+        environ[PASSPHRASE_ENV] = passphrase  # given to doctor (or typed at its prompt)
+    problems = production_problems(settings, environ)
     where = str(source) if source.exists() else "no file: defaults and environment"
     if problems:
         return _result(
@@ -324,7 +328,8 @@ async def _probe_embedded(now: Callable[[], datetime]) -> CheckResult:
     return result
 
 
-def _tls_context(config: GatewayConfig) -> ssl.SSLContext | CheckResult:
+def tls_context(config: GatewayConfig) -> ssl.SSLContext | CheckResult:
+    """The TLS context for the gateway, or the failed check naming the unusable file."""
     try:
         context = ssl.create_default_context(
             cafile=str(config.ca_bundle) if config.ca_bundle else certifi.where()
@@ -410,7 +415,7 @@ async def probe_gateway(
     """One ``POST /auth/challenge`` over the configured TLS: reachable, trusted, the
     client certificate accepted, and the clock skew from the answer's Date header."""
     assert config.base_url is not None
-    context = _tls_context(config)
+    context = tls_context(config)
     if isinstance(context, CheckResult):
         return context
     timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
@@ -437,14 +442,29 @@ async def probe_gateway(
         tls = _ssl_cause(exc)
         if tls is not None:
             return _tls_failure(config, tls)
-        refused = isinstance(exc, httpx.ConnectError)
+        if isinstance(exc, httpx.ConnectError):
+            return _result(
+                "gateway",
+                CheckStatus.FAIL,
+                f"{host} cannot be reached ({_reason(exc.__cause__ or exc)})",
+                "check gateway.base_url, the network and that the gateway is running",
+            )
+        if config.base_url.startswith("https:"):
+            # With TLS 1.3 a server that refuses the client certificate just hangs up
+            # after the handshake: the desk sees a closed connection, not a TLS alert.
+            return _result(
+                "gateway",
+                CheckStatus.FAIL,
+                f"{host} hung up without answering right after the TLS handshake: it "
+                "may refuse this desk's client certificate",
+                "check that gateway.client_certificate is this desk's certificate, issued "
+                "by the CA the gateway trusts, and not expired",
+            )
         return _result(
             "gateway",
             CheckStatus.FAIL,
-            f"{host} cannot be reached ({_reason(exc.__cause__ or exc)})"
-            if refused
-            else f"{host} closed the connection ({type(exc).__name__})",
-            "check gateway.base_url, the network and that the gateway is running",
+            f"{host} closed the connection without answering ({type(exc).__name__})",
+            "check gateway.base_url and the gateway's logs",
         )
     if not 200 <= response.status_code < 300:
         return _result(
