@@ -1,15 +1,111 @@
-"""`clinic-desk replay` subcommands."""
+"""`clinic-desk replay`: support fixtures replayed headless through the real check-in.
+
+Exit status 0 when every fixture ended as expected, 1 when any did not, 2 for
+a usage error (a missing file, nothing to replay).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
 
 from clinic_desk.cli import CliError
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler=_not_ready)
+    parser.add_argument(
+        "targets",
+        nargs="*",
+        type=Path,
+        metavar="FIXTURE_OR_DIR",
+        help="scenario files, or folders searched for *.json (default: the shipped library)",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line per fixture")
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="record the replayed check-in (one fixture) into a new, pseudonymised fixture",
+    )
+    parser.add_argument(
+        "--schema", action="store_true", help="print the fixture format's JSON Schema and exit"
+    )
+    parser.set_defaults(handler=run)
 
 
-def _not_ready(args: argparse.Namespace) -> int:
-    raise CliError("'replay' is not available in this build")
+def run(args: argparse.Namespace) -> int:
+    from clinic_desk import paths
+    from clinic_desk.fixtures.replay import fixture_paths
+    from clinic_desk.fixtures.scenario import ScenarioError
+
+    if args.schema:
+        from clinic_desk.fixtures.schema import schema_text
+
+        sys.stdout.write(schema_text())
+        return 0
+    targets = args.targets or [paths.fixtures_dir() / "scenarios"]
+    try:
+        fixtures = fixture_paths(targets)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
+    if not fixtures:
+        raise CliError("There is no fixture to replay there.")
+    if args.record is not None:
+        if len(fixtures) != 1:
+            raise CliError("--record records one check-in: name exactly one fixture.")
+        if args.record.exists():
+            raise CliError(f"{args.record} exists already; choose a new file.")
+    # uvicorn's notes about faults the gateway injects on purpose are not for this output
+    logging.getLogger().addHandler(logging.NullHandler())
+    return asyncio.run(_run(fixtures, args.json, args.record))
+
+
+async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
+    from clinic_desk.fixtures.record import CheckInRecorder
+    from clinic_desk.fixtures.replay import Replayer, ReplayResult
+
+    recorder = CheckInRecorder() if record is not None else None
+    failures = 0
+    results: list[ReplayResult] = []
+    async with Replayer(recorder=recorder) as replayer:
+        for path in fixtures:
+            result = await replayer.replay(path)
+            results.append(result)
+            failures += not result.matched
+            print(result.json_line() if as_json else _describe(result), flush=True)
+            if recorder is not None and replayer.last_runner is not None:
+                assert record is not None
+                scenario = recorder.scenario(
+                    replayer.last_runner, title=f"Recorded: {result.title}"
+                )
+                scenario.save(record)
+                if not as_json:
+                    print(f"recorded into {record}")
+    if not as_json and len(results) > 1:
+        seconds = sum(r.seconds for r in results)
+        print(f"{len(results) - failures} of {len(results)} as expected, {seconds:.2f} s")
+    return 1 if failures else 0
+
+
+def _describe(result: object) -> str:
+    from clinic_desk.fixtures.replay import ReplayResult
+
+    assert isinstance(result, ReplayResult)
+    verdict = "as expected" if result.matched else "UNEXPECTED"
+    outcome = result.outcome.value + (f" ({result.reason})" if result.reason else "")
+    expected = result.expected.value if result.expected else "-"
+    if result.expected_reason:
+        expected += f" ({result.expected_reason})"
+    lines = [
+        f"{result.fixture}: {outcome} — {verdict} (expected {expected}), {result.seconds:.3f} s",
+        "  states: " + " → ".join(s.value for s in result.states),
+    ]
+    if result.flags:
+        lines.append("  flags: " + ", ".join(result.flags))
+    if result.mismatch:
+        lines.append("  why: " + result.mismatch)
+    return "\n".join(lines)
