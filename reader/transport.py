@@ -309,6 +309,8 @@ class PcscTransport:
 
     def connect(self) -> bytes:
         s = _scard()
+        if self._card is not None:
+            self.disconnect()  # never leak a handle that would keep the card powered
         reader = self.resolve_reader()
         assert self._context is not None
         deadline = time.monotonic() + self._connect_timeout
