@@ -1,15 +1,258 @@
-"""`clinic-desk review` subcommands."""
+"""`clinic-desk review`: the manager's review of flagged identity mismatches.
+
+``clinic-desk review`` opens the review screen; ``set-pin`` sets or changes the manager
+PIN (and its key pair); ``list`` and ``export --csv FILE`` work headless for support
+and scripts. The cache passphrase comes from ``CLINIC_DESK_CACHE_PASSPHRASE`` or a
+prompt; the manager PIN from a prompt, or from standard input with ``--pin-stdin``
+(one PIN per line). Neither is ever printed, logged or stored.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from clinic_desk import paths
 from clinic_desk.cli import CliError
+
+if TYPE_CHECKING:
+    from clinic_desk.config import DeskSettings
+    from clinic_desk.manager.review import ReviewSession
+    from offline_cache import OfflineCache
+
+PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
+_STATUSES = ("open", "reported", "resolved")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler=_not_ready)
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="screen language")
+    sub = parser.add_subparsers(dest="review_command", metavar="ACTION")
+
+    set_pin = sub.add_parser(
+        "set-pin", help="set or change the manager PIN (and the key that seals references)"
+    )
+    set_pin.add_argument(
+        "--reset",
+        action="store_true",
+        help="the PIN is forgotten: make a new manager key (references sealed before stay "
+        "sealed for the old key, which is kept aside)",
+    )
+    _pin_stdin(set_pin)
+    set_pin.set_defaults(handler=_set_pin)
+
+    listing = sub.add_parser("list", help="list flags (ids, dates, desks, reasons, status)")
+    listing.add_argument("--status", choices=(*_STATUSES, "all"), default="all")
+    listing.add_argument("--reason", default=None, help="only this reason code")
+    listing.add_argument("--sort", choices=("date", "reason", "status"), default="date")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    _pin_stdin(listing)
+    listing.set_defaults(handler=_list)
+
+    export = sub.add_parser("export", help="export flags as CSV (UTF-8 with BOM)")
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help="file to write")
+    export.add_argument("--status", choices=(*_STATUSES, "all"), default="open")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _pin_stdin(export)
+    export.set_defaults(handler=_export)
+
+    parser.set_defaults(handler=_screen)
 
 
-def _not_ready(args: argparse.Namespace) -> int:
-    raise CliError("'review' is not available in this build")
+def _pin_stdin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the manager PIN(s) from standard input, one per line",
+    )
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def _screen(args: argparse.Namespace) -> int:
+    from clinic_desk.app.review_app import ReviewApp
+    from clinic_desk.app.strings import default_lang
+
+    settings = _settings()
+    lang = args.lang or settings.desk.lang or default_lang()
+    with _open_cache() as cache:
+        ReviewApp(cache, settings.manager, lang=lang).run()
+    return 0
+
+
+def _set_pin(args: argparse.Namespace) -> int:
+    from clinic_desk.manager.errors import ManagerError
+    from clinic_desk.manager.setup import needs_current_pin, set_manager_pin
+
+    settings = _settings()
+    pins = _pin_source(args)
+    cache = None
+    current = None
+    if needs_current_pin(settings.manager):
+        cache = _open_cache()
+        if not args.reset:
+            current = next(pins("Current manager PIN: "))
+    try:
+        new = next(pins("New manager PIN (6 to 32 digits or letters): "))
+        if not args.pin_stdin and next(pins("Repeat the new manager PIN: ")) != new:
+            raise CliError("the two PINs differ; nothing was changed")
+        kind = set_manager_pin(
+            new, settings=settings.manager, current_pin=current, cache=cache, reset=args.reset
+        )
+    except ManagerError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if cache is not None:
+            cache.close()
+    done = {
+        "first": "the manager PIN is set; flagged records will keep the insurer reference sealed",
+        "change": "the manager PIN was changed; the old PIN no longer opens the review",
+        "reset": "a new manager PIN and key were made; references sealed before stay sealed "
+        "for the old key (kept aside in the configuration folder)",
+    }[kind]
+    print(done)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from clinic_desk.manager.review import FlagFilter
+    from offline_cache import FlagStatus
+
+    with _session(args) as session:
+        status = None if args.status == "all" else FlagStatus(args.status)
+        flags = session.flags(FlagFilter(status=status, reason=args.reason), args.sort)
+        for flag in flags:
+            row = {
+                "id": flag.id,
+                "created_at": flag.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "desk_id": flag.desk_id,
+                "reason": flag.reason,
+                "status": flag.status.value,
+            }
+            if args.json:
+                print(json.dumps(row))
+            else:
+                print(
+                    f"{row['id']}  {row['created_at']}  {row['desk_id']:<12} "
+                    f"{row['reason']:<26} {row['status']}"
+                )
+        if not args.json:
+            print(f"{len(flags)} flags")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from clinic_desk.app.strings import default_lang
+    from clinic_desk.manager.errors import ManagerError
+    from offline_cache import FlagStatus
+
+    statuses = list(FlagStatus) if args.status == "all" else [FlagStatus(args.status)]
+    lang = args.lang or _settings().desk.lang or default_lang()
+    with _session(args) as session:
+        try:
+            count = session.export_csv(args.csv, statuses=statuses, lang=lang, overwrite=args.force)
+        except ManagerError as exc:
+            raise CliError(str(exc)) from None
+    print(f"wrote {count} flags to {args.csv}")
+    return 0
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _settings() -> DeskSettings:
+    from clinic_desk.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+
+
+def _open_cache() -> OfflineCache:
+    from offline_cache import CacheError, OfflineCache
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase:
+        if not sys.stdin.isatty():
+            raise CliError(f"no passphrase: set {PASSPHRASE_ENV} or run this in a terminal")
+        passphrase = getpass.getpass("Cache passphrase: ")
+    try:
+        return OfflineCache.open(paths.data_dir(), paths.config_dir(), passphrase, actor="manager")
+    except CacheError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _pin_source(args: argparse.Namespace) -> Callable[[str], Iterator[str]]:
+    """Where PINs come from: standard input (one a line) or a hidden prompt."""
+
+    def ask(prompt: str) -> Iterator[str]:
+        if args.pin_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise CliError("standard input ended before the manager PIN")
+            yield line.rstrip("\r\n")
+            return
+        if not sys.stdin.isatty():
+            raise CliError("no terminal to ask the manager PIN: use --pin-stdin")
+        yield getpass.getpass(prompt)
+
+    return ask
+
+
+class _Session:
+    """Opens the cache, checks the PIN and yields the review; closes both after."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._cache: OfflineCache | None = None
+        self._session: ReviewSession | None = None
+
+    def __enter__(self) -> ReviewSession:
+        from clinic_desk.manager.errors import ManagerError
+        from clinic_desk.manager.pin import Verdict
+        from clinic_desk.manager.review import unlock_review
+
+        settings = _settings()
+        if settings.manager.pin_hash is None:
+            raise CliError("no manager PIN is set yet: run `clinic-desk review set-pin` first")
+        self._cache = _open_cache()
+        try:
+            pin = next(_pin_source(self._args)("Manager PIN: "))
+            result = unlock_review(
+                self._cache, settings.manager, pin, purpose=self._args.review_command
+            )
+        except ManagerError as exc:
+            self._cache.close()
+            raise CliError(str(exc)) from None
+        except BaseException:
+            self._cache.close()
+            raise
+        if result.session is None:
+            self._cache.close()
+            check = result.check
+            if check.verdict is Verdict.LOCKED and check.locked_until is not None:
+                raise CliError(
+                    f"the manager PIN is locked until {check.locked_until:%Y-%m-%d %H:%M} UTC"
+                )
+            raise CliError(f"that is not the manager PIN ({check.tries_left} tries left)")
+        self._session = result.session
+        if result.session.key_problem:
+            print(f"note: {result.session.key_problem}", file=sys.stderr)
+        return result.session
+
+    def __exit__(self, *exc: object) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _session(args: argparse.Namespace) -> _Session:
+    return _Session(args)

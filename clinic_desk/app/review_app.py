@@ -1,0 +1,54 @@
+"""`clinic-desk review`: the review screen on its own, around an opened cache."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from clinic_desk.app.screens.review import ReviewScreen
+from clinic_desk.app.strings import Lang
+from clinic_desk.config import ManagerConfig
+from offline_cache import Clock, OfflineCache, utc_now
+
+
+class ReviewApp(App[None]):
+    """Only the manager's review; closing the review ends the program."""
+
+    TITLE = "clinic-desk"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="review_app.quit", priority=True)
+    ]
+
+    def __init__(
+        self,
+        cache: OfflineCache,
+        settings: ManagerConfig,
+        *,
+        lang: Lang = "en",
+        now: Clock = utc_now,
+        idle_clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.cache = cache
+        self.settings = settings
+        self.lang = lang
+        self._now = now
+        self._idle_clock = idle_clock
+        self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        screen = ReviewScreen(
+            self.cache, self.settings, lang=self.lang, now=self._now, idle_clock=self._idle_clock
+        )
+        self.push_screen(screen, callback=lambda _: self.exit())
+
+    @property
+    def review(self) -> ReviewScreen:
+        screen = self.screen
+        assert isinstance(screen, ReviewScreen)
+        return screen
