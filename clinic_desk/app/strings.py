@@ -32,6 +32,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.none": {"ja": "なし", "en": "none"},
     "status.demo": {"ja": "デモ", "en": "demo"},
     "status.production": {"ja": "本番", "en": "production"},
+    "status.fixture": {"ja": "サポート再現", "en": "support fixture"},
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},

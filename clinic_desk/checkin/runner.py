@@ -24,6 +24,9 @@ log = logging.getLogger("clinic_desk.checkin")
 
 T = TypeVar("T")
 ViewListener = Callable[[DeskView], None]
+# Sees each accepted event with the view from before it and the machine after it
+# (a recording of the check-in); must not block.
+EventObserver = Callable[[ev.Event, DeskView, CheckInMachine], None]
 
 
 class CheckInRunner:
@@ -43,6 +46,7 @@ class CheckInRunner:
         self._gateway = gateway
         self._store = store
         self.on_view = on_view
+        self.observers: list[EventObserver] = []
         self._card_thread = ThreadPoolExecutor(1, thread_name_prefix="card")
         self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="store")
         self._tasks: set[asyncio.Task[None]] = set()
@@ -53,7 +57,12 @@ class CheckInRunner:
     async def dispatch(self, event: ev.Event, generation: int | None = None) -> None:
         """Hand ``event`` to the machine and start the effects it asks for."""
         before = self.machine.stage
+        observed = self.machine.view() if self.observers else None
+        accepted = generation is None or generation == self.machine.generation
         effects = self.machine.handle(event, generation)
+        if observed is not None and accepted:
+            for observe in self.observers:
+                observe(event, observed, self.machine)
         if self.machine.stage is not before:
             log.info("stage %s -> %s", before.value, self.machine.stage.value)
         self._publish()

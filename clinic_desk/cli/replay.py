@@ -80,7 +80,7 @@ async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
             if recorder is not None and replayer.last_runner is not None:
                 assert record is not None
                 scenario = recorder.scenario(
-                    replayer.last_runner, title=f"Recorded: {result.title}"
+                    replayer.last_runner.machine, title=f"Recorded: {result.title}"
                 )
                 scenario.save(record)
                 if not as_json:

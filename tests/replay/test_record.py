@@ -115,7 +115,7 @@ async def _record(source: Path, target: Path) -> None:
         result = await replayer.replay(source)
         assert result.matched, result.mismatch
         assert replayer.last_runner is not None
-        recorder.scenario(replayer.last_runner).save(target)
+        recorder.scenario(replayer.last_runner.machine).save(target)
 
 
 async def test_record_then_replay_gives_the_same_outcome(tmp_path: Path) -> None:
