@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from clinic_desk.paths import fixtures_dir
 from reader.apdu import (
     EF_JPKI_AUTH_PIN,
     EF_TEXT_PIN,
@@ -289,3 +290,27 @@ def test_another_program_changing_the_application_between_operations() -> None:
         assert virtual.process(select_aid(JPKI_AID))[-2:] == b"\x90\x00"
         assert card.read_basic_four_items("1234").name == "山田　太郎"
     assert_transcript_clean(transcript)
+
+
+@pytest.mark.parametrize(
+    "profile_id", [p.stem for p in sorted((fixtures_dir() / "cards").glob("*.json"))]
+)
+def test_every_patient_card_fixture_reads_back_what_its_profile_says(profile_id: str) -> None:
+    virtual = make_card(profile_id)
+    profile = virtual.profile
+    with open_card(virtual) as card:
+        result = card.full_read(
+            profile.pins.text_pin,
+            b"n",
+            auth_pin=profile.pins.auth_pin,
+            confirm_last_try=True,
+        )
+    items = result.four_items
+    assert (items.name, items.address, items.birthdate, items.sex) == (
+        profile.name,
+        profile.address,
+        profile.birthdate,
+        profile.sex,
+    )
+    assert "\u3000" in items.name
+    assert result.certificate_der == virtual.credentials.certificate_der
