@@ -11,8 +11,12 @@ import argparse
 import asyncio
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clinic_desk.app.strings import Lang, default_lang
+
+if TYPE_CHECKING:
+    from clinic_desk.services.desk import DeskServices
 
 
 def add_desk_options(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +35,20 @@ def add_desk_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help="run the desk with a scenario fixture's card and gateway (support)",
+    )
+    parser.add_argument(
+        "--drive",
+        choices=("fixture", "live"),
+        default=None,
+        help="with --fixture: play the patient's steps from the fixture, or type them live "
+        "(default: the fixture's own 'drive' field)",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="record each finished check-in into a pseudonymised fixture (FILE, FILE-2 …)",
     )
 
 
@@ -51,7 +69,6 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
     from clinic_desk.app.app import DeskApp
     from clinic_desk.config import DeskSettings
     from clinic_desk.logs import configure_logging
-    from clinic_desk.services.desk import DeskServices
 
     assert isinstance(settings, DeskSettings)
     configure_logging(
@@ -66,16 +83,18 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
             fixture_desk = await asyncio.to_thread(
                 import_module, "clinic_desk.services.fixture_desk"
             )
-            services: DeskServices = await fixture_desk.build_fixture_services(args.fixture)
+            services: DeskServices = await fixture_desk.build_fixture_services(
+                args.fixture, drive=args.drive, record=args.record
+            )
             return services
         if settings.mode == "production":
             production = await asyncio.to_thread(import_module, "clinic_desk.services.production")
             services = await production.build_production_services(settings)
-            return services
+            return _recording(services, args.record)
         demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
         source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
         services = await demo.build_demo_services(card_source=source)
-        return services
+        return _recording(services, args.record)
 
     app = DeskApp(build, lang=lang)
     try:
@@ -84,3 +103,12 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
         if app.services is not None:
             await app.services.stop()
     return 0
+
+
+def _recording(services: DeskServices, record: Path | None) -> DeskServices:
+    """Attach a recorder to the desk's runner when --record asks for one."""
+    from clinic_desk.fixtures.record import record_into
+
+    if record is not None:
+        record_into(services.runner, record, title="Recorded at the desk")
+    return services
