@@ -365,6 +365,19 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
         "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
     },
+    "review.no_cache": {
+        "ja": "この受付にはオフラインキャッシュがないため、管理者レビューを開けません。",
+        "en": "This desk has no offline cache, so the manager review cannot open.",
+    },
+    "key.close": {"ja": "閉じる", "en": "Close"},
+    "key.filter_status": {"ja": "状態で絞込", "en": "Status filter"},
+    "key.filter_reason": {"ja": "理由で絞込", "en": "Reason filter"},
+    "key.sort": {"ja": "並び替え", "en": "Sort"},
+    "key.mark_reported": {"ja": "報告済みにする", "en": "Mark reported"},
+    "key.resolve": {"ja": "解決", "en": "Resolve"},
+    "key.reopen": {"ja": "未対応に戻す", "en": "Reopen"},
+    "key.export": {"ja": "CSV書き出し", "en": "Export CSV"},
+    "key.lock": {"ja": "ロック", "en": "Lock"},
 }
 
 

@@ -6,6 +6,7 @@ the tests and (later) the production configuration each build one.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -28,6 +29,8 @@ class DeskStatus(BaseModel):
     gateway_online: bool | None = None
     cache: str = ""
     mode: str = "demo"
+    # what is not ready for a check-in (from the start-up readiness check), in words
+    notice: str = ""
 
 
 class DemoDeck(Protocol):
@@ -86,6 +89,10 @@ class DeskServices:
         if self._stopped:
             return
         self._stopped = True
+        try:  # let effects under way (an audit row, a flag) finish writing
+            await asyncio.wait_for(self.runner.settle(), timeout=5)
+        except TimeoutError:
+            log.warning("effects still running at shutdown")
         self.runner.close()
         for closer in reversed(self._closers):
             try:

@@ -48,6 +48,7 @@ class DeskScreen(Screen[None]):
         Binding("d", "done", "Next patient", id="desk.done"),
         Binding("escape", "cancel", "Cancel", id="desk.cancel"),
         Binding("f1", "help", "Help", id="desk.help"),
+        Binding("m,f2", "manager_review", "Manager review", id="desk.manager_review"),
     ]
 
     def __init__(self, lang: Lang) -> None:
@@ -95,7 +96,6 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "clinic-desk"
         self.sub_title = t("title", self.lang)
-        self.query_one("#demo").display = False
         self.show_view(self.current)
         self.query_one("#prompt", Static).update(t("starting", self.lang))
         self._ready_for_services = True
@@ -116,8 +116,8 @@ class DeskScreen(Screen[None]):
         if not self._ready_for_services:
             return  # on_mount calls back
         demo = services.demo
+        self.query_one("#demo").display = demo is not None
         if demo is not None:
-            self.query_one("#demo").display = True
             options = self.query_one("#demo-cards", OptionList)
             for card_id in demo.cards():
                 label = (
@@ -128,8 +128,18 @@ class DeskScreen(Screen[None]):
                 options.add_option(Option(label, id=card_id))
             options.add_option(Option(t("key.remove_card", self.lang), id=REMOVE_CARD))
             options.add_option(Option(t("demo.gateway_down", self.lang), id=GATEWAY_TOGGLE))
+            options.highlighted = 0
+            self._focus_default()
         self.show_status(services.status())
         self.show_view(services.runner.view())
+
+    def _focus_default(self) -> None:
+        """With no input to type in, the demo panel (when there is one) has the keys."""
+        demo = self.query_one("#demo")
+        if demo.display and self.desk.services is not None:
+            self.query_one("#demo-cards", OptionList).focus()
+        else:
+            self.set_focus(None)
 
     # -- rendering -----------------------------------------------------------
     def show_status(self, status: DeskStatus) -> None:
@@ -165,8 +175,8 @@ class DeskScreen(Screen[None]):
             pin.focus()
         elif birthdate.display:
             birthdate.focus()
-        elif self.focused in (pin, birthdate):
-            self.set_focus(None)
+        elif self.focused in (pin, birthdate) or self.focused is None:
+            self._focus_default()
 
         result = self.query_one(ResultView)
         result.display = view.result is not None
@@ -232,6 +242,7 @@ class DeskScreen(Screen[None]):
                 Stage.CANCELLED,
             ),
             "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
+            "manager_review": stage is Stage.WAITING_FOR_CARD,
         }
         return allowed.get(action, True)
 
@@ -257,6 +268,11 @@ class DeskScreen(Screen[None]):
         from clinic_desk.app.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.lang))
+
+    def action_manager_review(self) -> None:
+        from clinic_desk.app.screens.review import open_from_desk
+
+        open_from_desk(self.desk, self.lang)
 
     async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()

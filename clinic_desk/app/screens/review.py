@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from textual import events, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -23,8 +23,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clinic_desk import paths
+from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.strings import Lang, has_text, t
-from clinic_desk.config import ManagerConfig
+from clinic_desk.config import ConfigError, ManagerConfig, load_settings
 from clinic_desk.manager.errors import ManagerError
 from clinic_desk.manager.pin import ManagerPin, PinCheck, Verdict
 from clinic_desk.manager.review import (
@@ -124,6 +125,7 @@ class ReviewScreen(Screen[None]):
         key_path: Path | None = None,
     ) -> None:
         super().__init__()
+        localise_bindings(self, lang)
         self.cache = cache
         self.settings = settings
         self.lang = lang
@@ -609,3 +611,20 @@ class ReviewScreen(Screen[None]):
 
     def action_help(self) -> None:
         self._message(t("review.help", self.lang))
+
+
+def open_from_desk(app: App[None], lang: Lang) -> None:
+    """Push the review over the desk, on the desk's own cache (F2 / M on the desk)."""
+    services = getattr(app, "services", None)
+    # The runner's store port holds the cache the desk raises its flags in.
+    store = getattr(getattr(services, "runner", None), "_store", None)
+    cache = getattr(store, "cache", None)
+    if not isinstance(cache, OfflineCache):
+        app.notify(t("review.no_cache", lang), severity="error")
+        return
+    try:
+        settings = load_settings().manager
+    except ConfigError as exc:
+        app.notify(exc.message, severity="error")
+        return
+    app.push_screen(ReviewScreen(cache, settings, lang=lang))
