@@ -124,6 +124,7 @@ _CARD_GONE = {
 }
 _RESET_CARD = 0x80100068
 _SHARING_VIOLATION = 0x8010000B
+_INVALID_HANDLE = 0x80100003
 _TIMEOUT = 0x8010000A
 _CANCELLED = 0x80100002
 _STATUS_PRESENT = 0x0004  # SCardStatus: pcsc-lite's SCARD_PRESENT (pyscard lacks it)
@@ -273,6 +274,7 @@ class PcscTransport:
         self._protocol: Any = None
         self._reader = ""
         self._atr = b""
+        self._pattern_is_name = True  # until pcscd says there is no such reader
         # The PC/SC context is kept between reads (establishing one is a round trip to
         # pcscd) and released by close() or when the transport is collected.
         self._finalizer = weakref.finalize(self, lambda: None)
@@ -293,6 +295,19 @@ class PcscTransport:
         self._finalizer = weakref.finalize(self, self._context.release)
         return self._context
 
+    def _exact_reader(self) -> str | None:
+        """The configured pattern itself when it is a reader's full name (an exact name
+        cannot be ambiguous, so listing the readers first is not needed)."""
+        pattern = self._pattern
+        if not self._pattern_is_name or pattern is None or any(c in pattern for c in "*?["):
+            return None
+        if is_virtual_reader(pattern) and not self._allow_virtual:
+            raise VirtualReaderRefused(pattern)
+        if self._context is None:
+            self._fresh_context()
+        self._reader = pattern
+        return pattern
+
     def resolve_reader(self) -> str:
         """Choose the reader (without connecting to the card)."""
         context = self._context or self._fresh_context()
@@ -305,15 +320,17 @@ class PcscTransport:
         if is_virtual_reader(name) and not self._allow_virtual:
             raise VirtualReaderRefused(name)
         self._reader = name
+        self._pattern_is_name = name == self._pattern
         return name
 
     def connect(self) -> bytes:
         s = _scard()
         if self._card is not None:
             self.disconnect()  # never leak a handle that would keep the card powered
-        reader = self.resolve_reader()
+        reader = self._exact_reader() or self.resolve_reader()
         assert self._context is not None
         deadline = time.monotonic() + self._connect_timeout
+        refreshed = False
         while True:
             hresult, card, protocol = s.SCardConnect(
                 self._context.handle,
@@ -327,6 +344,18 @@ class PcscTransport:
             # unpowered card: wait that out before deciding there is none.
             if _code(hresult) in _CARD_GONE and time.monotonic() < deadline:
                 time.sleep(0.05)
+                continue
+            if (_code(hresult) in _SERVICE_DOWN or _code(hresult) == _INVALID_HANDLE) and (
+                not refreshed
+            ):
+                # The kept context outlived a pcscd restart: one fresh try.
+                refreshed = True
+                self._fresh_context()
+                continue
+            if _code(hresult) in _READER_GONE and reader == self._pattern:
+                # The pattern was not a reader's full name after all: choose properly.
+                self._pattern_is_name = False
+                reader = self.resolve_reader()
                 continue
             raise pcsc_error(hresult, reader)
         self._card, self._protocol = card, protocol

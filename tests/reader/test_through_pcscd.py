@@ -164,6 +164,13 @@ def test_reader_choice_through_pcscd(pcscd: object) -> None:
     with pytest.raises(VirtualReaderRefused):
         PcscTransport(VPCD_READER).resolve_reader()
     assert PcscTransport("PCD 00 01", allow_virtual=True).resolve_reader() == "Virtual PCD 00 01"
+    # connect() tries a full reader name directly, and falls back to choosing properly
+    with pytest.raises(AmbiguousReader):
+        PcscTransport("Virtual PCD 00 0", allow_virtual=True).connect()
+    with pytest.raises(NoReader):
+        PcscTransport("Reader that is not attached 00 00", allow_virtual=True).connect()
+    with pytest.raises(VirtualReaderRefused):
+        PcscTransport(VPCD_READER).connect()
 
 
 def test_empty_reader_is_no_card(pcscd: object) -> None:
