@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -107,6 +107,17 @@ class MismatchFlag(_Row):
     insurer_contact: str | None = None
     resolved_at: UtcDatetime | None = None
     resolution_note: str | None = None
+
+
+class FlagSummary(NamedTuple):
+    """One line of the review queue: what a long list needs, cheap to read by the
+    thousand (no personal data; ``MismatchFlag`` has the rest)."""
+
+    id: str
+    created_at: datetime
+    desk_id: str
+    reason: str
+    status: FlagStatus
 
 
 class FlagMove(_Row):

@@ -53,6 +53,7 @@ from offline_cache.models import (
     EligibilitySnapshot,
     FlagMove,
     FlagStatus,
+    FlagSummary,
     GateOutcome,
     JsonObject,
     LockoutState,
@@ -595,6 +596,20 @@ class OfflineCache:
         with self._read() as conn:
             rows = conn.execute(query + " ORDER BY created_at DESC, id", params).fetchall()
         return [_flag(r) for r in rows]
+
+    def flag_summaries(self) -> list[FlagSummary]:
+        """Every flag as a queue line, newest first: no JSON payloads are decoded, so
+        tens of thousands come back in a few milliseconds."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT id, created_at, desk_id, reason, status FROM mismatch_flag "
+                "ORDER BY created_at DESC, id"
+            ).fetchall()
+        statuses = {s.value: s for s in FlagStatus}
+        return [
+            FlagSummary(fid, datetime.fromisoformat(created), desk, reason, statuses[status])
+            for fid, created, desk, reason, status in rows
+        ]
 
     def flag(self, flag_id: str) -> MismatchFlag:
         with self._read() as conn:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +26,15 @@ from clinic_desk.config import ManagerConfig
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
-from offline_cache import Clock, FlagMove, FlagStatus, MismatchFlag, OfflineCache, utc_now
+from offline_cache import (
+    Clock,
+    FlagMove,
+    FlagStatus,
+    FlagSummary,
+    MismatchFlag,
+    OfflineCache,
+    utc_now,
+)
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
@@ -62,6 +70,22 @@ class ReferenceState(StrEnum):
     BROKEN = "broken"  # sealed for another key, or changed
 
 
+class QueueRow(Protocol):
+    """What filtering and sorting look at: a ``FlagSummary`` or a whole ``MismatchFlag``."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def status(self) -> FlagStatus: ...
+
+
+R = TypeVar("R", bound=QueueRow)
+
+
 class FlagFilter(BaseModel):
     """What the queue shows: one status and/or one reason, or everything."""
 
@@ -70,7 +94,7 @@ class FlagFilter(BaseModel):
     status: FlagStatus | None = None
     reason: str | None = None
 
-    def admits(self, flag: MismatchFlag) -> bool:
+    def admits(self, flag: QueueRow) -> bool:
         return (self.status is None or flag.status is self.status) and (
             self.reason is None or flag.reason == self.reason
         )
@@ -91,9 +115,7 @@ class FlagDetail(BaseModel):
     history: tuple[FlagMove, ...] = ()
 
 
-def filter_and_sort(
-    flags: Iterable[MismatchFlag], flt: FlagFilter, sort: SortKey = "date"
-) -> list[MismatchFlag]:
+def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date") -> list[R]:
     """The queue's rows: newest first within the chosen order."""
     chosen = [f for f in flags if flt.admits(f)]
     chosen.sort(key=lambda f: (f.created_at, f.id), reverse=True)
@@ -136,12 +158,13 @@ class ReviewSession:
         return self._unsealer is not None
 
     # -- reading --------------------------------------------------------------
-    def all_flags(self) -> list[MismatchFlag]:
+    def queue(self) -> list[FlagSummary]:
+        """Every flag as a queue line (no personal data), newest first."""
         self._check()
-        return self.cache.flags()
+        return self.cache.flag_summaries()
 
-    def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[MismatchFlag]:
-        return filter_and_sort(self.all_flags(), flt or FlagFilter(), sort)
+    def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
+        return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
 
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
@@ -216,7 +239,7 @@ class ReviewSession:
         if not target.parent.is_dir():
             raise ReviewInputError(f"the folder {target.parent} does not exist")
         wanted = set(statuses)
-        rows = [f for f in filter_and_sort(self.all_flags(), FlagFilter()) if f.status in wanted]
+        rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted]
         rows.reverse()  # oldest first reads like a report
         try:
             fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)

@@ -116,7 +116,7 @@ async def test_pin_then_queue_filter_detail(review: Review, cache: OfflineCache)
     assert "sort: reason" in text
     # the selection stays on the same flag (the newest) when the order changes
     assert review.screen.shown[2].reason == "revoked_certificate"
-    assert review.screen.query_one("#review-table").cursor_row == 2  # type: ignore[attr-defined]
+    assert review.screen.query_one("#review-table").cursor == 2  # type: ignore[attr-defined]
     # detail of the first row (sorted by reason: Birthdate mismatch first)
     text = await review.type("up", "up", "enter")
     text = await review.until("Card holder (from the chip)")

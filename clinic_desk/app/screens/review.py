@@ -20,11 +20,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from clinic_desk import paths
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.strings import Lang, has_text, t
+from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.config import ConfigError, ManagerConfig, load_settings
 from clinic_desk.manager.errors import ManagerError
 from clinic_desk.manager.pin import ManagerPin, PinCheck, Verdict
@@ -40,12 +41,14 @@ from clinic_desk.manager.review import (
     status_words,
     unlock_review,
 )
-from offline_cache import CacheError, Clock, FlagStatus, MismatchFlag, OfflineCache, utc_now
+from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
 
 Mode = Literal["pin", "queue", "form"]
 FormKind = Literal["report", "resolve", "reopen", "export"]
 _STATUS_CYCLE: tuple[FlagStatus | None, ...] = (None, *FlagStatus)
 _SORT_CYCLE: tuple[SortKey, ...] = ("date", "reason", "status")
+# Column widths in terminal cells (Japanese characters take two).
+_WHEN, _DESK, _REASON = 17, 14, 34
 
 
 class PinChecked(Message):
@@ -63,7 +66,7 @@ class PinStatus(Message):
 
 
 class FlagsLoaded(Message):
-    def __init__(self, flags: list[MismatchFlag], note: str = "") -> None:
+    def __init__(self, flags: list[FlagSummary], note: str = "") -> None:
         super().__init__()
         self.flags = flags
         self.note = note
@@ -134,8 +137,10 @@ class ReviewScreen(Screen[None]):
         self._key_path = key_path
         self.mode: Mode = "pin"
         self.session: ReviewSession | None = None
-        self.all_flags: list[MismatchFlag] = []
-        self.shown: list[MismatchFlag] = []
+        self.all_flags: list[FlagSummary] = []
+        self.shown: list[FlagSummary] = []
+        self._reason_words: dict[str, str] = {}
+        self._status_words = {s: status_words(s, lang) for s in FlagStatus}
         self.status_filter: FlagStatus | None = None
         self.reason_filter: str | None = None
         self.sort: SortKey = "date"
@@ -159,7 +164,8 @@ class ReviewScreen(Screen[None]):
             yield Static("", id="review-pin-message", markup=False)
         with Vertical(id="review-queue"):
             yield Static("", id="review-count", markup=False)
-            yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+            yield Static(self._header(), id="review-head", markup=False)
+            yield FlagList[FlagSummary](self._format_row, id="review-table")
             with VerticalScroll(id="review-detail-box"):
                 yield Static("", id="review-detail", markup=False)
         with Vertical(id="review-form"):
@@ -173,14 +179,6 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "clinic-desk"
         self.sub_title = t("review.title", self.lang)
-        table = self.query_one("#review-table", DataTable)
-        for key, label in (
-            ("when", "review.col.when"),
-            ("desk", "review.col.desk"),
-            ("reason", "review.col.reason"),
-            ("status", "review.col.status"),
-        ):
-            table.add_column(t(label, self.lang), key=key)
         self._show_mode("pin")
         self.set_interval(1.0, self.check_idle, name="review-idle")
         if self.settings.pin_hash is None:
@@ -199,7 +197,7 @@ class ReviewScreen(Screen[None]):
             pin.value = ""
             pin.focus()
         elif mode == "queue":
-            self.query_one("#review-table", DataTable).focus()
+            self._table.focus()
         self.refresh_bindings()
 
     # -- idle lock ------------------------------------------------------------
@@ -219,7 +217,7 @@ class ReviewScreen(Screen[None]):
     def _lock(self, reason: str, *, wait: bool = False) -> None:
         session, self.session = self.session, None
         self.all_flags, self.shown, self.detail = [], [], None
-        self.query_one("#review-table", DataTable).clear()
+        self._table.set_rows([])
         self.query_one("#review-detail", Static).update("")
         self.query_one("#review-pin", Input).disabled = False
         self._show_mode("pin")
@@ -316,7 +314,7 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
     def _load(self, session: ReviewSession, note: str = "") -> None:
         try:
-            flags = session.all_flags()
+            flags = session.queue()
         except (ManagerError, CacheError) as exc:
             self.post_message(ReviewFailed(str(exc)))
             return
@@ -330,25 +328,45 @@ class ReviewScreen(Screen[None]):
         if message.note:
             self._message(message.note)
 
+    @property
+    def _table(self) -> FlagList[FlagSummary]:
+        return self.query_one("#review-table", FlagList)
+
+    def _header(self) -> str:
+        lang = self.lang
+        return (
+            fit(" " + t("review.col.when", lang), _WHEN)
+            + fit(t("review.col.desk", lang), _DESK)
+            + fit(t("review.col.reason", lang), _REASON)
+            + t("review.col.status", lang)
+        )
+
+    def _reason(self, reason: str) -> str:
+        words = self._reason_words.get(reason)
+        if words is None:
+            words = self._reason_words[reason] = reason_words(reason, self.lang)
+        return words
+
+    def _format_row(self, flag: FlagSummary, width: int) -> str:
+        """One queue line; only called for the lines on screen."""
+        return (
+            fit(f" {flag.created_at.astimezone():%Y-%m-%d %H:%M}", _WHEN)
+            + fit(flag.desk_id, _DESK)
+            + fit(self._reason(flag.reason), _REASON)
+            + self._status_words[flag.status]
+        )
+
     def refresh_queue(self) -> None:
-        """Apply the filters and sorting to the loaded flags and fill the table."""
-        table = self.query_one("#review-table", DataTable)
+        """Apply the filters and sorting to the loaded flags and redraw the list."""
         selected = self._selected_id()
         flt = FlagFilter(status=self.status_filter, reason=self.reason_filter)
         self.shown = filter_and_sort(self.all_flags, flt, self.sort)
+        cursor = 0
+        if selected is not None:
+            cursor = next((i for i, f in enumerate(self.shown) if f.id == selected), 0)
+        self._table.set_rows(self.shown, cursor=cursor)
         lang = self.lang
-        words = {s: status_words(s, lang) for s in FlagStatus}
-        reasons: dict[str, str] = {}
-        table.clear()
-        table.add_rows(
-            (
-                f.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                f.desk_id,
-                reasons.get(f.reason) or reasons.setdefault(f.reason, reason_words(f.reason, lang)),
-                words[f.status],
-            )
-            for f in self.shown
-        )
+        words = self._status_words
         all_words = t("review.all", lang)
         self.query_one("#review-count", Static).update(
             t(
@@ -362,23 +380,17 @@ class ReviewScreen(Screen[None]):
             )
             + ("" if self.shown else f"   {t('review.empty', lang)}")
         )
-        if selected is not None:
-            for index, flag in enumerate(self.shown):
-                if flag.id == selected:
-                    table.move_cursor(row=index)
-                    break
         if self.detail is not None:
-            fresh = next((f for f in self.all_flags if f.id == self.detail.flag.id), None)
-            if fresh is not None and fresh != self.detail.flag:
+            shown = self.detail.flag
+            fresh = next((f for f in self.all_flags if f.id == shown.id), None)
+            if fresh is not None and fresh.status is not shown.status:
                 self._open_detail(fresh.id)
 
     def _selected_id(self) -> str | None:
-        table = self.query_one("#review-table", DataTable)
-        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
-            return None
-        return self.shown[table.cursor_row].id
+        flag = self._current_flag()
+        return flag.id if flag is not None else None
 
-    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+    def on_flag_list_selected(self, message: FlagList.Selected) -> None:
         message.stop()
         flag_id = self._selected_id()
         if flag_id is not None:
@@ -501,11 +513,12 @@ class ReviewScreen(Screen[None]):
                 return flag.status is not FlagStatus.OPEN
         return True
 
-    def _current_flag(self) -> MismatchFlag | None:
-        flag_id = self._selected_id()
-        return next((f for f in self.shown if f.id == flag_id), None)
+    def _current_flag(self) -> FlagSummary | None:
+        table = self._table
+        rows = table.rows
+        return rows[table.cursor] if 0 <= table.cursor < len(rows) else None
 
-    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+    def on_flag_list_highlighted(self, message: FlagList.Highlighted) -> None:
         self.refresh_bindings()
 
     def action_form(self, kind: FormKind) -> None:
