@@ -169,12 +169,28 @@ async def test_recorded_fixture_holds_no_pin_and_no_personal_data(tmp_path: Path
     assert card.birthdate != date.fromisoformat(BIRTHDATE)
 
 
-@pytest.mark.parametrize("name", ["mislinked-card", "gateway-down-offline-medications"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mislinked-card",
+        "gateway-down-offline-medications",
+        "several-qualifications",
+        "revoked-certificate",
+        "pin-blocked",
+        "card-removed-mid-read",
+        "card-removed-at-pin",
+        "cancel-at-consent",
+        "medications-unavailable",
+    ],
+)
 def test_recording_library_check_ins_replays_them(tmp_path: Path, name: str) -> None:
     source = next(p for p in library() if p.stem == name)
     recorded = tmp_path / "recorded.json"
     assert main(["replay", str(source), "--record", str(recorded), "--json"]) == 0
     assert main(["replay", str(recorded), "--json"]) == 0
+    original = Scenario.load(source).expected
+    again = Scenario.load(recorded).expected
+    assert (again.outcome, again.reason or None) == (original.outcome, original.reason)
     text = recorded.read_text(encoding="utf-8")
     # the mislinked card's stranger, and the cached patient: none of them in the recording
     for value in ("鈴木", "佐藤", "山田", "1962-05-14", "1990-07-07", "1980-04-01", "06400021"):
