@@ -130,7 +130,7 @@ _CANCELLED = 0x80100002
 _STATUS_PRESENT = 0x0004  # SCardStatus: pcsc-lite's SCARD_PRESENT (pyscard lacks it)
 # pcscd needs up to ~0.4 s to notice a card that has just left; a monitor started in
 # that window must not report the departure of a card it never saw arrive.
-_GHOST_WINDOW = 0.6
+_GHOST_WINDOW = 1.0
 
 
 def pcsc_error(hresult: int, reader: str = "", *, during_exchange: bool = False) -> CardError:
@@ -634,7 +634,8 @@ class CardMonitor:
                         # state (a card that just left still shows as unpowered for a
                         # moment) counts as absent, so its ghost never reports a removal.
                         present[name] = bool(now)
-                        baseline_until[name] = time.monotonic() + _GHOST_WINDOW
+                        if now:
+                            baseline_until[name] = time.monotonic() + _GHOST_WINDOW
                         continue
                     if now is None:
                         continue  # unpowered or mute: wait for a clear state
@@ -642,7 +643,7 @@ class CardMonitor:
                     if now and not before:
                         self._emit(CardEvent("inserted", name, bytes(atr)))
                     elif before and not now:
-                        if time.monotonic() < baseline_until.get(name, 0.0):
+                        if time.monotonic() < baseline_until.pop(name, 0.0):
                             continue  # a card already leaving when we started looking
                         self._emit(CardEvent("removed", name))
                 self._ready.set()
