@@ -378,6 +378,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "key.reopen": {"ja": "未対応に戻す", "en": "Reopen"},
     "key.export": {"ja": "CSV書き出し", "en": "Export CSV"},
     "key.lock": {"ja": "ロック", "en": "Lock"},
+    "key.detail": {"ja": "詳細", "en": "Detail"},
 }
 
 

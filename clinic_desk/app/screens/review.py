@@ -48,7 +48,7 @@ FormKind = Literal["report", "resolve", "reopen", "export"]
 _STATUS_CYCLE: tuple[FlagStatus | None, ...] = (None, *FlagStatus)
 _SORT_CYCLE: tuple[SortKey, ...] = ("date", "reason", "status")
 # Column widths in terminal cells (Japanese characters take two).
-_WHEN, _DESK, _REASON = 17, 14, 34
+_WHEN, _DESK, _REASON = 19, 14, 36
 
 
 class PinChecked(Message):
@@ -179,6 +179,7 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "clinic-desk"
         self.sub_title = t("review.title", self.lang)
+        localise_bindings(self._table, self.lang)
         self._show_mode("pin")
         self.set_interval(1.0, self.check_idle, name="review-idle")
         if self.settings.pin_hash is None:
