@@ -48,6 +48,7 @@ from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.store import CacheStorePort
 from reader.transcript import Transcript
 from reader.transport import InProcessTransport
+from reader.virtual_card import pki
 from reader.virtual_card.card import VirtualCard
 from reader.virtual_card.profile import CardProfile
 
@@ -198,7 +199,7 @@ async def build_fixture_services(
     record: Path | None = None,
 ) -> FixtureDeskServices:
     """The desk's services for ``fixture``, started; ``DeskServices.stop()`` undoes it all."""
-    enable_key_store()
+    previous_key_store = enable_key_store()
     try:
         scenario = await asyncio.to_thread(Scenario.load, fixture)
         profile = await asyncio.to_thread(card_profile, scenario, fixture)
@@ -209,6 +210,7 @@ async def build_fixture_services(
             ).start
         )
     except (ScenarioError, GatewayServerError) as exc:
+        pki.use_key_store(previous_key_store)
         raise FixtureDeskUnavailable(str(exc)) from None
     knobs = scenario.gateway.client.model_dump(exclude_none=True)
     client = EligibilityClient(GatewaySettings(base_url=server.url, **knobs))
@@ -230,6 +232,7 @@ async def build_fixture_services(
         await asyncio.to_thread(cache.close)
         with contextlib.suppress(OSError):
             await asyncio.to_thread(shutil.rmtree, workdir)
+        pki.use_key_store(previous_key_store)
 
     if scenario.cache.prime_by_checkin:
         deadline = time.monotonic() + scenario.timeout_seconds

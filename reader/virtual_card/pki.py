@@ -92,14 +92,16 @@ def _prime(stream: _Stream, bits: int) -> int:
 _key_store: Path | None = None
 
 
-def use_key_store(folder: Path | None) -> None:
+def use_key_store(folder: Path | None) -> Path | None:
     """Keep generated keys as PEM files in ``folder`` and read them back (None: memory only).
 
     Generating a key costs about half a second; a machine that replays many
     fixtures, process after process, reads them back instead. Test keys only.
+    Returns the folder used until now, to put it back.
     """
     global _key_store
-    _key_store = folder
+    previous, _key_store = _key_store, folder
+    return previous
 
 
 def _stored_key(path: Path, bits: int) -> rsa.RSAPrivateKey | None:
