@@ -22,6 +22,7 @@ from clinic_desk import paths
 from clinic_desk.cli import CliError
 
 if TYPE_CHECKING:
+    from clinic_desk.app.strings import Lang
     from clinic_desk.config import DeskSettings
     from clinic_desk.manager.review import ReviewSession
     from offline_cache import OfflineCache
@@ -31,7 +32,14 @@ _STATUSES = ("open", "reported", "resolved")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="screen language")
+    parser.add_argument(
+        "--lang",
+        dest="review_lang",
+        choices=("ja", "en"),
+        default=None,
+        help="language of the screen and the CSV's reason column (default: configuration, "
+        "then locale)",
+    )
     sub = parser.add_subparsers(dest="review_command", metavar="ACTION")
 
     set_pin = sub.add_parser(
@@ -77,10 +85,9 @@ def _pin_stdin(parser: argparse.ArgumentParser) -> None:
 
 def _screen(args: argparse.Namespace) -> int:
     from clinic_desk.app.review_app import ReviewApp
-    from clinic_desk.app.strings import default_lang
 
     settings = _settings()
-    lang = args.lang or settings.desk.lang or default_lang()
+    lang = _lang(args, settings)
     with _open_cache() as cache:
         ReviewApp(cache, settings.manager, lang=lang).run()
     return 0
@@ -148,12 +155,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from clinic_desk.app.strings import default_lang
     from clinic_desk.manager.errors import ManagerError
     from offline_cache import FlagStatus
 
     statuses = list(FlagStatus) if args.status == "all" else [FlagStatus(args.status)]
-    lang = args.lang or _settings().desk.lang or default_lang()
+    lang = _lang(args, _settings())
     with _session(args) as session:
         try:
             count = session.export_csv(args.csv, statuses=statuses, lang=lang, overwrite=args.force)
@@ -164,6 +170,16 @@ def _export(args: argparse.Namespace) -> int:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _lang(args: argparse.Namespace, settings: DeskSettings) -> Lang:
+    from clinic_desk.app.strings import default_lang
+
+    # `clinic-desk --lang ja review` and `clinic-desk review --lang ja` both work.
+    chosen: Lang = (
+        args.review_lang or getattr(args, "lang", None) or settings.desk.lang or default_lang()
+    )
+    return chosen
 
 
 def _settings() -> DeskSettings:

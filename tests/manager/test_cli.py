@@ -184,3 +184,15 @@ def test_review_opens_the_screen_on_the_desks_cache(
     with OfflineCache.open(paths.data_dir(), paths.config_dir(), PASSPHRASE) as cache:
         actions = [e.action for e in cache.audit_entries()]
     assert actions[-3:] == ["manager.unlock", "review.open", "review.close"]
+
+
+def test_language_from_either_place(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run(capsys, monkeypatch, "set-pin", "--pin-stdin", stdin=f"{PIN}\n")
+    raise_flags("patient_said_not_me")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PIN}\n"))
+    target = tmp_path / "en.csv"
+    assert main(["--lang", "en", "review", "export", "--csv", str(target), "--pin-stdin"]) == 0
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        assert [r["reason"] for r in csv.DictReader(handle)] == ['Patient said "not me"']

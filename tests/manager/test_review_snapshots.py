@@ -1,0 +1,80 @@
+"""SVG snapshots of the review screen (pytest-textual-snapshot).
+
+Update after an intended change with ``pytest tests/manager/test_review_snapshots.py
+--snapshot-update`` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from clinic_desk.app.review_app import ReviewApp
+from clinic_desk.config import DeskSettings
+from offline_cache import OfflineCache
+from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
+
+SIZE = (120, 34)
+
+
+@pytest.fixture
+def fixed_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times on screen are local: pin the zone so the SVGs do not depend on the machine."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def settings(
+    cache: OfflineCache, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, fixed_zone: None
+) -> DeskSettings:
+    numbers = itertools.count(1)
+    monkeypatch.setattr("offline_cache.store.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
+    settings = set_pin(PIN)
+    for reason in ("birthdate_mismatch", "patient_said_not_me", "several_qualifications"):
+        raise_desk_flag(cache, reason=reason)
+        clock.advance(minutes=7)
+    return settings
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(10):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_pin_after_a_wrong_try(
+    snap_compare: Any, cache: OfflineCache, clock: FakeClock, settings: DeskSettings
+) -> None:
+    app = ReviewApp(cache, settings.manager, lang="en", now=clock)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*"000000", "enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_japanese_queue_and_detail(
+    snap_compare: Any, cache: OfflineCache, clock: FakeClock, settings: DeskSettings
+) -> None:
+    app = ReviewApp(cache, settings.manager, lang="ja", now=clock)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*PIN, "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
