@@ -84,22 +84,29 @@ class CardProfile(BaseModel):
         return bytes.fromhex(self.atr)
 
 
+CARD_SUBFOLDERS = ("faults", "support")
+
+
 def find_profile(name: str, cards_dir: Path) -> Path:
     """The fixture file of the card called ``name`` (a profile id, a file name or a path).
 
-    Fault cards live in ``faults/`` under the cards folder.
+    Fault cards live in ``faults/`` under the cards folder, the support scenarios' own
+    cards in ``support/``.
     """
     direct = Path(name)
     if direct.suffix == ".json" and direct.is_file():
         return direct
     stem = direct.stem if direct.suffix == ".json" else name
-    for candidate in (cards_dir / f"{stem}.json", cards_dir / "faults" / f"{stem}.json"):
+    for folder in (cards_dir, *(cards_dir / sub for sub in CARD_SUBFOLDERS)):
+        candidate = folder / f"{stem}.json"
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"no card fixture called {name!r} in {cards_dir}")
 
 
 def available_profiles(cards_dir: Path) -> list[str]:
-    """Profile ids of the shipped cards, patients first, then fault cards."""
+    """Profile ids of the shipped cards: patients, then fault cards, then support cards."""
     names = sorted(p.stem for p in cards_dir.glob("*.json"))
-    return names + sorted(p.stem for p in (cards_dir / "faults").glob("*.json"))
+    for sub in CARD_SUBFOLDERS:
+        names += sorted(p.stem for p in (cards_dir / sub).glob("*.json"))
+    return names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cryptography import x509
 
@@ -164,3 +166,16 @@ def test_profile_validation_rejects_bad_pins() -> None:
 
     with pytest.raises(ValidationError):
         load_profile("yamada-taro", pins={"text_pin": "12a4"})
+
+
+def test_profiles_are_found_by_id_in_every_card_folder(cards_dir: Path) -> None:
+    from reader.virtual_card import available_profiles, find_profile
+
+    names = available_profiles(cards_dir)
+    assert names[0] != "long-address" and "yamada-taro" in names
+    assert names.index("yamada-taro") < names.index("removed-mid-read")
+    for name in names:
+        assert find_profile(name, cards_dir).stem == name
+    assert find_profile(str(cards_dir / "sato-ken.json"), cards_dir).name == "sato-ken.json"
+    with pytest.raises(FileNotFoundError):
+        find_profile("nobody", cards_dir)
