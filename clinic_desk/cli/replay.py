@@ -77,14 +77,8 @@ async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
             results.append(result)
             failures += not result.matched
             print(result.json_line() if as_json else _describe(result), flush=True)
-            if recorder is not None and replayer.last_runner is not None:
-                assert record is not None
-                scenario = recorder.scenario(
-                    replayer.last_runner.machine, title=f"Recorded: {result.title}"
-                )
-                scenario.save(record)
-                if not as_json:
-                    print(f"recorded into {record}")
+            if recorder is not None and record is not None:
+                _save_recording(recorder, replayer.last_runner, record, result.title, as_json)
     if not as_json and len(results) > 1:
         seconds = sum(r.seconds for r in results)
         print(f"{len(results) - failures} of {len(results)} as expected, {seconds:.2f} s")
@@ -109,3 +103,23 @@ def _describe(result: object) -> str:
     if result.mismatch:
         lines.append("  why: " + result.mismatch)
     return "\n".join(lines)
+
+
+def _save_recording(
+    recorder: object, runner: object, record: Path, title: str, as_json: bool
+) -> None:
+    from clinic_desk.checkin.runner import CheckInRunner
+    from clinic_desk.fixtures.record import CheckInRecorder
+
+    assert isinstance(recorder, CheckInRecorder)
+    if not isinstance(runner, CheckInRunner):
+        print("clinic-desk: the fixture did not run; nothing was recorded.", file=sys.stderr)
+        return
+    text = recorder.scenario(runner.machine, title=f"Recorded: {title}").dump()
+    try:
+        with record.open("x", encoding="utf-8") as out:  # never over an existing file
+            out.write(text)
+    except OSError as exc:
+        raise CliError(f"The recording cannot be written to {record}: {exc.strerror}.") from None
+    if not as_json:
+        print(f"recorded into {record}")

@@ -163,6 +163,7 @@ class FixtureDriver:
                 self.note = f"{exc}: over to the desk"
                 return
             self.played += 1
+            log.info("fixture step %d: %s at %s", self.played, step.do, stage.value)
             if isinstance(action, RemoveTheCard):
                 await self.deck.remove()
             else:

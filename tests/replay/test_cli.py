@@ -74,3 +74,17 @@ def test_record_needs_exactly_one_fixture(capsys: pytest.CaptureFixture[str]) ->
 def test_schema_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Scenario"
+
+
+def test_a_fixture_that_cannot_run_records_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    target = tmp_path / "out.json"
+    assert main(["replay", str(broken), "--record", str(target), "--json"]) == 1
+    captured = capsys.readouterr()
+    row = json.loads(captured.out)
+    assert row["matched"] is False and row["reason"] == "unreadable_fixture"
+    assert "nothing was recorded" in captured.err
+    assert not target.exists()
