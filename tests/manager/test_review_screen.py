@@ -204,3 +204,20 @@ async def test_escape_closes_and_audits(review: Review, cache: OfflineCache) -> 
     await review.pilot.press("escape")
     await review.pilot.pause()
     assert cache.audit_entries()[-1].action == "review.close"
+
+
+async def test_typing_a_note_is_activity(review: Review, cache: OfflineCache) -> None:
+    await unlock(review)
+    await review.until("3 of 3 flags")
+    await review.type("v")
+    for ch in "checked with the insurer":
+        review.idle.value += 5  # slow typing: 120 s in all, never 60 s between keys
+        await review.pilot.press(ch)
+        review.screen.check_idle()
+    assert review.screen.session is not None
+    await review.type("escape")
+    review.idle.value += 30
+    await review.type("down")  # keys taken by bindings count too
+    review.idle.value += 30
+    review.screen.check_idle()
+    assert review.screen.session is not None

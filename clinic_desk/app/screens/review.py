@@ -202,8 +202,16 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     # -- idle lock ------------------------------------------------------------
-    def on_key(self, event: events.Key) -> None:
+    def _touch(self) -> None:
         self._last_activity = self._idle_clock()
+
+    # Typing into an Input and keys taken by bindings do not reach on_key, so every
+    # way the manager acts counts as activity too.
+    def on_key(self, event: events.Key) -> None:
+        self._touch()
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        self._touch()
 
     def check_idle(self) -> None:
         """Lock when unlocked and idle for ``idle_lock_seconds`` (called every second)."""
@@ -304,7 +312,7 @@ class ReviewScreen(Screen[None]):
             self._show_check(message.result.check)
             return
         self.session = session
-        self._last_activity = self._idle_clock()
+        self._touch()
         self._pin_message("")
         self._show_mode("queue")
         self.query_one("#review-count", Static).update(t("review.loading", self.lang))
@@ -393,6 +401,7 @@ class ReviewScreen(Screen[None]):
 
     def on_flag_list_selected(self, message: FlagList.Selected) -> None:
         message.stop()
+        self._touch()
         flag_id = self._selected_id()
         if flag_id is not None:
             self._open_detail(flag_id)
@@ -479,17 +488,20 @@ class ReviewScreen(Screen[None]):
 
     # -- filters and sorting --------------------------------------------------
     def action_cycle_status(self) -> None:
+        self._touch()
         index = _STATUS_CYCLE.index(self.status_filter)
         self.status_filter = _STATUS_CYCLE[(index + 1) % len(_STATUS_CYCLE)]
         self.refresh_queue()
 
     def action_cycle_reason(self) -> None:
+        self._touch()
         present: list[str | None] = [None, *sorted({f.reason for f in self.all_flags})]
         index = present.index(self.reason_filter) if self.reason_filter in present else 0
         self.reason_filter = present[(index + 1) % len(present)]
         self.refresh_queue()
 
     def action_cycle_sort(self) -> None:
+        self._touch()
         self.sort = _SORT_CYCLE[(_SORT_CYCLE.index(self.sort) + 1) % len(_SORT_CYCLE)]
         self.refresh_queue()
 
@@ -520,9 +532,11 @@ class ReviewScreen(Screen[None]):
         return rows[table.cursor] if 0 <= table.cursor < len(rows) else None
 
     def on_flag_list_highlighted(self, message: FlagList.Highlighted) -> None:
+        self._touch()
         self.refresh_bindings()
 
     def action_form(self, kind: FormKind) -> None:
+        self._touch()
         self.form_kind = kind
         self._show_mode("form")
         lang = self.lang
@@ -550,6 +564,7 @@ class ReviewScreen(Screen[None]):
         text.focus()
 
     def _submit_form(self) -> None:
+        self._touch()
         session = self.session
         kind = self.form_kind
         if session is None or kind is None:
