@@ -181,6 +181,8 @@ async def test_recorded_fixture_holds_no_pin_and_no_personal_data(tmp_path: Path
         "card-removed-at-pin",
         "cancel-at-consent",
         "medications-unavailable",
+        "katakana-name-half-width-record",
+        "black-circle-rejected",
     ],
 )
 def test_recording_library_check_ins_replays_them(tmp_path: Path, name: str) -> None:
@@ -193,7 +195,10 @@ def test_recording_library_check_ins_replays_them(tmp_path: Path, name: str) -> 
     assert (again.outcome, again.reason or None) == (original.outcome, original.reason)
     text = recorded.read_text(encoding="utf-8")
     # the mislinked card's stranger, and the cached patient: none of them in the recording
-    for value in ("鈴木", "佐藤", "山田", "1962-05-14", "1990-07-07", "1980-04-01", "06400021"):
+    for value in (
+        *("鈴木", "佐藤", "山田", "渡邊", "花子", "スミス", "ｽﾐｽ", "ジョン", "ｼﾞｮﾝ"),
+        *("1962-05-14", "1990-07-07", "1980-04-01", "1968-02-29", "1979-05-30", "06400021"),
+    ):
         assert value not in text
 
 
@@ -219,3 +224,25 @@ def test_pseudonyms_are_consistent_and_keep_shape() -> None:
     other = Pseudonymiser()
     names = {Pseudonymiser().name("山田　太郎") for _ in range(5)} | {other.name("山田　太郎")}
     assert len(names) > 1, "a new recording uses new pseudonyms"
+
+
+@pytest.mark.parametrize(
+    ("card", "record"),
+    [
+        ("スミス　ジョン", "ｽﾐｽ　ｼﾞｮﾝ"),  # width: a match
+        ("サトウ　キョウコ", "サトウ　キヨウコ"),  # small kana: a variant
+        ("すずき　はなこ", "スズキ　ハナコ"),  # hiragana and katakana: a match
+        ("髙橋　一郎", "高橋　一郎"),  # variant kanji
+        ("渡邊　花子", "渡●　花子"),  # an unknown character
+        ("山田　太郎", "鈴木　一郎"),  # a stranger
+    ],
+)
+def test_pseudonyms_keep_the_identity_gates_verdict(card: str, record: str) -> None:
+    born = date(1970, 1, 1)
+    for _ in range(20):  # every new key
+        p = Pseudonymiser()
+        fake_card, fake_record = p.name(card), p.name(record)
+        assert (len(fake_card), len(fake_record)) == (len(card), len(record))
+        assert fake_card != card and fake_record != record
+        expected = verdict(card, born, record, born).outcome
+        assert verdict(fake_card, born, fake_record, born).outcome == expected
