@@ -226,6 +226,7 @@ class ReviewScreen(Screen[None]):
     def _lock(self, reason: str, *, wait: bool = False) -> None:
         session, self.session = self.session, None
         self.all_flags, self.shown, self.detail = [], [], None
+        self.form_kind = None
         self._table.set_rows([])
         self.query_one("#review-detail", Static).update("")
         self.query_one("#review-pin", Input).disabled = False
