@@ -146,6 +146,7 @@ class ReviewScreen(Screen[None]):
         self.sort: SortKey = "date"
         self.form_kind: FormKind | None = None
         self.detail: FlagDetail | None = None
+        self._bindings_for: tuple[Mode, FlagStatus | None] | None = None
         self._last_activity = idle_clock()
 
     # -- layout ---------------------------------------------------------------
@@ -190,6 +191,7 @@ class ReviewScreen(Screen[None]):
 
     def _show_mode(self, mode: Mode) -> None:
         self.mode = mode
+        self._bindings_for = None
         self.query_one("#review-pin-box").display = mode == "pin"
         self.query_one("#review-queue").display = mode != "pin"
         self.query_one("#review-form").display = mode == "form"
@@ -534,7 +536,13 @@ class ReviewScreen(Screen[None]):
 
     def on_flag_list_highlighted(self, message: FlagList.Highlighted) -> None:
         self._touch()
-        self.refresh_bindings()
+        # Redrawing the footer is the slow part of moving the cursor: only when the
+        # actions that apply change (they depend on the status under the cursor).
+        flag = self._current_flag()
+        applies = (self.mode, flag.status if flag is not None else None)
+        if applies != self._bindings_for:
+            self._bindings_for = applies
+            self.refresh_bindings()
 
     def action_form(self, kind: FormKind) -> None:
         self._touch()
