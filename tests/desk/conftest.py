@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
+from clinic_desk.app.strings import Lang
 from clinic_desk.checkin import Stage
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.desk import DeskServices
@@ -89,25 +90,24 @@ class Desk:
         return "\n".join(rows)
 
 
-@pytest.fixture
-async def desk() -> AsyncIterator[Desk]:
+async def _desk(lang: Lang) -> AsyncIterator[Desk]:
     services = await build_demo_services(card_source="in_process")
-    app = DeskApp(services, lang="en")
+    app = DeskApp(services, lang=lang)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             yield Desk(app, services, pilot)
     finally:
         await services.stop()
+
+
+@pytest.fixture
+async def desk() -> AsyncIterator[Desk]:
+    async for built in _desk("en"):
+        yield built
 
 
 @pytest.fixture
 async def desk_ja() -> AsyncIterator[Desk]:
-    services = await build_demo_services(card_source="in_process")
-    app = DeskApp(services, lang="ja")
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            yield Desk(app, services, pilot)
-    finally:
-        await services.stop()
+    async for built in _desk("ja"):
+        yield built

@@ -181,16 +181,7 @@ class DeskScreen(Screen[None]):
         result = self.query_one(ResultView)
         result.display = view.result is not None
         result.show(view.result)
-        ended = stage in (
-            Stage.SHOWN,
-            Stage.OFFLINE_SHOWN,
-            Stage.WITHHELD,
-            Stage.PAPER_FORM,
-            Stage.PIN_BLOCKED,
-            Stage.ERROR,
-            Stage.CANCELLED,
-        )
-        self.query_one("#next", Static).update(t("next.clear", lang) if ended else "")
+        self.query_one("#next", Static).update(t("next.clear", lang) if stage in ENDINGS else "")
         self.refresh_bindings()
 
     def _detail(self, view: DeskView) -> str:
@@ -231,16 +222,7 @@ class DeskScreen(Screen[None]):
             "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
             "confirm_last_try": self.current.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
-            "done": stage
-            in (
-                Stage.SHOWN,
-                Stage.OFFLINE_SHOWN,
-                Stage.WITHHELD,
-                Stage.PAPER_FORM,
-                Stage.PIN_BLOCKED,
-                Stage.ERROR,
-                Stage.CANCELLED,
-            ),
+            "done": stage in ENDINGS,
             "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
             "manager_review": stage is Stage.WAITING_FOR_CARD,
         }
