@@ -23,7 +23,7 @@ check: $(BIN)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed pcscd
 	for b in bench/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done
 
 system-packages:
