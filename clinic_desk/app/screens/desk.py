@@ -10,14 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.strings import Lang, has_text, t
+from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.result_view import ResultView
 from clinic_desk.app.widgets.status_bar import StatusBar
-from clinic_desk.checkin import ENDINGS, DeskView, Stage
+from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices, DeskStatus
 
@@ -56,6 +57,7 @@ class DeskScreen(Screen[None]):
         self.lang = lang
         self._ready_for_services = False
         self._startup_error = ""
+        self._shown_result: CheckInResult | None = None
         localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
@@ -91,7 +93,7 @@ class DeskScreen(Screen[None]):
             with Vertical(id="demo"):
                 yield Static(t("demo.title", self.lang), id="demo-title", markup=False)
                 yield OptionList(id="demo-cards")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.title = "clinic-desk"
@@ -146,6 +148,8 @@ class DeskScreen(Screen[None]):
         self.query_one(StatusBar).show(status)
 
     def show_view(self, view: DeskView) -> None:
+        # The footer rebuilds itself on every refresh_bindings(): only when keys change.
+        keys_changed = self._allowed(view) != self._allowed(self.current)
         self.current = view
         lang = self.lang
         stage = view.stage
@@ -180,9 +184,13 @@ class DeskScreen(Screen[None]):
 
         result = self.query_one(ResultView)
         result.display = view.result is not None
-        result.show(view.result)
+        if view.result != self._shown_result:  # the table is costly to rebuild: only on change
+            self._shown_result = view.result
+            result.show(view.result)
         self.query_one("#next", Static).update(t("next.clear", lang) if stage in ENDINGS else "")
-        self.refresh_bindings()
+        if keys_changed:
+            self.refresh_bindings()
+        self.query_one(KeyBar).show_for(self)
 
     def _detail(self, view: DeskView) -> str:
         lang = self.lang
@@ -215,18 +223,31 @@ class DeskScreen(Screen[None]):
         key = f"reason.{code}"
         return t(key, self.lang) if has_text(key) else code
 
+    def on_descendant_focus(self) -> None:
+        self.query_one(KeyBar).show_for(self)
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(KeyBar).show_for(self)
+
+    def on_screen_resume(self) -> None:
+        if self._ready_for_services:
+            self.query_one(KeyBar).show_for(self)
+
     # -- actions -------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        stage = self.current.stage
-        allowed = {
+    @staticmethod
+    def _allowed(view: DeskView) -> dict[str, bool]:
+        stage = view.stage
+        return {
             "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
-            "confirm_last_try": self.current.needs_last_try_confirmation,
+            "confirm_last_try": view.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,
             "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
             "manager_review": stage is Stage.WAITING_FOR_CARD,
         }
-        return allowed.get(action, True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._allowed(self.current).get(action, True)
 
     async def action_answer(self, yes: bool) -> None:
         if self.current.stage is Stage.CONFIRMING_NAME:

@@ -1,0 +1,51 @@
+"""The bottom line of keys that apply now.
+
+A plain ``Static`` redrawn from the screen's active bindings: Textual's Footer
+rebuilds one widget per key on every change, which cost the desk tens of
+milliseconds at each step of a check-in.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._shown: list[tuple[str, str]] = []
+
+    def show_for(self, screen: Screen[Any]) -> None:
+        """Show the keys of ``screen``'s bindings that are enabled and meant to be seen."""
+        keys: list[tuple[str, str]] = []
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.show and active.enabled and binding.description:
+                keys.append((self.app.get_key_display(binding), binding.description))
+        if keys == self._shown:
+            return
+        self._shown = keys
+        key_style = self.get_component_rich_style("key-bar--key")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, description in keys:
+            text.append(f" {key} ", style=key_style)
+            text.append(f"{description} ")
+        self.update(text)
