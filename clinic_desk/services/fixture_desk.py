@@ -126,8 +126,15 @@ class FixtureDriver:
         self.deck = deck
         self.step_delay = step_delay
         self.played = 0
+        self.total = len(scenario.steps)
         self.note = ""
         self.done = asyncio.Event()
+        self.services: DeskServices | None = None
+
+    def _announce(self, doing: str) -> None:
+        """Say on the status line what the fixture is doing, for the people watching."""
+        if self.services is not None:
+            self.services.update_status(reader=f"{FIXTURE_READER} · {doing}")
 
     async def run(self) -> None:
         try:
@@ -137,11 +144,16 @@ class FixtureDriver:
         finally:
             if self.note:
                 log.info("fixture driver stopped: %s", self.note)
+            self._announce(
+                f"{self.played}/{self.total} steps played"
+                + (": over to the desk" if self.note else "")
+            )
             self.done.set()
 
     async def _run(self) -> None:
         await asyncio.sleep(self.step_delay)
         await self.deck.tap(self.profile.profile_id)
+        self._announce("card on the reader")
         steps = list(self.scenario.steps)
         deadline = (
             time.monotonic() + self.scenario.timeout_seconds + self.step_delay * (len(steps) + 2)
@@ -163,6 +175,7 @@ class FixtureDriver:
                 self.note = f"{exc}: over to the desk"
                 return
             self.played += 1
+            self._announce(f"step {self.played}/{self.total}: {step.do}")
             log.info("fixture step %d: %s at %s", self.played, step.do, stage.value)
             if isinstance(action, RemoveTheCard):
                 await self.deck.remove()
@@ -273,7 +286,7 @@ async def build_fixture_services(
         runner,
         status=DeskStatus(
             reader=FIXTURE_READER,
-            card_source="in_process",
+            card_source="",  # the reader line names the fixture card and the step played
             gateway_online=not any(f.kind is FaultKind.DOWN for f in faults),
             cache="temporary",
             mode="fixture",
@@ -284,4 +297,6 @@ async def build_fixture_services(
     )
     deck.services = services
     services.driver = driver
+    if driver is not None:
+        driver.services = services
     return services

@@ -77,10 +77,14 @@ async def test_fixture_plays_itself_in_the_desk_and_shows_each_step() -> None:
         assert services.driver is not None
         await services.driver.done.wait()
         assert services.driver.played == 5 and services.driver.note == ""
+        await pilot.pause()
         text = screen_text(app)
         assert "Eligibility confirmed." in text and "06271234" in text
+        assert "fixture virtual card · 5/5 steps played" in text
     # the staff-only variant screen was on show on the way
     assert any("髙橋　一郎" in s and "高橋　一郎" in s for s in screens)
+    # and the status line said which step was played
+    assert any("step 4/5: staff_decision" in s for s in screens)
 
 
 async def test_withheld_fixture_in_the_desk_shows_nothing_of_the_record() -> None:
@@ -156,6 +160,8 @@ async def test_a_script_that_does_not_fit_hands_over_to_the_desk(tmp_path: Path)
         assert services.driver is not None
         await wait_until(pilot, services.driver.done.is_set)
         assert "answers confirming_name, but the desk waits at pin_entry" in services.driver.note
+        await pilot.pause()
+        assert "0/1 steps played: over to the desk" in screen_text(_app)
         assert services.runner.machine.stage is Stage.PIN_ENTRY  # the desk carries on
 
 
