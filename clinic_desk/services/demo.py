@@ -128,9 +128,7 @@ class _GatewaySwitch:
 class InProcessDeck:
     """Tapping a card puts it in the in-process slot and tells the runner."""
 
-    def __init__(
-        self, cards: DemoCards, slot: CardSlot, gateway: _GatewaySwitch
-    ) -> None:
+    def __init__(self, cards: DemoCards, slot: CardSlot, gateway: _GatewaySwitch) -> None:
         self._cards = cards
         self._slot = slot
         self._gateway = gateway
@@ -162,9 +160,7 @@ class InProcessDeck:
 class PcscdDeck:
     """Tapping a card connects it to vpcd; pcscd and the card monitor do the rest."""
 
-    def __init__(
-        self, cards: DemoCards, gateway: _GatewaySwitch, port: int = DEFAULT_PORT
-    ) -> None:
+    def __init__(self, cards: DemoCards, gateway: _GatewaySwitch, port: int = DEFAULT_PORT) -> None:
         self._cards = cards
         self._gateway = gateway
         self._port = port
