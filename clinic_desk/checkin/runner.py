@@ -84,6 +84,11 @@ class CheckInRunner:
     def view(self) -> DeskView:
         return self.machine.view()
 
+    @property
+    def store(self) -> StorePort:
+        """Where this desk's check-ins are cached, flagged and audited."""
+        return self._store
+
     def _publish(self) -> None:
         if self.on_view is not None:
             self.on_view(self.machine.view())

@@ -74,7 +74,7 @@ class Desk:
         await self.press(*birthdate, "enter")
 
     def store(self) -> CacheStorePort:
-        store = self.services.runner._store  # the test reads what the desk stored
+        store = self.services.runner.store
         assert isinstance(store, CacheStorePort)
         return store
 

@@ -41,6 +41,8 @@ from clinic_desk.manager.review import (
     status_words,
     unlock_review,
 )
+from clinic_desk.services.desk import DeskServices
+from clinic_desk.services.store import CacheStorePort
 from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
 
 Mode = Literal["pin", "queue", "form"]
@@ -655,8 +657,8 @@ def open_from_desk(app: App[None], lang: Lang) -> None:
     """Push the review over the desk, on the desk's own cache (F2 / M on the desk)."""
     services = getattr(app, "services", None)
     # The runner's store port holds the cache the desk raises its flags in.
-    store = getattr(getattr(services, "runner", None), "_store", None)
-    cache = getattr(store, "cache", None)
+    store = services.runner.store if isinstance(services, DeskServices) else None
+    cache = store.cache if isinstance(store, CacheStorePort) else None
     if not isinstance(cache, OfflineCache):
         app.notify(t("review.no_cache", lang), severity="error")
         return
