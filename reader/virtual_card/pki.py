@@ -18,8 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -105,11 +106,22 @@ def use_key_store(folder: Path | None) -> Path | None:
 
 
 def _stored_key(path: Path, bits: int) -> rsa.RSAPrivateKey | None:
+    # OpenSSL's full key check costs ~30 ms a key, most of what storing saves; the
+    # file is ours, so p·q = n and one signature that verifies are check enough.
     try:
-        key = load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError):
+        key = load_pem_private_key(
+            path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+        )
+        if not isinstance(key, rsa.RSAPrivateKey) or key.key_size != bits:
+            return None
+        numbers = key.private_numbers()
+        if numbers.p * numbers.q != numbers.public_numbers.n:
+            return None
+        signature = key.sign(b"key check", padding.PKCS1v15(), hashes.SHA256())
+        key.public_key().verify(signature, b"key check", padding.PKCS1v15(), hashes.SHA256())
+    except (OSError, ValueError, TypeError, InvalidSignature):
         return None  # absent or damaged: generate it again
-    return key if isinstance(key, rsa.RSAPrivateKey) and key.key_size == bits else None
+    return key
 
 
 def _store_key(path: Path, key: rsa.RSAPrivateKey) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
 from clinic_desk import paths
 from clinic_desk.fixtures.replay import Replayer
 from reader.virtual_card import pki
@@ -11,7 +14,7 @@ from reader.virtual_card import pki
 SEED = "key-store-test-seed"
 
 
-def _generate(seed: str) -> pki.rsa.RSAPrivateKey:
+def _generate(seed: str) -> rsa.RSAPrivateKey:
     return pki.deterministic_rsa_key.__wrapped__(seed)  # type: ignore[attr-defined,no-any-return]
 
 
@@ -28,6 +31,12 @@ def test_keys_are_stored_read_back_and_regenerated_when_damaged(tmp_path: Path) 
         rebuilt = _generate(SEED)
         assert rebuilt.private_numbers() == first.private_numbers()
         assert b"PRIVATE KEY" in stored[0].read_bytes()
+        # a readable key of another size is not taken for this one
+        small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        stored[0].write_bytes(
+            small.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        )
+        assert _generate(SEED).private_numbers() == first.private_numbers()
     finally:
         assert pki.use_key_store(previous) == tmp_path
 
