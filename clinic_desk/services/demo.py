@@ -28,6 +28,7 @@ from clinic_desk.gateway.server import GatewayServer
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
+from clinic_desk.services.gateway import preload as preload_gateway_client
 from clinic_desk.services.store import CacheStorePort
 from offline_cache.store import OfflineCache
 from reader.errors import CardError
@@ -192,6 +193,7 @@ async def build_demo_services(
         "pcscd" if await asyncio.to_thread(vpcd_available) else "in_process"
     )
     cards = DemoCards()
+    await asyncio.to_thread(preload_gateway_client)
     gateway = await asyncio.to_thread(GatewayServer(max_seconds=None).start)
     client = EligibilityClient(GatewaySettings(base_url=gateway.url))
 

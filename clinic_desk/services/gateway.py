@@ -8,6 +8,7 @@ broken gateway. Refusals (a revoked certificate, a replayed nonce) are told apar
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
 from pydantic import SecretStr
 
@@ -47,6 +48,16 @@ def insurer_reference(record: EligibilityRecord) -> str:
         " ".join(x for x in (c.insurer_number, c.symbol, c.number, c.branch) if x)
         for c in record.coverages
     )
+
+
+def preload() -> None:
+    """Import what httpx loads on its first request (anyio's asyncio backend).
+
+    Call it in a thread while the desk starts: otherwise the first patient's
+    check-in pays for these imports on the event loop.
+    """
+    import_module("anyio._backends._asyncio")
+    import_module("anyio.streams.tls")
 
 
 class ClientGatewayPort:
