@@ -34,6 +34,7 @@ from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.domain.outcome import GatewayOutcome
 from clinic_desk.domain.patient import PatientRecord
+from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
 from clinic_desk.eligibility.errors import (
     DEFAULT_REJECTION,
     PAPER_PATH,
@@ -229,19 +230,7 @@ class EligibilityClient:
             )
             if reply.status != 202:
                 break
-            wait = self._retry_after(reply.headers)
-            if wait >= budget.remaining():
-                raise EligibilityPending(
-                    "The national eligibility check is still processing.",
-                    desk_action="Retry the check in a minute, or continue on paper now; "
-                    "the check is queued.",
-                    support_hint=f"The gateway answered 202 until the budget of "
-                    f"{budget.seconds:g} s ran out (request id {reply.request_id}).",
-                    code="processing",
-                    status=202,
-                    request_id=reply.request_id,
-                )
-            await asyncio.sleep(wait)
+            await self._wait_while_processing(reply, budget)
         checked_at = datetime.now(UTC)
         pages = await self._all_pages(
             session,
@@ -255,6 +244,49 @@ class EligibilityClient:
             "coverage",
             lambda _: EligibilityRecord.from_fhir_bundles(pages, session.patient_id, checked_at),
         )
+
+    async def reverify(
+        self, certificate_sha256: str, checked_in_at: datetime, budget: Budget | None = None
+    ) -> Reverification:
+        """``POST /fhir/Coverage/$reverify``: what the card is linked to today, without the card.
+
+        For re-checking a visit checked in from the offline cache. The desk's own
+        credential (mTLS in production) authenticates it. It changes nothing at the
+        gateway, so unlike other POSTs it is retried like a GET.
+        """
+        budget = budget or self.budget()
+        body = ReverifyRequest(
+            certificate_sha256=certificate_sha256, checked_in_at=checked_in_at
+        ).to_fhir()
+        while True:
+            reply = await self._send(
+                "POST", REVERIFY_PATH, "reverify", body=body, budget=budget, retry=True
+            )
+            if reply.status != 202:
+                break
+            await self._wait_while_processing(reply, budget)
+        if reply.status != 200:
+            raise self._protocol(f"Unexpected status {reply.status}.", "reverify", reply)
+        checked_at = datetime.now(UTC)
+        return self._parse(
+            reply, "reverify", lambda p: Reverification.from_fhir_bundle(p, checked_at)
+        )
+
+    async def _wait_while_processing(self, reply: _Reply, budget: Budget) -> None:
+        """Wait out a 202 "still processing", or raise EligibilityPending past the budget."""
+        wait = self._retry_after(reply.headers)
+        if wait >= budget.remaining():
+            raise EligibilityPending(
+                "The national eligibility check is still processing.",
+                desk_action="Retry the check in a minute, or continue on paper now; "
+                "the check is queued.",
+                support_hint=f"The gateway answered 202 until the budget of "
+                f"{budget.seconds:g} s ran out (request id {reply.request_id}).",
+                code="processing",
+                status=202,
+                request_id=reply.request_id,
+            )
+        await asyncio.sleep(wait)
 
     async def fetch_medications(
         self, session: CardSession, budget: Budget | None = None
@@ -359,9 +391,11 @@ class EligibilityClient:
         body: dict[str, Any] | None = None,
         token: str | None = None,
         budget: Budget | None = None,
+        retry: bool = False,
     ) -> _Reply:
+        """One request; GETs, and calls marked ``retry`` (safe to repeat), are retried."""
         budget = budget or self.budget()
-        attempts = 1 + (self.settings.get_retries if method == "GET" else 0)
+        attempts = 1 + (self.settings.get_retries if method == "GET" or retry else 0)
         last: GatewayError | None = None
         for attempt in range(1, attempts + 1):
             if attempt > 1:
@@ -532,7 +566,7 @@ class EligibilityClient:
             status=status,
             request_id=request_id,
         )
-        if status == 401 and route not in ("challenge", "card-auth"):
+        if status == 401 and route not in ("challenge", "card-auth", "reverify"):
             raise _Unauthorized(rejected)
         raise rejected
 

@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
+from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
 from clinic_desk.gateway.faults import Fault, FaultKind, Route
 from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
 
@@ -254,6 +256,48 @@ async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list
     return Answer(200, bundle), faults
 
 
+# a desk's clock may run a little ahead of the gateway's
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+async def _reverify(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
+    faults = state.faults_for(Route.REVERIFY)
+    await _apply_early_faults(faults, state)
+    try:
+        asked = ReverifyRequest.from_fhir(await _read_json(request))
+    except FhirFormatError as exc:
+        raise Refusal(400, OutcomeReason.BAD_REQUEST, str(exc), "structure") from None
+    if asked.checked_in_at > state.clock() + _CLOCK_SKEW:
+        raise Refusal(400, OutcomeReason.BAD_REQUEST, "checkedInAt is in the future.", "value")
+    entry = state.reverify(asked.certificate_sha256, mislink_to=mislink_target(faults))
+    own = state.patient_faults_for(Route.REVERIFY, entry.record.id)
+    await _apply_early_faults(own, state)
+    faults += own
+    if any(f.kind is FaultKind.PROCESSING for f in faults):
+        answer = _outcome(
+            202,
+            OutcomeReason.PROCESSING,
+            "The national eligibility check is still processing.",
+            "informational",
+        )
+        answer.headers["Retry-After"] = f"{state.processing_retry_after:g}"
+        return answer, faults
+    # The embedded gateway answers today's eligibility; a gateway that can ask the
+    # national system about a past date asks about checkedInAt.
+    record = EligibilityRecord.from_coverages(
+        entry.record.id, tuple(entry.coverages), state.clock()
+    )
+    bundle = Reverification(patient=entry.record, eligibility=record).to_fhir_bundle(
+        _fhir_base(request)
+    )
+    if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
+        for item in bundle["entry"]:
+            for ext in item["resource"].get("extension", []):
+                if "valueCoding" in ext:
+                    ext["valueCoding"]["code"] = "9"
+    return Answer(200, bundle), faults
+
+
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
     text = request.query_params.get(name)
     if text is None:
@@ -312,6 +356,7 @@ def build_app(state: GatewayState) -> Starlette:
             "/fhir/Patient/{patient_id}", _endpoint(Route.PATIENT, _patient, state), methods=["GET"]
         ),
         HttpRoute("/fhir/Coverage", _endpoint(Route.COVERAGE, _coverage, state), methods=["GET"]),
+        HttpRoute(REVERIFY_PATH, _endpoint(Route.REVERIFY, _reverify, state), methods=["POST"]),
         HttpRoute(
             "/fhir/MedicationDispense",
             _endpoint(Route.MEDICATIONS, _medications, state),

@@ -70,6 +70,9 @@ class Dataset:
     links: dict[str, str]  # certificate SHA-256 → Patient id
     trust_anchor: x509.Certificate
     revoked_serials: frozenset[int] = field(default_factory=frozenset)
+    # certificate SHA-256 of the revoked cards that have a link (re-verification has no
+    # certificate to look up in the revocation list, only its hash)
+    revoked_fingerprints: frozenset[str] = field(default_factory=frozenset)
 
     def patient(self, patient_id: str) -> PatientEntry | None:
         return self.patients.get(patient_id)
@@ -131,4 +134,9 @@ def load_dataset(path: Path | None = None) -> Dataset:
         links=links,
         trust_anchor=anchor,
         revoked_serials=frozenset(r.serial_number for r in crl),
+        revoked_fingerprints=frozenset(
+            link.certificate_sha256
+            for link in data.links
+            if link.card_profile in data.revoked_cards
+        ),
     )

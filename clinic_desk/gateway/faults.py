@@ -16,6 +16,7 @@ class Route(StrEnum):
     PATIENT = "patient"
     COVERAGE = "coverage"
     MEDICATIONS = "medications"
+    REVERIFY = "reverify"  # desk-to-gateway re-check of an offline visit (no card)
 
 
 ALL_ROUTES = frozenset(Route)

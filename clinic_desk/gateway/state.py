@@ -92,6 +92,11 @@ class GatewayState:
             fired += self._patient_faults[patient_id].take(route)
         return fired
 
+    def patient_faults_for(self, route: Route, patient_id: str) -> list[Fault]:
+        """The dataset's faults of one Patient that fire for this request."""
+        plan = self._patient_faults.get(patient_id)
+        return plan.take(route) if plan is not None else []
+
     # --- nonces ----------------------------------------------------------------------
     def issue_challenge(self) -> ChallengeGrant:
         now = self.clock()
@@ -195,6 +200,28 @@ class GatewayState:
             raise _security(
                 OutcomeReason.CERTIFICATE_REVOKED, "The card's certificate has been revoked."
             )
+
+    # --- re-verification (desk to gateway, no card) ----------------------------------
+    def reverify(self, certificate_sha256: str, mislink_to: str | None = None) -> PatientEntry:
+        """The Patient a card is linked to today, for a desk re-checking an offline visit.
+
+        The caller is the desk (its own credential, not the card's), so only the
+        link and the revocation the gateway knows by the certificate's hash apply.
+        """
+        if certificate_sha256 in self.dataset.revoked_fingerprints:
+            raise _security(
+                OutcomeReason.CERTIFICATE_REVOKED, "The card's certificate has been revoked."
+            )
+        patient_id = mislink_to or self.dataset.links.get(certificate_sha256)
+        entry = self.dataset.patient(patient_id) if patient_id is not None else None
+        if entry is None:
+            raise Refusal(
+                404,
+                OutcomeReason.CERTIFICATE_UNLINKED,
+                "No record is linked to this card.",
+                "not-found",
+            )
+        return entry
 
     # --- tokens ----------------------------------------------------------------------
     def patient_for_token(self, authorization: str | None) -> PatientEntry:

@@ -125,3 +125,32 @@ def test_every_error_payload_is_valid_r4(gateway: GatewayServer, clock: MutableC
         payload = answer.json()
         _validate_r4(payload)
         assert GatewayOutcome.from_fhir(payload).text
+
+
+def test_reverification_payloads_are_valid_r4(gateway: GatewayServer) -> None:
+    import hashlib
+    from datetime import UTC, datetime
+
+    from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
+
+    answers: list[httpx.Response] = []
+    with httpx.Client(base_url=gateway.url) as bare:
+        for profile_id in (*PROFILES, "ito-makoto"):
+            fingerprint = hashlib.sha256(credentials_for(profile_id).certificate_der).hexdigest()
+            body = ReverifyRequest(
+                certificate_sha256=fingerprint, checked_in_at=datetime.now(UTC)
+            ).to_fhir()
+            _validate_r4(body)
+            answers.append(bare.post(REVERIFY_PATH, json=body))
+        answers.append(bare.post(REVERIFY_PATH, json={"resourceType": "Parameters"}))
+    statuses = [a.status_code for a in answers]
+    assert statuses == [200] * len(PROFILES) + [403, 400]
+    for answer in answers:
+        payload = answer.json()
+        _validate_r4(payload)
+        if answer.status_code == 200:
+            Reverification.from_fhir_bundle(payload, datetime.now(UTC))
+            for entry in payload["entry"]:
+                _validate_r4(entry["resource"])
+        else:
+            assert GatewayOutcome.from_fhir(payload).text
