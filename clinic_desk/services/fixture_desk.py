@@ -19,6 +19,7 @@ import logging
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -37,6 +38,7 @@ from clinic_desk.fixtures.world import (
     card_profile,
     enable_key_store,
     scenario_dataset,
+    seed_snapshot,
     temporary_cache,
 )
 from clinic_desk.gateway.faults import Fault, FaultKind
@@ -248,6 +250,14 @@ async def build_fixture_services(
             await asyncio.to_thread(shutil.rmtree, workdir)
         pki.use_key_store(previous_key_store)
 
+    if scenario.cache.seed_snapshot:
+        age = timedelta(days=scenario.cache.snapshot_age_days)
+        try:
+            await asyncio.to_thread(seed_snapshot, cache, profile, dataset, age)
+        except ScenarioError as exc:
+            runner.close()
+            await stop_everything()
+            raise FixtureDeskUnavailable(str(exc)) from None
     if scenario.cache.prime_by_checkin:
         deadline = time.monotonic() + scenario.timeout_seconds
         try:

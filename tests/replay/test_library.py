@@ -52,6 +52,7 @@ def test_the_library_covers_every_outcome_and_fault() -> None:
     fault_cards = {p.stem for p in (paths.fixtures_dir() / "cards" / "faults").glob("*.json")}
     assert fault_cards <= cards, "every fault card is replayed"
     assert any(s.cache.prime_by_checkin for s in scenarios)
+    assert any(s.cache.seed_snapshot and s.cache.snapshot_age_days > 30 for s in scenarios)
     steps = {step.do for s in scenarios for step in s.steps}
     assert steps == {
         "pin",
