@@ -183,6 +183,8 @@ async def test_recorded_fixture_holds_no_pin_and_no_personal_data(tmp_path: Path
         "medications-unavailable",
         "katakana-name-half-width-record",
         "black-circle-rejected",
+        "card-not-linked",
+        "certificate-expired",
     ],
 )
 def test_recording_library_check_ins_replays_them(tmp_path: Path, name: str) -> None:
