@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.screens.desk import DeskScreen
 from clinic_desk.app.strings import Lang
 from clinic_desk.checkin import DeskView
@@ -33,8 +35,17 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)
     ]
 
-    def __init__(self, services: DeskServices | ServicesFactory, *, lang: Lang = "en") -> None:
+    def __init__(
+        self,
+        services: DeskServices | ServicesFactory,
+        *,
+        lang: Lang = "en",
+        idle_lock_seconds: float | None = None,
+    ) -> None:
         super().__init__()
+        # idle this long (no key, no stage change): back to waiting for a card
+        self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
+        self.idle_check_seconds = 1.0
         self.services: DeskServices | None = None
         self._factory: ServicesFactory | None = None
         if isinstance(services, DeskServices):
@@ -47,6 +58,8 @@ class DeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))
+        if self.idle is not None:
+            self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
         if self.services is not None:
             self._attach_services(self.services)
         else:
@@ -94,7 +107,21 @@ class DeskApp(App[None]):
         if screen is not None and screen.is_mounted and self.services is not None:
             screen.show_status(self.services.status())
 
+    async def on_event(self, event: events.Event) -> None:
+        if self.idle is not None and isinstance(event, events.Key | events.MouseDown):
+            self.idle.touch()
+        await super().on_event(event)
+
+    async def _clear_if_idle(self) -> None:
+        if self.idle is None or self.services is None or not self.idle.expired():
+            return
+        for event in events_to_clear(self.services.runner.machine.stage):
+            await self.dispatch(event)
+        self.idle.touch()
+
     def _view_changed(self, view: DeskView) -> None:
+        if self.idle is not None:
+            self.idle.touch()
         screen = self.desk_screen
         if screen is not None and screen.is_mounted:
             screen.show_view(view)

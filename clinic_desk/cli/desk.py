@@ -60,6 +60,13 @@ def run_desk(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         raise CliError(exc.message) from None
+    if settings.mode == "production" and args.fixture is None:
+        from clinic_desk.services.production import StartupError, prepare_production
+
+        try:  # what must stop a production desk is said here, before the full screen
+            prepare_production(settings)
+        except StartupError as exc:
+            raise CliError(exc.message) from None
     lang: Lang = args.lang or settings.desk.lang or default_lang()
     return asyncio.run(_run(args, settings, lang))
 
@@ -68,14 +75,10 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
     # Textual and the services are imported here, so `clinic-desk card …` stays light.
     from clinic_desk.app.app import DeskApp
     from clinic_desk.config import DeskSettings
-    from clinic_desk.logs import configure_logging
+    from clinic_desk.logs import configure_from_settings
 
     assert isinstance(settings, DeskSettings)
-    configure_logging(
-        settings.logging.level,
-        max_bytes=settings.logging.max_bytes,
-        backups=settings.logging.backups,
-    )
+    configure_from_settings(settings)
 
     async def build() -> DeskServices:
         # Imported in a thread: the first frame does not wait for httpx, uvicorn or SQLCipher.
@@ -96,7 +99,7 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
         services = await demo.build_demo_services(card_source=source)
         return _recording(services, args.record)
 
-    app = DeskApp(build, lang=lang)
+    app = DeskApp(build, lang=lang, idle_lock_seconds=settings.desk.idle_lock_seconds)
     try:
         await app.run_async()
     finally:
