@@ -87,6 +87,13 @@ class GatewayConfig(_Section):
     checkin_budget: float = Field(
         default=10.0, gt=0, le=600, description="seconds one check-in may wait on the gateway"
     )
+    reverify_interval_seconds: float = Field(
+        default=60.0,
+        ge=5,
+        le=24 * 3600,
+        description="how often visits checked in from the offline cache are re-checked "
+        "while any wait (also at once after an online check-in)",
+    )
 
     @field_validator("base_url")
     @classmethod

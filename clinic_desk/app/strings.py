@@ -36,6 +36,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
+    "status.awaiting_recheck": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",
@@ -286,6 +287,18 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Several qualifications match",
     },
     "review.reason.revoked_certificate": {"ja": "失効した証明書", "en": "Revoked certificate"},
+    "review.reason.mislink_found_after_offline_checkin": {
+        "ja": "オフライン受付後の再確認で別人の記録と判明",
+        "en": "Re-check after an offline check-in: linked to another person's record",
+    },
+    "review.reason.several_qualifications_after_offline_checkin": {
+        "ja": "オフライン受付後の再確認で複数資格該当",
+        "en": "Re-check after an offline check-in: several qualifications match",
+    },
+    "review.reason.revoked_certificate_after_offline_checkin": {
+        "ja": "オフライン受付後の再確認で証明書の失効が判明",
+        "en": "Re-check after an offline check-in: certificate revoked",
+    },
     "review.reason.variant_rejected_by_staff": {
         "ja": "表記違いを受付担当者が否認",
         "en": "Name variant rejected by staff",

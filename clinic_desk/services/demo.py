@@ -29,6 +29,7 @@ from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.gateway import preload as preload_gateway_client
+from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.store import CacheStorePort
 from offline_cache.store import OfflineCache
 from reader.errors import CardError
@@ -123,6 +124,8 @@ class _GatewaySwitch:
             self.server.state.faults.clear()
         if self.services is not None:
             self.services.update_status(gateway_online=not self.down)
+            if not self.down:  # back up: re-check the visits checked in offline
+                self.services.request_recheck()
         return self.down
 
 
@@ -255,6 +258,7 @@ async def build_demo_services(
         demo=deck,
         closers=[stop_everything],
         starters=[start_monitor] if source == "pcscd" else [],
+        reverifier=Reverifier(cache, client, desk_id=desk_id),
     )
     switch.services = services
     return services

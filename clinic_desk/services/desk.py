@@ -7,14 +7,19 @@ the tests and (later) the production configuration each build one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from pydantic import BaseModel
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.machine import CheckInMachine
 from clinic_desk.checkin.runner import CheckInRunner
+from clinic_desk.checkin.stages import Stage
+from clinic_desk.checkin.view import DeskView
 
 log = logging.getLogger("clinic_desk.desk")
 
@@ -31,6 +36,21 @@ class DeskStatus(BaseModel):
     mode: str = "demo"
     # what is not ready for a check-in (from the start-up readiness check), in words
     notice: str = ""
+    # offline visits waiting to be re-verified with the gateway
+    awaiting_recheck: int = 0
+
+
+class Rechecker(Protocol):
+    """Re-verifies visits checked in from the cache (``services.reverify.Reverifier``)."""
+
+    async def pending(self) -> int: ...
+
+    async def run_once(self) -> object: ...
+
+
+DEFAULT_RECHECK_INTERVAL = 60.0
+# one run may not hold the desk's shutdown or the next run up for longer than this
+RECHECK_RUN_TIMEOUT = 120.0
 
 
 class DemoDeck(Protocol):
@@ -58,6 +78,8 @@ class DeskServices:
         demo: DemoDeck | None = None,
         closers: list[Closer] | None = None,
         starters: list[Callable[[DeskServices], Awaitable[None]]] | None = None,
+        reverifier: Rechecker | None = None,
+        reverify_interval: float = DEFAULT_RECHECK_INTERVAL,
     ) -> None:
         self.runner = runner
         self._status = status
@@ -67,6 +89,13 @@ class DeskServices:
         self.on_status: Callable[[], None] | None = None
         self.on_card_event: Callable[[ev.Event], None] | None = None
         self._stopped = False
+        self.reverifier = reverifier
+        self._recheck_interval = reverify_interval
+        self._recheck_wake = asyncio.Event()
+        self._recheck_run = False
+        self._recheck_task: asyncio.Task[None] | None = None
+        if reverifier is not None:
+            runner.observers.append(self._after_checkin)
 
     def status(self) -> DeskStatus:
         return self._status
@@ -84,11 +113,69 @@ class DeskServices:
     async def start(self) -> None:
         for starter in self._starters:
             await starter(self)
+        if self.reverifier is not None and self._recheck_task is None and not self._stopped:
+            self._recheck_task = asyncio.create_task(
+                self._recheck_loop(self.reverifier), name="reverify"
+            )
+
+    # -- re-verification of offline visits ---------------------------------------------
+    def request_recheck(self, *, count_only: bool = False) -> None:
+        """Re-verify the pending offline visits now (e.g. the gateway is back), or only
+        count them again (a visit was just queued)."""
+        if not count_only:
+            self._recheck_run = True
+        self._recheck_wake.set()
+
+    def _after_checkin(self, _event: ev.Event, before: DeskView, machine: CheckInMachine) -> None:
+        # an online check-in that reached its result proves the gateway answers again
+        if machine.stage is before.stage:
+            return
+        if machine.stage is Stage.SHOWN:
+            self.request_recheck()
+        elif machine.stage is Stage.OFFLINE_SHOWN:
+            self.request_recheck(count_only=True)
+
+    async def _recheck_loop(self, reverifier: Rechecker) -> None:
+        """Runs until ``stop()``: every interval while visits wait, and when asked."""
+        next_run = time.monotonic()
+        while True:
+            due = self._recheck_run or time.monotonic() >= next_run
+            self._recheck_run = False
+            try:
+                if not due:  # a visit was just queued: let its write finish, then count
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.runner.settle(), 5)
+                waiting = await reverifier.pending()
+                if due and waiting:
+                    try:
+                        await asyncio.wait_for(reverifier.run_once(), RECHECK_RUN_TIMEOUT)
+                    except TimeoutError:
+                        log.warning("re-verification run took too long; resumed later")
+                    waiting = await reverifier.pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the cache or a bug: say so, keep the desk running
+                log.exception("re-verification failed")
+                waiting = self._status.awaiting_recheck
+            if due:
+                next_run = time.monotonic() + self._recheck_interval
+            if waiting != self._status.awaiting_recheck:
+                self.update_status(awaiting_recheck=waiting)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._recheck_wake.wait(), max(next_run - time.monotonic(), 0)
+                )
+            self._recheck_wake.clear()
 
     async def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
+        task, self._recheck_task = self._recheck_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=5)
         try:  # let effects under way (an audit row, a flag) finish writing
             await asyncio.wait_for(self.runner.settle(), timeout=5)
         except TimeoutError:

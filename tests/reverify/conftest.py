@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
+from tests.desk.conftest import desk, desk_ja  # noqa: F401  (the demo desk in Pilot)
 from tests.gateway.conftest import (  # noqa: F401  (fixtures shared with the gateway tests)
     MutableClock,
     client,

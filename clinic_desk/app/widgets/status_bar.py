@@ -39,6 +39,8 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
+        if status.awaiting_recheck > 0:
+            parts.append(t("status.awaiting_recheck", lang, count=status.awaiting_recheck))
         if status.notice:
             parts.append(f"{t('status.not_ready', lang)}: {status.notice}")
         self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
