@@ -53,6 +53,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     sub.add_parser("purge", help="delete expired records now").set_defaults(handler=_purge)
     sub.add_parser(
+        "reverify",
+        help="re-check with the configured gateway the visits checked in offline "
+        "(exit 1 while the gateway does not answer)",
+    ).set_defaults(handler=_reverify)
+    sub.add_parser(
         "verify", help="check the file and the audit chain (exit 1 on a problem)"
     ).set_defaults(handler=_verify)
     sub.add_parser(
@@ -157,6 +162,45 @@ def _purge(_args: argparse.Namespace) -> int:
             "waiting for re-verification still need"
         )
     return 0
+
+
+def _reverify(_args: argparse.Namespace) -> int:
+    import asyncio
+
+    from clinic_desk.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+    if settings.gateway.base_url is None:
+        raise CliError(
+            "re-checking offline visits needs a configured gateway: set gateway.base_url in "
+            f"{paths.config_file()} (or CLINIC_DESK_GATEWAY__BASE_URL). With nothing "
+            "configured the desk runs the demo, whose gateway and cache exist only while "
+            "it runs; the demo desk re-checks its visits by itself"
+        )
+    from clinic_desk.eligibility.client import EligibilityClient, GatewaySettingsError
+    from clinic_desk.services.production import StartupError, gateway_settings
+    from clinic_desk.services.reverify import Reverifier, ReverifyReport
+
+    try:
+        client_settings = gateway_settings(settings)
+    except (StartupError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+    async def run(cache: OfflineCache) -> ReverifyReport:
+        try:
+            client = EligibilityClient(client_settings)
+        except GatewaySettingsError as exc:
+            raise CliError(str(exc)) from None
+        async with client:
+            return await Reverifier(cache, client, desk_id=settings.desk.desk_id).run_once()
+
+    with _open() as cache:
+        report = asyncio.run(run(cache))
+    print(report.summary())
+    return 1 if report.gateway_unavailable else 0
 
 
 def _verify(_args: argparse.Namespace) -> int:
