@@ -43,6 +43,7 @@ from clinic_desk.readiness import CheckResult, CheckStatus, RunningDesk, run_che
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
+from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.store import CacheStorePort
 from offline_cache.errors import CacheError
 from offline_cache.files import CacheFiles
@@ -313,6 +314,8 @@ async def build_production_services(
         ),
         closers=[stop_everything],
         starters=[check_readiness, start_monitor],
+        reverifier=Reverifier(cache, client, desk_id=settings.desk.desk_id),
+        reverify_interval=settings.gateway.reverify_interval_seconds,
     )
 
 

@@ -12,6 +12,7 @@ from tests.gateway.conftest import (  # noqa: F401  (fixtures shared with the ga
     gateway,
     settings_for,
 )
+from tests.production.conftest import tls_gateway  # noqa: F401  (TLS + mTLS gateway)
 
 
 def fingerprint(profile_id: str) -> str:
