@@ -1,9 +1,10 @@
 """No personal value of any fixture ever reaches the log, with debug logging on.
 
-Every demo card is checked in through the real desk (Pilot, the state machine, the
-virtual card, the embedded gateway over loopback HTTP, a SQLCipher cache), online
-and then again with the gateway down, while the log rotates through small files.
-Then every log file is searched for every personal value the fixtures hold.
+Every scenario fixture is replayed headless with `clinic-desk replay`; every demo
+card is checked in through the real desk (Pilot, the state machine, the virtual
+card, the embedded gateway over loopback HTTP, a SQLCipher cache), online and then
+again with the gateway down, while the log rotates through small files. Then every
+log file is searched for every personal value the fixtures hold.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from clinic_desk import paths
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import ENDINGS, Stage
 from clinic_desk.checkin.stages import WAITING_FOR_PEOPLE
+from clinic_desk.cli import main
 from clinic_desk.logs import DROPPED, LOG_FILE, JsonLines, configure_logging, log_files
 from clinic_desk.services.demo import DEMO_CARDS, build_demo_services
 from tests.desk.conftest import SIZE, Desk
@@ -63,6 +65,10 @@ def personal_values() -> set[str]:
     }
     values |= set(_values(dataset["patients"], record_keys | {"id"}))
     values |= set(_values(dataset["links"], {"certificate_sha256", "patient_id"}))
+    # scenarios may carry their own card profiles and gateway records
+    for path in sorted((FIXTURES / "scenarios").rglob("*.json")):
+        scenario = json.loads(path.read_text(encoding="utf-8"))
+        values |= set(_values(scenario, card_keys | record_keys))
     for text in list(values):
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # birthdates as typed and printed
             values |= {text.replace("-", ""), text.replace("-", "/")}
@@ -183,3 +189,24 @@ def test_non_ascii_messages_are_dropped(tmp_path: Path) -> None:
     line = json.loads(JsonLines({"desk": "desk-1"}).format(record))
     assert line["message"] == DROPPED and line["desk"] == "desk-1"
     assert (paths.log_dir() / LOG_FILE).exists() is False  # formatting writes nothing
+
+
+def test_replaying_every_scenario_logs_no_personal_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scenarios = sorted((FIXTURES / "scenarios").glob("*.json"))
+    assert len(scenarios) >= 20
+    handler = configure_logging("DEBUG", max_bytes=64 * 1024, backups=200)
+    try:
+        status = main(["replay", str(FIXTURES / "scenarios"), "--json"])
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert len(results) == len(scenarios)
+    assert status == 0, [r["fixture"] for r in results if not r["matched"]]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in log_files())
+    records = [json.loads(line) for line in text.splitlines() if line]
+    assert any("-> withheld" in r["message"] for r in records)
+    assert not [r for r in records if r["message"] == DROPPED]
+    assert not leaks(text, personal_values() | {PIN})
