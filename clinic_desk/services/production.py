@@ -56,6 +56,8 @@ log = logging.getLogger("clinic_desk.production")
 
 # how often the desk looks again for a smart-card service that was not running
 MONITOR_RETRY_SECONDS = 2.0
+# how often the running desk re-runs its readiness checks for the status line
+READINESS_REFRESH_SECONDS = 60.0
 
 Prompt = Callable[[str], str]
 
@@ -265,7 +267,10 @@ async def build_production_services(
     monitors: list[CardMonitor] = []
     stopping = asyncio.Event()
 
-    async def check_readiness(services: DeskServices) -> None:
+    last_seen: dict[str, CheckStatus] = {}
+    refreshing: list[asyncio.Task[None]] = []
+
+    async def refresh_readiness(services: DeskServices) -> None:
         readiness = await run_checks(settings, running=RunningDesk(cache_unlocked=True))
         gateway = readiness.get("gateway")
         problems = [r for r in readiness.not_ready() if r.key != "config"]
@@ -275,7 +280,21 @@ async def build_production_services(
             notice="; ".join(f"{r.title}: {r.detail}" for r in problems),
         )
         for result in readiness.results:
-            log.info("readiness %s %s", result.key, result.status.value)
+            if last_seen.get(result.key) is not result.status:
+                log.info("readiness %s %s", result.key, result.status.value)
+                last_seen[result.key] = result.status
+
+    async def keep_checking(services: DeskServices) -> None:
+        # a reader plugged in later, a gateway back up: the status line follows
+        while not stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), READINESS_REFRESH_SECONDS)
+            if not stopping.is_set():
+                await refresh_readiness(services)
+
+    async def check_readiness(services: DeskServices) -> None:
+        await refresh_readiness(services)
+        refreshing.append(asyncio.create_task(keep_checking(services)))
 
     async def start_monitor(services: DeskServices) -> None:
         def forward(event: CardEvent) -> None:
@@ -297,6 +316,10 @@ async def build_production_services(
 
     async def stop_everything() -> None:
         stopping.set()
+        for task in refreshing:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         for monitor in monitors:
             await asyncio.to_thread(monitor.stop)
         await asyncio.to_thread(transport.close)

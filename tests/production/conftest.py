@@ -85,6 +85,7 @@ class TlsGateway:
     desk_key: Path
     folder: Path
     server: GatewayServer
+    tls: ServerTLS
 
     def config(self, *, reader: str = "ACR39U", **extra: str) -> str:
         """A production config.toml for this gateway; ``section__key=value`` adds settings."""
@@ -124,6 +125,7 @@ def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsGateway
             desk_key,
             folder,
             server,
+            tls,
         )
 
 

@@ -3,7 +3,9 @@ starts with what is ready and says what is not."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from clinic_desk import paths
 from clinic_desk.app.app import DeskApp
 from clinic_desk.cli import main
 from clinic_desk.config import load_settings
+from clinic_desk.gateway.server import GatewayServer
+from clinic_desk.services import production
 from clinic_desk.services.production import (
     StartupError,
     build_production_services,
@@ -195,5 +199,32 @@ async def test_desk_starts_with_the_gateway_down(
         status = services.status()
         assert status.gateway_online is False
         assert "eligibility gateway: 127.0.0.1:9 cannot be reached" in status.notice
+    finally:
+        await services.stop()
+
+
+async def test_status_line_follows_a_gateway_that_comes_back(
+    pcscd: PcscService, tls_gateway: TlsGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(production, "READINESS_REFRESH_SECONDS", 0.05)
+    with socket.socket() as probe:  # a port nobody listens on, yet
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    write_config(tls_gateway.config().replace(tls_gateway.url, f"https://127.0.0.1:{port}"))
+    settings = load_settings()
+    services = await build_production_services(
+        settings, prepared=prepare_production(settings, environ=ENV)
+    )
+    try:
+        await services.start()
+        assert services.status().gateway_online is False
+        with GatewayServer(port=port, tls=tls_gateway.tls, max_seconds=60):
+            for _ in range(1000):
+                if services.status().gateway_online:
+                    break
+                await asyncio.sleep(0.02)
+            status = services.status()
+            assert status.gateway_online is True
+            assert "eligibility gateway" not in status.notice
     finally:
         await services.stop()
