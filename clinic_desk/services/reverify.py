@@ -252,6 +252,12 @@ class Reverifier:
         decision = decide(snapshot, found)
         if decision.flag is not None:
             await self._raise_flag(decision.flag, snapshot, found)
+        if snapshot.fetched_at != visit.snapshot_fetched_at:
+            # a later online check-in replaced the snapshot the visit was shown: the
+            # comparison was with that newer confirmed one, and staff should know
+            decision = decision.model_copy(
+                update={"result": {**decision.result, "snapshot_replaced": True}}
+            )
         return decision
 
     async def _refused(self, exc: GatewayRejected, snapshot: EligibilitySnapshot) -> _Decision:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -289,3 +289,23 @@ async def test_a_forgotten_card_cannot_be_confirmed(
     await reverifier.run_once()
     done = cache.visit(visit.id)
     assert done.status is VisitStatus.REJECTED and done.reverification == {"reason": "no_snapshot"}
+
+
+async def test_a_snapshot_replaced_since_the_visit_is_said(
+    cache: OfflineCache, reverifier: Reverifier, dataset: Dataset
+) -> None:
+    visit = offline_visit(cache, "yamada-taro", own_record(dataset, "p-yamada-taro"))
+    # a later online check-in of the same card confirmed (and cached) its record again
+    snapshot = cache.snapshot(visit.cert_sha256)
+    assert snapshot is not None
+    cache.put_confirmed_snapshot(
+        visit.cert_sha256,
+        identity=snapshot.identity,
+        coverage=snapshot.coverage,
+        gate_outcome=GateOutcome.MATCH,
+        fetched_at=visit.snapshot_fetched_at + timedelta(minutes=5),
+    )
+    await reverifier.run_once()
+    done = cache.visit(visit.id)
+    assert done.status is VisitStatus.CONFIRMED
+    assert done.reverification == {"snapshot_replaced": True}
