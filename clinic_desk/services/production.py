@@ -224,7 +224,9 @@ def prepare_production(
         raise StartupError("the configuration is not in production mode")
     problems = production_problems(settings, environ)
     if problems:
-        raise StartupError("the configuration cannot be used: " + "; ".join(problems))
+        raise StartupError(
+            "the configuration cannot be used:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
     refuse_virtual_reader(settings)
     tls = tls_context(settings.gateway)
     if isinstance(tls, CheckResult):
