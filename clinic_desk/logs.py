@@ -80,17 +80,26 @@ def configure_logging(
 
 
 def configure_from_settings(settings: DeskSettings) -> logging.Handler:
-    """``configure_logging`` with the desk's logging section and its clinic/desk ids."""
-    return configure_logging(
-        settings.logging.level,
-        max_bytes=settings.logging.max_bytes,
-        backups=settings.logging.backups,
-        context={
-            "clinic": settings.desk.clinic_id,
-            "desk": settings.desk.desk_id,
-            "mode": settings.mode,
-        },
-    )
+    """``configure_logging`` with the desk's logging section and its clinic/desk ids.
+
+    A log folder that cannot be written does not stop the desk (its start-up check
+    shows "log folder" as not ready); records then go nowhere.
+    """
+    try:
+        return configure_logging(
+            settings.logging.level,
+            max_bytes=settings.logging.max_bytes,
+            backups=settings.logging.backups,
+            context={
+                "clinic": settings.desk.clinic_id,
+                "desk": settings.desk.desk_id,
+                "mode": settings.mode,
+            },
+        )
+    except OSError:
+        handler = logging.NullHandler()
+        logging.getLogger().addHandler(handler)
+        return handler
 
 
 def log_files(log_dir: Path | None = None) -> list[Path]:

@@ -103,6 +103,20 @@ class Readiness(BaseModel):
         return next(r for r in self.results if r.key == key)
 
 
+async def startup_notice(settings: DeskSettings, running: RunningDesk) -> str:
+    """The desk's start-up check in one line for its status line ("" when all is well).
+
+    Production names warnings too; the demo only what would stop a check-in.
+    """
+    readiness = await run_checks(settings, running=running)
+    shown = [
+        r
+        for r in readiness.results
+        if r.blocking or (settings.mode == "production" and r.status is CheckStatus.WARN)
+    ]
+    return "; ".join(f"{r.title}: {r.detail}" for r in shown)
+
+
 @dataclass
 class RunningDesk:
     """What a desk that is already running holds, so its start-up check does not

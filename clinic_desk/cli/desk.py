@@ -97,6 +97,9 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
         demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
         source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
         services = await demo.build_demo_services(card_source=source)
+        readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
+        running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
+        services.update_status(notice=await readiness.startup_notice(settings, running))
         return _recording(services, args.record)
 
     app = DeskApp(build, lang=lang, idle_lock_seconds=settings.desk.idle_lock_seconds)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -18,7 +19,15 @@ import pytest
 from clinic_desk import paths
 from clinic_desk.cli import main
 from clinic_desk.config import ConfigError, load_settings
-from clinic_desk.readiness import CheckStatus, Readiness, clock_skew, run_checks
+from clinic_desk.logs import configure_from_settings
+from clinic_desk.readiness import (
+    CheckStatus,
+    Readiness,
+    RunningDesk,
+    clock_skew,
+    run_checks,
+    startup_notice,
+)
 from offline_cache.store import OfflineCache
 from tests.production.conftest import PASSPHRASE, ThrowawayCA, TlsGateway, write_config
 from tests.support.pcscd import PcscService
@@ -296,3 +305,18 @@ async def test_log_folder_not_writable(
     assert logs.status is CheckStatus.FAIL
     assert f"cannot write to {blocker / 'logs'}" in logs.detail
     assert "CLINIC_DESK_LOG_DIR" in logs.fix
+
+
+async def test_startup_notice_names_only_what_stops_a_demo_check_in(
+    pcscd: PcscService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = RunningDesk(cache_unlocked=True, embedded_gateway=True)
+    assert await startup_notice(load_settings(), running) == ""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CLINIC_DESK_LOG_DIR", str(blocker / "logs"))
+    notice = await startup_notice(load_settings(), running)
+    assert notice.startswith("log folder: cannot write to")
+    # the desk still starts: its logging goes nowhere rather than failing
+    handler = configure_from_settings(load_settings())
+    logging.getLogger().removeHandler(handler)
