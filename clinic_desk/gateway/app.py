@@ -228,19 +228,32 @@ async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[
     return Answer(200, entry.record.to_fhir()), faults
 
 
+def _still_processing(state: GatewayState) -> Answer:
+    """202: the national check is asynchronous; the desk polls after Retry-After."""
+    answer = _outcome(
+        202,
+        OutcomeReason.PROCESSING,
+        "The national eligibility check is still processing.",
+        "informational",
+    )
+    answer.headers["Retry-After"] = f"{state.processing_retry_after:g}"
+    return answer
+
+
+def _unknown_validity_codes(bundle: dict[str, Any]) -> None:
+    """The UNKNOWN_CODE fault: a validity state the desk does not know."""
+    for item in bundle["entry"]:
+        for ext in item["resource"].get("extension", []):
+            if "valueCoding" in ext:
+                ext["valueCoding"]["code"] = "9"
+
+
 async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
     faults = state.faults_for(Route.COVERAGE, entry.record.id)
     await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
-        answer = _outcome(
-            202,
-            OutcomeReason.PROCESSING,
-            "The national eligibility check is still processing.",
-            "informational",
-        )
-        answer.headers["Retry-After"] = f"{state.processing_retry_after:g}"
-        return answer, faults
+        return _still_processing(state), faults
     record = EligibilityRecord.from_coverages(
         entry.record.id, tuple(entry.coverages), state.clock()
     )
@@ -249,10 +262,7 @@ async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list
         base, f"{base}/Coverage?beneficiary=Patient/{quote(entry.record.id)}"
     )
     if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
-        for item in bundle["entry"]:
-            for ext in item["resource"].get("extension", []):
-                if "valueCoding" in ext:
-                    ext["valueCoding"]["code"] = "9"
+        _unknown_validity_codes(bundle)
     return Answer(200, bundle), faults
 
 
@@ -274,14 +284,7 @@ async def _reverify(request: Request, state: GatewayState) -> tuple[Answer, list
     await _apply_early_faults(own, state)
     faults += own
     if any(f.kind is FaultKind.PROCESSING for f in faults):
-        answer = _outcome(
-            202,
-            OutcomeReason.PROCESSING,
-            "The national eligibility check is still processing.",
-            "informational",
-        )
-        answer.headers["Retry-After"] = f"{state.processing_retry_after:g}"
-        return answer, faults
+        return _still_processing(state), faults
     # The embedded gateway answers today's eligibility; a gateway that can ask the
     # national system about a past date asks about checkedInAt.
     record = EligibilityRecord.from_coverages(
@@ -291,10 +294,7 @@ async def _reverify(request: Request, state: GatewayState) -> tuple[Answer, list
         _fhir_base(request)
     )
     if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
-        for item in bundle["entry"]:
-            for ext in item["resource"].get("extension", []):
-                if "valueCoding" in ext:
-                    ext["valueCoding"]["code"] = "9"
+        _unknown_validity_codes(bundle)
     return Answer(200, bundle), faults
 
 

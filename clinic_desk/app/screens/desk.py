@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import SecretStr
@@ -14,6 +13,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.result_view import ResultView
@@ -27,16 +27,6 @@ if TYPE_CHECKING:
 
 GATEWAY_TOGGLE = "__gateway__"
 REMOVE_CARD = "__remove__"
-
-
-def parse_birthdate(text: str) -> date | None:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) != 8:
-        return None
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
 
 
 class DeskScreen(Screen[None]):
@@ -285,7 +275,7 @@ class DeskScreen(Screen[None]):
             if len(value) == 4:
                 await self.desk.dispatch(ev.PinEntered(pin=SecretStr(value)))
         elif message.input.id == "birthdate":
-            typed = parse_birthdate(message.value)
+            typed = parse_typed_date(message.value)
             message.input.value = ""
             if typed is None:
                 self.query_one("#detail", Static).update(t("birthdate.invalid", self.lang))

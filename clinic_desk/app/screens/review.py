@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from clinic_desk import paths
 from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.config import ConfigError, ManagerConfig, load_settings
@@ -84,16 +85,6 @@ class ReviewFailed(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
-
-
-def parse_date(text: str) -> date | None:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) != 8:
-        return None
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
 
 
 def default_export_path(now: datetime) -> Path:
@@ -589,7 +580,7 @@ class ReviewScreen(Screen[None]):
             return
         reported_on = None
         if kind == "report":
-            reported_on = parse_date(self.query_one("#review-form-date", Input).value)
+            reported_on = parse_typed_date(self.query_one("#review-form-date", Input).value)
             if reported_on is None:
                 self._message(t("review.form.bad_date", self.lang))
                 return
