@@ -39,6 +39,7 @@ from clinic_desk.config import (
     GatewayConfig,
     production_problems,
 )
+from clinic_desk.eligibility.client import ssl_cause
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
 from offline_cache.files import CacheFiles
 from offline_cache.store import OfflineCache
@@ -389,17 +390,6 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
 def _tls_failure(config: GatewayConfig, error: ssl.SSLError) -> CheckResult:
     if isinstance(error, ssl.SSLCertVerificationError):
         return _result(
@@ -453,7 +443,7 @@ async def probe_gateway(
             "check the network and the gateway; raise gateway.read_timeout for a slow link",
         )
     except httpx.TransportError as exc:
-        tls = _ssl_cause(exc)
+        tls = ssl_cause(exc)
         if tls is not None:
             return _tls_failure(config, tls)
         if isinstance(exc, httpx.ConnectError):

@@ -107,15 +107,16 @@ class _Unauthorized(Exception):
         self.error = reply_error
 
 
-def _has_ssl_cause(exc: BaseException) -> bool:
+def ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind ``exc`` (httpx wraps it a few levels down), if any."""
     seen: BaseException | None = exc
     for _ in range(8):
         if seen is None:
-            return False
+            return None
         if isinstance(seen, ssl.SSLError):
-            return True
+            return seen
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 class EligibilityClient:
@@ -477,7 +478,7 @@ class EligibilityClient:
             raise timed_out from None
         except httpx.TransportError as exc:
             self._log(request_id, route, "transport-error", attempt, started)
-            if _has_ssl_cause(exc):
+            if ssl_cause(exc) is not None:
                 raise self._unavailable(
                     "The gateway's TLS connection could not be verified.",
                     f"TLS failure on {route} (request id {request_id}): check ca_bundle, the "
