@@ -220,10 +220,11 @@ async def build_demo_services(
         transport = InProcessTransport(slot, reader_name=IN_PROCESS_READER)
         deck = InProcessDeck(cards, slot, switch)
 
+    gateway_port = ClientGatewayPort(client)
     runner = CheckInRunner(
         CheckInMachine(),
         ReaderCardPort(transport),
-        ClientGatewayPort(client),
+        gateway_port,
         CacheStorePort(cache, desk_id=desk_id),
     )
     if isinstance(deck, InProcessDeck):
@@ -261,4 +262,5 @@ async def build_demo_services(
         reverifier=Reverifier(cache, client, desk_id=desk_id),
     )
     switch.services = services
+    gateway_port.on_reachability = lambda ok: services.update_status(gateway_online=ok)
     return services

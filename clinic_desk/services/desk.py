@@ -101,7 +101,10 @@ class DeskServices:
         return self._status
 
     def update_status(self, **changes: object) -> None:
-        self._status = self._status.model_copy(update=changes)
+        status = self._status.model_copy(update=changes)
+        if status == self._status:
+            return
+        self._status = status
         if self.on_status is not None:
             self.on_status()
 

@@ -8,6 +8,7 @@ broken gateway. Refusals (a revoked certificate, a replayed nonce) are told apar
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import import_module
 
 from pydantic import SecretStr
@@ -61,17 +62,38 @@ def preload() -> None:
 
 
 class ClientGatewayPort:
-    """One per desk, around the desk's single ``EligibilityClient``."""
+    """One per desk, around the desk's single ``EligibilityClient``.
 
-    def __init__(self, client: EligibilityClient) -> None:
+    ``on_reachability`` hears whether the gateway answered each call, so the
+    status line says "OFFLINE" as soon as a check-in finds it down (and "online"
+    when it answers again), not only at the next readiness check.
+    """
+
+    def __init__(
+        self,
+        client: EligibilityClient,
+        *,
+        on_reachability: Callable[[bool], None] | None = None,
+    ) -> None:
         self.client = client
+        self.on_reachability = on_reachability
         self._nonces: dict[bytes, str] = {}
+
+    def _failed(self, exc: GatewayError) -> GatewayFailure:
+        failure = _failure(exc)
+        self._reached(not isinstance(failure, ev.GatewayUnavailable))
+        return failure
+
+    def _reached(self, reachable: bool) -> None:
+        if self.on_reachability is not None:
+            self.on_reachability(reachable)
 
     async def challenge(self) -> bytes | GatewayFailure:
         try:
             grant = await self.client.challenge()
         except GatewayError as exc:
-            return _failure(exc)
+            return self._failed(exc)
+        self._reached(True)
         self._nonces = {grant.signed_bytes: grant.nonce}
         return grant.signed_bytes
 
@@ -84,7 +106,7 @@ class ClientGatewayPort:
         try:
             return await self.client.authenticate(certificate_der, signature, nonce)
         except GatewayError as exc:
-            return _failure(exc)
+            return self._failed(exc)
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
         assert isinstance(session, CardSession)
@@ -92,7 +114,7 @@ class ClientGatewayPort:
             patient = await self.client.fetch_patient(session)
             eligibility = await self.client.fetch_eligibility(session)
         except GatewayError as exc:
-            return _failure(exc)
+            return self._failed(exc)
         return ev.RecordFetched(
             patient_ref=patient.reference,
             identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),

@@ -260,10 +260,11 @@ async def build_production_services(
 
     pattern = settings.reader.name_pattern
     transport = PcscTransport(pattern, allow_virtual=False)
+    gateway_port = ClientGatewayPort(client)
     runner = CheckInRunner(
         CheckInMachine(),
         ReaderCardPort(transport),
-        ClientGatewayPort(client),
+        gateway_port,
         CacheStorePort(cache, desk_id=settings.desk.desk_id),
     )
     monitors: list[CardMonitor] = []
@@ -328,7 +329,7 @@ async def build_production_services(
         await client.aclose()
         await asyncio.to_thread(cache.close)
 
-    return DeskServices(
+    services = DeskServices(
         runner,
         status=DeskStatus(
             reader=pattern or "",
@@ -342,6 +343,8 @@ async def build_production_services(
         reverifier=Reverifier(cache, client, desk_id=settings.desk.desk_id),
         reverify_interval=settings.gateway.reverify_interval_seconds,
     )
+    gateway_port.on_reachability = lambda ok: services.update_status(gateway_online=ok)
+    return services
 
 
 def _no_prompt(_text: str) -> str:
