@@ -27,6 +27,7 @@ from clinic_desk.cli import main
 from clinic_desk.logs import DROPPED, LOG_FILE, JsonLines, configure_logging, log_files
 from clinic_desk.services.demo import DEMO_CARDS, build_demo_services
 from tests.desk.conftest import SIZE, Desk
+from tests.support.leaks import leaked
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PIN = "1234"
@@ -78,14 +79,7 @@ def personal_values() -> set[str]:
 
 
 def leaks(text: str, values: set[str]) -> list[str]:
-    found = []
-    for value in sorted(values):
-        if value.isdigit():  # digits count only as a whole number, not inside a timing
-            if re.search(rf"(?<![\d.]){value}(?![\d.])", text):
-                found.append(value)
-        elif value in text:
-            found.append(value)
-    return found
+    return leaked(text, values)
 
 
 @pytest.fixture
@@ -182,6 +176,11 @@ def test_leak_search_finds_what_it_looks_for() -> None:
     assert leaks('{"message": "typed 19800401"}', values) == ["19800401"]
     assert leaks('{"message": "ms=1234.5 attempt=1"}', values) == []
     assert leaks('{"message": "pin 1234"}', values) == [PIN]
+    # a random request id that happens to hold the digits is chance, not a leak
+    assert leaks('{"message": "request_id=ab1234cd route=patient"}', values) == []
+    # but the digits as a token next to words or Japanese text are found
+    assert leaks('{"message": "number=1234,"}', values) == [PIN]
+    assert leaks('{"message": "番号1234"}', values) == [PIN]
 
 
 def test_non_ascii_messages_are_dropped(tmp_path: Path) -> None:
