@@ -16,6 +16,7 @@ from clinic_desk.fixtures.replay import Replayer
 from clinic_desk.fixtures.scenario import Scenario
 from clinic_desk.identity import verdict
 from tests.replay.conftest import library
+from tests.support.leaks import leaked
 
 PIN = "4821"
 CARD_NAME = "德永　絵里香"
@@ -157,8 +158,7 @@ async def test_recorded_fixture_holds_no_pin_and_no_personal_data(tmp_path: Path
     recorded = tmp_path / "recorded.json"
     await _record(source, recorded)
     text = recorded.read_text(encoding="utf-8")
-    for secret in SECRETS:
-        assert secret not in text, f"{secret!r} is in the recording"
+    assert not leaked(text, SECRETS), "in the recording"
     scenario = Scenario.load(recorded)
     card = scenario.card
     assert not isinstance(card, str)
