@@ -7,17 +7,17 @@ the card's user-authentication certificate (DER), as the desk keys cards.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from clinic_desk.domain.coverage import Coverage
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.domain.patient import PatientRecord
 from clinic_desk.gateway.faults import Fault
+from clinic_desk.jsonfiles import load_json_model
 from clinic_desk.paths import fixtures_dir
 
 
@@ -84,20 +84,7 @@ def default_dataset_path() -> Path:
 
 def read_dataset_file(path: Path) -> DatasetFile:
     """Parse the dataset JSON (no PKI checks)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DatasetError(f"The gateway dataset {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"The gateway dataset {path} cannot be read: {exc}.") from None
-    try:
-        return DatasetFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DatasetError(
-            f"The gateway dataset {path} is not valid at {where}: {first['msg']}."
-        ) from None
+    return load_json_model(path, DatasetFile, "gateway dataset", DatasetError)
 
 
 def load_dataset(path: Path | None = None) -> Dataset:
