@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from clinic_desk.fixtures.replay import Replayer, fixture_paths  # noqa: E402
+from clinic_desk.scenarios.replay import Replayer, fixture_paths  # noqa: E402
 
 TARGET_PER_SECOND = 20.0
 FLOOR_FIXTURE = "not-a-mynumber-card"

@@ -12,10 +12,10 @@ from textual.binding import Binding, BindingType
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.screens.desk import DeskScreen
-from clinic_desk.app.strings import Lang
 from clinic_desk.checkin import DeskView
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices
+from clinic_desk.texts import Lang
 
 ServicesFactory = Callable[[], Awaitable[DeskServices]]
 

@@ -6,7 +6,7 @@ import dataclasses
 
 from textual.dom import DOMNode
 
-from clinic_desk.app.strings import Lang, has_text, t
+from clinic_desk.texts import Lang, has_text, t
 
 
 def localise_bindings(node: DOMNode, lang: Lang) -> None:

@@ -10,8 +10,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from clinic_desk.app.screens.review import ReviewScreen
-from clinic_desk.app.strings import Lang
 from clinic_desk.config import ManagerConfig
+from clinic_desk.texts import Lang
 from offline_cache import Clock, OfflineCache, utc_now
 
 

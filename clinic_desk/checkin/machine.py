@@ -407,6 +407,6 @@ class CheckInMachine:
         self._error_message = ""
         self._flagged = False
 
-    def view_certificate(self) -> str:
+    def certificate_fingerprint(self) -> str:
         """The current card's certificate fingerprint (an id, not personal data)."""
         return self._certificate_sha256

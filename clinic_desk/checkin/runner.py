@@ -66,7 +66,7 @@ class CheckInRunner:
         if self.machine.stage is not before:
             log.info("stage %s -> %s", before.value, self.machine.stage.value)
         self._publish()
-        gen, cert = self.machine.generation, self.machine.view_certificate()
+        gen, cert = self.machine.generation, self.machine.certificate_fingerprint()
         for effect in effects:
             task = asyncio.create_task(self._run(effect, gen, cert))
             self._tasks.add(task)

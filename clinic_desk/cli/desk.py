@@ -13,7 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clinic_desk.app.strings import Lang, default_lang
+from clinic_desk.texts import Lang, default_lang
 
 if TYPE_CHECKING:
     from clinic_desk.services.desk import DeskServices
@@ -113,7 +113,7 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
 
 def _recording(services: DeskServices, record: Path | None) -> DeskServices:
     """Attach a recorder to the desk's runner when --record asks for one."""
-    from clinic_desk.fixtures.record import record_into
+    from clinic_desk.scenarios.record import record_into
 
     if record is not None:
         record_into(services.runner, record, title="Recorded at the desk")

@@ -39,11 +39,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from clinic_desk import paths
-    from clinic_desk.fixtures.replay import fixture_paths
-    from clinic_desk.fixtures.scenario import ScenarioError
+    from clinic_desk.scenarios.replay import fixture_paths
+    from clinic_desk.scenarios.scenario import ScenarioError
 
     if args.schema:
-        from clinic_desk.fixtures.schema import schema_text
+        from clinic_desk.scenarios.schema import schema_text
 
         sys.stdout.write(schema_text())
         return 0
@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
-    from clinic_desk.fixtures.record import CheckInRecorder
-    from clinic_desk.fixtures.replay import Replayer, ReplayResult
+    from clinic_desk.scenarios.record import CheckInRecorder
+    from clinic_desk.scenarios.replay import Replayer, ReplayResult
 
     recorder = CheckInRecorder() if record is not None else None
     failures = 0
@@ -86,7 +86,7 @@ async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
 
 
 def _describe(result: object) -> str:
-    from clinic_desk.fixtures.replay import ReplayResult
+    from clinic_desk.scenarios.replay import ReplayResult
 
     assert isinstance(result, ReplayResult)
     verdict = "as expected" if result.matched else "UNEXPECTED"
@@ -109,7 +109,7 @@ def _save_recording(
     recorder: object, runner: object, record: Path, title: str, as_json: bool
 ) -> None:
     from clinic_desk.checkin.runner import CheckInRunner
-    from clinic_desk.fixtures.record import CheckInRecorder
+    from clinic_desk.scenarios.record import CheckInRecorder
 
     assert isinstance(recorder, CheckInRecorder)
     if not isinstance(runner, CheckInRunner):

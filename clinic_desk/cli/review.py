@@ -22,9 +22,9 @@ from clinic_desk import paths
 from clinic_desk.cli import CliError
 
 if TYPE_CHECKING:
-    from clinic_desk.app.strings import Lang
     from clinic_desk.config import DeskSettings
     from clinic_desk.manager.review import ReviewSession
+    from clinic_desk.texts import Lang
     from offline_cache import OfflineCache
 
 PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
@@ -173,7 +173,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _lang(args: argparse.Namespace, settings: DeskSettings) -> Lang:
-    from clinic_desk.app.strings import default_lang
+    from clinic_desk.texts import default_lang
 
     # `clinic-desk --lang ja review` and `clinic-desk review --lang ja` both work.
     chosen: Lang = (

@@ -21,11 +21,11 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.config import ManagerConfig
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
+from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
     Clock,
     FlagMove,

@@ -125,7 +125,7 @@ class _GatewaySwitch:
         if self.services is not None:
             self.services.update_status(gateway_online=not self.down)
             if not self.down:  # back up: re-check the visits checked in offline
-                self.services.request_recheck()
+                self.services.request_reverify()
         return self.down
 
 

@@ -37,7 +37,7 @@ class DeskStatus(BaseModel):
     # what is not ready for a check-in (from the start-up readiness check), in words
     notice: str = ""
     # offline visits waiting to be re-verified with the gateway
-    awaiting_recheck: int = 0
+    awaiting_reverify: int = 0
 
 
 class Rechecker(Protocol):
@@ -90,10 +90,10 @@ class DeskServices:
         self.on_card_event: Callable[[ev.Event], None] | None = None
         self._stopped = False
         self.reverifier = reverifier
-        self._recheck_interval = reverify_interval
-        self._recheck_wake = asyncio.Event()
-        self._recheck_run = False
-        self._recheck_task: asyncio.Task[None] | None = None
+        self._reverify_interval = reverify_interval
+        self._reverify_wake = asyncio.Event()
+        self._reverify_run = False
+        self._reverify_task: asyncio.Task[None] | None = None
         if reverifier is not None:
             runner.observers.append(self._after_checkin)
 
@@ -116,34 +116,34 @@ class DeskServices:
     async def start(self) -> None:
         for starter in self._starters:
             await starter(self)
-        if self.reverifier is not None and self._recheck_task is None and not self._stopped:
-            self._recheck_task = asyncio.create_task(
-                self._recheck_loop(self.reverifier), name="reverify"
+        if self.reverifier is not None and self._reverify_task is None and not self._stopped:
+            self._reverify_task = asyncio.create_task(
+                self._reverify_loop(self.reverifier), name="reverify"
             )
 
     # -- re-verification of offline visits ---------------------------------------------
-    def request_recheck(self, *, count_only: bool = False) -> None:
+    def request_reverify(self, *, count_only: bool = False) -> None:
         """Re-verify the pending offline visits now (e.g. the gateway is back), or only
         count them again (a visit was just queued)."""
         if not count_only:
-            self._recheck_run = True
-        self._recheck_wake.set()
+            self._reverify_run = True
+        self._reverify_wake.set()
 
     def _after_checkin(self, _event: ev.Event, before: DeskView, machine: CheckInMachine) -> None:
         # an online check-in that reached its result proves the gateway answers again
         if machine.stage is before.stage:
             return
         if machine.stage is Stage.SHOWN:
-            self.request_recheck()
+            self.request_reverify()
         elif machine.stage is Stage.OFFLINE_SHOWN:
-            self.request_recheck(count_only=True)
+            self.request_reverify(count_only=True)
 
-    async def _recheck_loop(self, reverifier: Rechecker) -> None:
+    async def _reverify_loop(self, reverifier: Rechecker) -> None:
         """Runs until ``stop()``: every interval while visits wait, and when asked."""
         next_run = time.monotonic()
         while True:
-            due = self._recheck_run or time.monotonic() >= next_run
-            self._recheck_run = False
+            due = self._reverify_run or time.monotonic() >= next_run
+            self._reverify_run = False
             try:
                 if not due:  # a visit was just queued: let its write finish, then count
                     with contextlib.suppress(TimeoutError):
@@ -159,22 +159,22 @@ class DeskServices:
                 raise
             except Exception:  # the cache or a bug: say so, keep the desk running
                 log.exception("re-verification failed")
-                waiting = self._status.awaiting_recheck
+                waiting = self._status.awaiting_reverify
             if due:
-                next_run = time.monotonic() + self._recheck_interval
-            if waiting != self._status.awaiting_recheck:
-                self.update_status(awaiting_recheck=waiting)
+                next_run = time.monotonic() + self._reverify_interval
+            if waiting != self._status.awaiting_reverify:
+                self.update_status(awaiting_reverify=waiting)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._recheck_wake.wait(), max(next_run - time.monotonic(), 0)
+                    self._reverify_wake.wait(), max(next_run - time.monotonic(), 0)
                 )
-            self._recheck_wake.clear()
+            self._reverify_wake.clear()
 
     async def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
-        task, self._recheck_task = self._recheck_task, None
+        task, self._reverify_task = self._reverify_task, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):

@@ -29,11 +29,13 @@ from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.checkin.stages import ENDINGS, WAITING_FOR_PEOPLE, Stage
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.settings import GatewaySettings
-from clinic_desk.fixtures.record import record_into
-from clinic_desk.fixtures.replay import ReplayEnded, insert_card, prime_cache, remove_card
-from clinic_desk.fixtures.scenario import Outcome, Scenario, ScenarioError
-from clinic_desk.fixtures.script import RemoveTheCard, StepMisfit, action_for
-from clinic_desk.fixtures.world import (
+from clinic_desk.gateway.faults import Fault, FaultKind
+from clinic_desk.gateway.server import GatewayServer, GatewayServerError
+from clinic_desk.scenarios.record import record_into
+from clinic_desk.scenarios.replay import ReplayEnded, insert_card, prime_cache, remove_card
+from clinic_desk.scenarios.scenario import Outcome, Scenario, ScenarioError
+from clinic_desk.scenarios.script import RemoveTheCard, StepMisfit, action_for
+from clinic_desk.scenarios.world import (
     PROCESSING_RETRY_AFTER,
     card_profile,
     enable_key_store,
@@ -41,8 +43,6 @@ from clinic_desk.fixtures.world import (
     seed_snapshot,
     temporary_cache,
 )
-from clinic_desk.gateway.faults import Fault, FaultKind
-from clinic_desk.gateway.server import GatewayServer, GatewayServerError
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.demo import CardSlot
 from clinic_desk.services.desk import DeskServices, DeskStatus

@@ -10,11 +10,11 @@ import pytest
 from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
-from clinic_desk.app.strings import Lang
 from clinic_desk.checkin import Stage
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
+from clinic_desk.texts import Lang
 
 SIZE = (120, 36)
 

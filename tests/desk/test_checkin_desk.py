@@ -50,7 +50,7 @@ async def test_ordinary_patient_sees_nothing_before_confirming(desk: Desk) -> No
     # newest first
     assert text.index("2026-11-10") < text.index("2026-10-11")
     # confirmed results are cached for outages
-    cert = desk.services.runner.machine.view_certificate()
+    cert = desk.services.runner.machine.certificate_fingerprint()
     assert desk.store().cache.snapshot(cert) is not None
     await desk.press("d")
     await desk.wait_for(Stage.WAITING_FOR_CARD)
@@ -121,7 +121,9 @@ async def test_mislinked_card_leaks_nothing_anywhere(desk: Desk) -> None:
         assert not leaked(screen, stranger), f"on screen {i}"
     assert not leaked(log_text, stranger), "in the log"
     assert not leaked(dump, stranger), "in the cache"
-    assert desk.store().cache.snapshot(desk.services.runner.machine.view_certificate()) is None
+    assert (
+        desk.store().cache.snapshot(desk.services.runner.machine.certificate_fingerprint()) is None
+    )
 
 
 async def _check_in_mislinked(desk: Desk) -> None:
@@ -297,7 +299,7 @@ async def test_japanese_desk(desk_ja: Desk) -> None:
 
 
 def test_every_text_has_both_languages() -> None:
-    from clinic_desk.app.strings import CATALOGUE
+    from clinic_desk.texts import CATALOGUE
 
     for key, texts in CATALOGUE.items():
         assert set(texts) == {"ja", "en"}, key

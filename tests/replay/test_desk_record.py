@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
-from clinic_desk.fixtures.record import record_into
-from clinic_desk.fixtures.replay import Replayer
-from clinic_desk.fixtures.scenario import Scenario
+from clinic_desk.scenarios.record import record_into
+from clinic_desk.scenarios.replay import Replayer
+from clinic_desk.scenarios.scenario import Scenario
 from clinic_desk.services.demo import build_demo_services
 
 

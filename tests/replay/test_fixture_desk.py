@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
-from clinic_desk.fixtures.replay import Replayer
-from clinic_desk.fixtures.scenario import Scenario
+from clinic_desk.scenarios.replay import Replayer
+from clinic_desk.scenarios.scenario import Scenario
 from clinic_desk.services.fixture_desk import (
     FixtureDeskServices,
     FixtureDeskUnavailable,

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from clinic_desk import paths
-from clinic_desk.fixtures.replay import Replayer
+from clinic_desk.scenarios.replay import Replayer
 from reader.virtual_card import pki
 
 SEED = "key-store-test-seed"

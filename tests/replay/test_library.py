@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from clinic_desk import paths
-from clinic_desk.fixtures.replay import Replayer
-from clinic_desk.fixtures.scenario import Outcome, Scenario
-from clinic_desk.fixtures.world import card_profile
 from clinic_desk.gateway.faults import FaultKind
+from clinic_desk.scenarios.replay import Replayer
+from clinic_desk.scenarios.scenario import Outcome, Scenario
+from clinic_desk.scenarios.world import card_profile
 from tests.replay.conftest import library
 
 FIXTURES = library()

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from clinic_desk.cli import main
-from clinic_desk.fixtures.pseudonyms import Pseudonymiser
-from clinic_desk.fixtures.record import CheckInRecorder
-from clinic_desk.fixtures.replay import Replayer
-from clinic_desk.fixtures.scenario import Scenario
 from clinic_desk.identity import verdict
+from clinic_desk.scenarios.pseudonyms import Pseudonymiser
+from clinic_desk.scenarios.record import CheckInRecorder
+from clinic_desk.scenarios.replay import Replayer
+from clinic_desk.scenarios.scenario import Scenario
 from tests.replay.conftest import library
 from tests.support.leaks import leaked
 

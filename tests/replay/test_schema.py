@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from clinic_desk.fixtures.scenario import Scenario
-from clinic_desk.fixtures.schema import schema_path, schema_text, write_schema
+from clinic_desk.scenarios.scenario import Scenario
+from clinic_desk.scenarios.schema import schema_path, schema_text, write_schema
 from tests.replay.conftest import library
 
 
 def test_schema_file_is_up_to_date() -> None:
     assert schema_path().read_text(encoding="utf-8") == schema_text(), (
-        "run: python -m clinic_desk.fixtures.schema"
+        "run: python -m clinic_desk.scenarios.schema"
     )
 
 

@@ -47,13 +47,13 @@ async def test_gateway_back_up_confirms_the_offline_visit_without_the_card(desk:
     await _online_then_offline_check_in(desk)
     await _until(desk, "shows the count", lambda text: "1 awaiting re-check" in text)
     [visit] = desk.store().cache.pending_visits()
-    assert desk.services.status().awaiting_recheck == 1
+    assert desk.services.status().awaiting_reverify == 1
     assert desk.services.demo is not None
     assert await desk.services.demo.toggle_gateway() is False  # back up; no card is tapped
     await _until(desk, "clears the count", lambda text: "awaiting re-check" not in text)
     done = desk.store().cache.visit(visit.id)
     assert done.status is VisitStatus.CONFIRMED
-    assert desk.services.status().awaiting_recheck == 0
+    assert desk.services.status().awaiting_reverify == 0
     assert desk.stage is Stage.WAITING_FOR_CARD
     assert desk.store().cache.flags() == []
 

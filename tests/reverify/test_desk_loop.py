@@ -36,10 +36,10 @@ class FakeRechecker:
         return None
 
 
-def _services(rechecker: FakeRechecker, interval: float) -> DeskServices:
+def _services(reverifier: FakeRechecker, interval: float) -> DeskServices:
     runner = CheckInRunner(CheckInMachine(), None, None, None)  # type: ignore[arg-type]
     return DeskServices(
-        runner, status=DeskStatus(), reverifier=rechecker, reverify_interval=interval
+        runner, status=DeskStatus(), reverifier=reverifier, reverify_interval=interval
     )
 
 
@@ -51,60 +51,60 @@ async def _until(check: Callable[[], Any], timeout: float = 10.0) -> None:
 
 
 async def test_runs_every_interval_while_visits_wait_and_shows_the_count() -> None:
-    rechecker = FakeRechecker(waiting=2)
-    services = _services(rechecker, interval=0.05)
+    reverifier = FakeRechecker(waiting=2)
+    services = _services(reverifier, interval=0.05)
     seen: list[int] = []
-    services.on_status = lambda: seen.append(services.status().awaiting_recheck)
+    services.on_status = lambda: seen.append(services.status().awaiting_reverify)
     await services.start()
     try:
-        await _until(lambda: rechecker.runs >= 3)
-        assert services.status().awaiting_recheck == 2
-        rechecker.waiting = 0
-        await _until(lambda: services.status().awaiting_recheck == 0)
-        runs = rechecker.runs
-        counts = rechecker.counts
-        await _until(lambda: rechecker.counts >= counts + 3)  # it keeps counting ...
-        assert rechecker.runs == runs  # ... but has nothing to run
+        await _until(lambda: reverifier.runs >= 3)
+        assert services.status().awaiting_reverify == 2
+        reverifier.waiting = 0
+        await _until(lambda: services.status().awaiting_reverify == 0)
+        runs = reverifier.runs
+        counts = reverifier.counts
+        await _until(lambda: reverifier.counts >= counts + 3)  # it keeps counting ...
+        assert reverifier.runs == runs  # ... but has nothing to run
         assert seen == [2, 0]  # the status line changes only when the count does
     finally:
         await services.stop()
 
 
 async def test_nothing_waiting_means_no_run_even_when_asked() -> None:
-    rechecker = FakeRechecker(waiting=0)
-    services = _services(rechecker, interval=3600)
+    reverifier = FakeRechecker(waiting=0)
+    services = _services(reverifier, interval=3600)
     await services.start()
     try:
-        await _until(lambda: rechecker.counts == 1)
-        services.request_recheck()
-        await _until(lambda: rechecker.counts == 2)
-        assert rechecker.runs == 0
+        await _until(lambda: reverifier.counts == 1)
+        services.request_reverify()
+        await _until(lambda: reverifier.counts == 2)
+        assert reverifier.runs == 0
     finally:
         await services.stop()
 
 
 async def test_asked_to_run_it_runs_at_once_despite_a_long_interval() -> None:
-    rechecker = FakeRechecker(waiting=1)
-    services = _services(rechecker, interval=3600)
+    reverifier = FakeRechecker(waiting=1)
+    services = _services(reverifier, interval=3600)
     await services.start()
     try:
-        await _until(lambda: rechecker.runs == 1)  # at start
-        services.request_recheck(count_only=True)
-        await _until(lambda: rechecker.counts >= 3)
-        assert rechecker.runs == 1  # counting only
-        services.request_recheck()
-        await _until(lambda: rechecker.runs == 2)
+        await _until(lambda: reverifier.runs == 1)  # at start
+        services.request_reverify(count_only=True)
+        await _until(lambda: reverifier.counts >= 3)
+        assert reverifier.runs == 1  # counting only
+        services.request_reverify()
+        await _until(lambda: reverifier.runs == 2)
     finally:
         await services.stop()
 
 
 async def test_stop_cancels_a_run_under_way() -> None:
-    rechecker = FakeRechecker(waiting=1, hang=True)
-    services = _services(rechecker, interval=3600)
+    reverifier = FakeRechecker(waiting=1, hang=True)
+    services = _services(reverifier, interval=3600)
     await services.start()
-    await _until(lambda: rechecker.runs == 1)
+    await _until(lambda: reverifier.runs == 1)
     await asyncio.wait_for(services.stop(), timeout=10)
-    assert rechecker.cancelled
+    assert reverifier.cancelled
 
 
 async def test_a_failing_re_check_does_not_stop_the_loop() -> None:
@@ -113,10 +113,10 @@ async def test_a_failing_re_check_does_not_stop_the_loop() -> None:
             self.runs += 1
             raise RuntimeError("bug")
 
-    rechecker = Broken(waiting=1)
-    services = _services(rechecker, interval=0.02)
+    reverifier = Broken(waiting=1)
+    services = _services(reverifier, interval=0.02)
     await services.start()
     try:
-        await _until(lambda: rechecker.runs >= 2)
+        await _until(lambda: reverifier.runs >= 2)
     finally:
         await services.stop()

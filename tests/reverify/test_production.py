@@ -47,7 +47,7 @@ async def test_production_desk_re_checks_pending_visits_over_mtls(
             await asyncio.sleep(0.05)
         assert prepared.cache.visit(visit.id).status is VisitStatus.CONFIRMED
         deadline = time.monotonic() + 10
-        while services.status().awaiting_recheck:
+        while services.status().awaiting_reverify:
             assert time.monotonic() < deadline
             await asyncio.sleep(0.05)
     finally:

@@ -14,13 +14,13 @@ from textual.widgets.option_list import Option
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
-from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.result_view import ResultView
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices, DeskStatus
+from clinic_desk.texts import Lang, has_text, t
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from clinic_desk.app.strings import Lang, t
+from clinic_desk.texts import Lang, t
 
 
 class HelpScreen(ModalScreen[None]):

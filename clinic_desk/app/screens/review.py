@@ -25,7 +25,6 @@ from textual.widgets import Footer, Header, Input, Static
 from clinic_desk import paths
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
-from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.config import ConfigError, ManagerConfig, load_settings
 from clinic_desk.manager.errors import ManagerError
@@ -44,6 +43,7 @@ from clinic_desk.manager.review import (
 )
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
+from clinic_desk.texts import Lang, has_text, t
 from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
 
 Mode = Literal["pin", "queue", "form"]

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from clinic_desk.app.strings import Lang, t
 from clinic_desk.checkin.view import CheckInResult
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
+from clinic_desk.texts import Lang, t
 
 _RELATIONSHIP = {
     "insured": {"ja": "本人", "en": "insured"},

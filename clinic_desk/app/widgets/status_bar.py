@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from clinic_desk.app.strings import Lang, has_text, t
 from clinic_desk.services.desk import DeskStatus
+from clinic_desk.texts import Lang, has_text, t
 
 
 class StatusBar(Static):
@@ -39,8 +39,8 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
-        if status.awaiting_recheck > 0:
-            parts.append(t("status.awaiting_recheck", lang, count=status.awaiting_recheck))
+        if status.awaiting_reverify > 0:
+            parts.append(t("status.awaiting_reverify", lang, count=status.awaiting_reverify))
         if status.notice:
             parts.append(f"{t('status.not_ready', lang)}: {status.notice}")
         self.set_class(status.gateway_online is False or bool(status.notice), "-offline")

@@ -36,7 +36,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
-    "status.awaiting_recheck": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
+    "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",
