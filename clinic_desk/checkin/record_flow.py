@@ -7,6 +7,8 @@ then is the record shown. Any other way out drops it in the same step.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import SecretStr
 
 from clinic_desk.checkin import effects as fx
@@ -15,7 +17,8 @@ from clinic_desk.checkin.held import HeldRecord
 from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.stages import FlagReason, Stage
 from clinic_desk.checkin.state import Effects, MachineState
-from clinic_desk.domain.coverage import ValidityState
+from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
+from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.identity import ReasonCode, Verdict, verdict
 
 # The patient may mistype their birthdate once; a second difference is flagged.
@@ -27,47 +30,64 @@ class RecordFlow(MachineState):
 
     # -- a record arrives ------------------------------------------------------
     def _record_fetched(self, event: ev.RecordFetched) -> Effects:
-        linked = event.linked_record_ref or event.patient_ref
-        if event.validity is ValidityState.SEVERAL_MATCH:
+        return self._take(
+            event.identity,
+            event.eligibility,
+            linked_record_ref=event.linked_record_ref or event.patient_ref,
+            insurer_reference=event.insurer_reference,
+        )
+
+    def _cache_answered(self, event: ev.Event) -> Effects:
+        if isinstance(event, ev.CacheHit):
+            return self._take(
+                event.identity,
+                event.eligibility,
+                medications=event.medications,
+                offline_confirmed_at=event.confirmed_at,
+            )
+        if isinstance(event, ev.CacheMiss):
+            self._error_code = "gateway_unavailable_nothing_cached"
+            return [*self._go(Stage.PAPER_FORM), fx.Audit(action="paper_form", detail="offline")]
+        return []
+
+    def _take(
+        self,
+        identity: ev.RecordIdentity | None,
+        eligibility: EligibilityRecord,
+        *,
+        linked_record_ref: str = "",
+        insurer_reference: SecretStr | None = None,
+        medications: MedicationHistory | None = None,
+        offline_confirmed_at: datetime | None = None,
+    ) -> Effects:
+        """Route a record by its validity state; hold it for the gate and the patient."""
+        insurer_reference = insurer_reference or SecretStr("")
+        state = eligibility.state
+        if state is ValidityState.SEVERAL_MATCH:
             # the signature of a mislink: never pick one (and say if it is not even theirs)
             self._outcome = EligibilityOutcome.SEVERAL_MATCH
             return self._withhold(
                 FlagReason.SEVERAL_QUALIFICATIONS,
-                *self._mismatch(event.identity),
-                linked_record_ref=linked,
-                insurer_reference=event.insurer_reference,
+                *self._mismatch(identity),
+                linked_record_ref=linked_record_ref,
+                insurer_reference=insurer_reference,
             )
-        if event.validity is ValidityState.NOT_FOUND or event.identity is None:
+        if state is ValidityState.NOT_FOUND or identity is None:
             self._outcome = EligibilityOutcome.NO_RECORD
             self._error_code = "no_qualification_found"
             return [*self._go(Stage.PAPER_FORM), fx.Audit(action="paper_form", detail="no_qual")]
         if self._card is None:
             return self._fail("card_not_read", "The card's identity was not read.")
         self._held = HeldRecord(
-            identity=event.identity,
-            eligibility=event.eligibility,
-            verdict=self._judge(event.identity),
-            linked_record_ref=linked,
-            insurer_reference=event.insurer_reference,
+            identity=identity,
+            eligibility=eligibility,
+            verdict=self._judge(identity),
+            medications=medications,
+            offline_confirmed_at=offline_confirmed_at,
+            linked_record_ref=linked_record_ref,
+            insurer_reference=insurer_reference,
         )
         return self._go(Stage.CONFIRMING_NAME)
-
-    def _cache_answered(self, event: ev.Event) -> Effects:
-        if isinstance(event, ev.CacheHit):
-            if self._card is None:
-                return self._fail("card_not_read", "The card's identity was not read.")
-            self._held = HeldRecord(
-                identity=event.identity,
-                eligibility=event.eligibility,
-                verdict=self._judge(event.identity),
-                medications=event.medications,
-                offline_confirmed_at=event.confirmed_at,
-            )
-            return self._go(Stage.CONFIRMING_NAME)
-        if isinstance(event, ev.CacheMiss):
-            self._error_code = "gateway_unavailable_nothing_cached"
-            return [*self._go(Stage.PAPER_FORM), fx.Audit(action="paper_form", detail="offline")]
-        return []
 
     # -- the patient and staff decide -----------------------------------------
     def _name_answered(self, event: ev.Event) -> Effects:

@@ -343,14 +343,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "review.status.open": {"ja": "未対応", "en": "open"},
     "review.status.reported": {"ja": "保険者に報告済み", "en": "reported to insurer"},
     "review.status.resolved": {"ja": "解決済み", "en": "resolved"},
-    "review.reason.name_mismatch": {
-        "ja": "資格情報の氏名がカードと不一致",
-        "en": "Record's name differs from the card",
-    },
-    "review.reason.birthdate_mismatch": {
-        "ja": "資格情報の生年月日がカードと不一致",
-        "en": "Record's birthdate differs from the card",
-    },
+    "review.reason.name_mismatch": {"ja": "氏名の不一致", "en": "Name mismatch"},
+    "review.reason.birthdate_mismatch": {"ja": "生年月日の不一致", "en": "Birthdate mismatch"},
     "review.reason.patient_said_not_me": {
         "ja": "患者さんが「本人ではない」と回答",
         "en": 'Patient said "not me"',
