@@ -204,7 +204,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "coverage.status.cancelled": {"ja": "喪失", "en": "cancelled"},
     "coverage.status.draft": {"ja": "仮登録", "en": "draft"},
     "coverage.status.entered_in_error": {"ja": "誤登録", "en": "entered in error"},
-    "outcome.banner": {"ja": "【{word}】 {title}", "en": "[{word}] {title}"},
+    "outcome.banner": {"ja": "【{word}】{title}", "en": "[{word}] {title}"},
     "outcome.next": {"ja": "次の対応：{action}", "en": "Next: {action}"},
     "outcome.confirmed.word": {"ja": "確認済み", "en": "CONFIRMED"},
     "outcome.confirmed.title": {"ja": "資格確認が完了しました。", "en": "Eligibility confirmed."},

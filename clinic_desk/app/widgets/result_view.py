@@ -99,7 +99,7 @@ ALL_CLASSES: frozenset[str] = frozenset(
 
 def state_words(state: ValidityState, lang: Lang) -> str:
     """The state as the receptionist reads it: its number and its name."""
-    return f"{state.value} {t(STATE_LOOKS[state].word, lang)}"
+    return f"{state.value} · {t(STATE_LOOKS[state].word, lang)}"
 
 
 def outcome_headline(outcome: EligibilityOutcome, lang: Lang) -> str:
