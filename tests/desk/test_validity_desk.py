@@ -74,3 +74,18 @@ async def test_a_mislinked_card_mistyped_twice_keeps_both_reasons(desk_ja: Desk)
     (flag,) = desk_ja.store().cache.flags()
     assert flag.reason == "birthdate_mismatch/typed_birthdate_differs"
     assert "鈴木" not in text and "1962" not in text
+
+
+async def test_a_lost_coverage_from_the_cache_is_not_called_confirmed(desk: Desk) -> None:
+    await _coverage_lost(desk)
+    await desk.press("d")
+    assert desk.services.demo is not None
+    assert await desk.services.demo.toggle_gateway() is True
+    await desk.tap("kobayashi-sachiko")
+    await desk.type_pin()
+    await desk.confirm_identity(KOBAYASHI_BIRTHDATE)
+    await desk.wait_for(Stage.OFFLINE_SHOWN)
+    text = desk.capture()
+    assert "OFFLINE — the result saved on" in text and "confirmed on" not in text
+    assert "[INSURANCE ENDED] Next: ask for the patient's current insurance" in text
+    assert "Status: 2 · invalid" in text
