@@ -9,6 +9,7 @@ desk starts a check-in from a result and the identity gate decides.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import time
@@ -69,6 +70,7 @@ class FaceWatcher:
         self.archiver = archiver or FolderArchiver(settings.archive_folder())
         self.clock = clock
         self._seen: dict[str, Seen] = {}
+        self._failed: dict[str, bytes] = {}  # name → digest of bytes that did not parse once
 
     def poll(self) -> list[FaceResult | FaceRejected]:
         """Take every result file that was complete at the previous poll too."""
@@ -94,7 +96,10 @@ class FaceWatcher:
             if self._seen.get(name) != seen or seen.size == 0:
                 current[name] = seen
                 continue
-            taken.append(self._take(path))
+            item = self._take(path)
+            if item is None:
+                continue  # unreadable once: maybe a writer that paused; looked at again
+            taken.append(item)
             if len(taken) >= MAX_FILES_PER_POLL:
                 break
         self._seen = current
@@ -105,20 +110,27 @@ class FaceWatcher:
         log.info("face result %s rejected: %s", path.name, error.code)
         return FaceRejected(file_name=path.name, error=error)
 
-    def _take(self, path: Path) -> FaceResult | FaceRejected:
+    def _take(self, path: Path) -> FaceResult | FaceRejected | None:
         file_id = face_file_id(path.name)
+        data = b""
         try:
             if file_id is None:
                 raise OqsFormatError(f"{path.name} is not named like a face-reader result.")
-            data = read_bounded(path, self.settings.max_response_bytes)
-            if data is None:
-                raise OqsFormatError(f"{path.name} vanished while being read.")
+            data = read_bounded(path, self.settings.max_response_bytes) or b""
             response = parse_qualification(
                 data, fallback_codec=self.settings.codec, limits=self.settings.limits
             )
             lookup = to_lookup(response, file_id, self.clock())
+        except OqsFormatError as exc:
+            digest = hashlib.sha256(data).digest()
+            if file_id is not None and self._failed.get(path.name) != digest:
+                self._failed[path.name] = digest
+                return None
+            self._failed.pop(path.name, None)
+            return self._reject(path, exc)
         except OqsError as exc:
             return self._reject(path, exc)
+        self._failed.pop(path.name, None)
         self.archiver.archive(path, "face")
         try:
             written: datetime | None = datetime.strptime(path.stem[-14:], "%Y%m%d%H%M%S")
