@@ -6,6 +6,7 @@ Blocking: call them from a thread (the exchange and the face watcher do).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -48,11 +49,12 @@ def glance(path: Path) -> Seen | None:
 def read_bounded(path: Path, max_bytes: int) -> bytes | None:
     """The bytes of a regular file, at most ``max_bytes``; None when it vanished."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        # non-blocking: a FIFO under the name must not hang the desk on open
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if _NOFOLLOW and exc.errno == getattr(os, "ELOOP", -1):
+        if _NOFOLLOW and exc.errno == errno.ELOOP:
             raise OqsFormatError(
                 f"{path.name} is not a regular file.", code="not-regular"
             ) from None
@@ -134,7 +136,7 @@ class FolderArchiver:
             try:
                 os.rename(path, target)
             except OSError as exc:
-                if exc.errno != getattr(os, "EXDEV", -1):
+                if exc.errno != errno.EXDEV:
                     raise
                 shutil.copyfile(path, target, follow_symlinks=False)
                 os.unlink(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from clinic_desk.oqs import fields as f
@@ -21,6 +22,7 @@ from clinic_desk.oqs.codes import (
     SpecificDisease,
     SpecificDiseaseConsent,
     Validity,
+    decode,
 )
 from clinic_desk.oqs.errors import OqsFormatError
 from clinic_desk.oqs.models import (
@@ -217,23 +219,22 @@ def qualification_from_root(root: ET.Element) -> QualificationResponse:
 
 
 _CODECS = {CharacterCode.UTF8: "utf-8", CharacterCode.SHIFT_JIS: "cp932"}
+# read before parsing, as bytes: ASCII in both encodings, and in the first lines
+_CHARACTER_CODE = re.compile(
+    rb"<" + f.CHARACTER_CODE_IDENTIFIER.encode() + rb">\s*([0-9])\s*</", re.ASCII
+)
 
 
 def parse_message(
     data: bytes, *, fallback_codec: str = "utf-8", limits: Limits | None = None
 ) -> ET.Element:
-    """The root of an ``XmlMsg`` file. A file that does not declare its encoding is read
-    with ``fallback_codec`` and, when its CharacterCodeIdentifier names another
-    encoding, read again with that one."""
-    document = parse_xml(data, fallback_codec=fallback_codec, limits=limits)
-    if document.declared:
-        return document.root
-    header = child(document.root, f.MESSAGE_HEADER)
-    named = code(header, f.CHARACTER_CODE_IDENTIFIER, CharacterCode) if header is not None else None
-    wanted = _CODECS.get(named.value) if named and named.value else None
-    if wanted is None or wanted == document.codec:
-        return document.root
-    return parse_xml(data, fallback_codec=wanted, limits=limits).root
+    """The root of an ``XmlMsg`` file. A declared encoding wins; a file without one is
+    read in the encoding its CharacterCodeIdentifier names, else ``fallback_codec``."""
+    named = _CHARACTER_CODE.search(data[:4096])
+    if named:
+        known = decode(CharacterCode, named.group(1).decode("ascii")).value
+        fallback_codec = _CODECS.get(known, fallback_codec) if known else fallback_codec
+    return parse_xml(data, fallback_codec=fallback_codec, limits=limits).root
 
 
 def parse_qualification(
