@@ -63,9 +63,9 @@ class _Wait:
 
     file_id: str
     kind: f.Exchange
-    seen: dict[Path, Seen] = field(default_factory=dict)
+    seen: dict[Path, tuple[Seen, float]] = field(default_factory=dict)  # glance, since
     handled: Seen | None = None  # the "processing" answer already read
-    failed_digest: bytes | None = None
+    failed: tuple[bytes, float] | None = None  # digest of an answer that did not parse, since
     processing: bool = False
 
     @property
@@ -207,14 +207,17 @@ class FileExchange:
         return withdrawn
 
     def _stable(self, wait: _Wait, path: Path) -> Seen | None:
-        """The file's glance when it equals the previous one (the writer is done)."""
+        """The file's glance once it has not changed for a poll (and ``settle_seconds``)."""
         now = glance(path)
-        before = wait.seen.get(path)
         if now is None:
             wait.seen.pop(path, None)
             return None
-        wait.seen[path] = now
-        return now if now == before and now.size > 0 else None
+        before = wait.seen.get(path)
+        if before is None or before[0] != now:
+            wait.seen[path] = (now, self.clock())
+            return None
+        settled = self.clock() - before[1] >= self.settings.settle_seconds
+        return now if settled and now.size > 0 else None
 
     def _finish(self, wait: _Wait, path: Path, reason: str, entry: Entry, detail: str) -> None:
         self.archiver.archive(path, reason)
@@ -259,11 +262,11 @@ class FileExchange:
             header = parse_header(envelope(root)[0])
         except OqsFormatError as exc:
             digest = hashlib.sha256(data).digest()
-            if wait.failed_digest != digest:
-                # maybe a writer that paused: look again once it has settled anew
-                wait.failed_digest = digest
-                wait.seen.pop(path, None)
+            if wait.failed is None or wait.failed[0] != digest:
+                wait.failed = (digest, self.clock())
                 return None
+            if self.clock() - wait.failed[1] < self.settings.unreadable_grace:
+                return None  # maybe a writer that paused: give it the grace to go on
             self._finish(wait, path, "unreadable", Entry.FAILED, exc.code)
             exc.file_id = wait.file_id
             raise

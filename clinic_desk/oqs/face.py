@@ -70,7 +70,8 @@ class FaceWatcher:
         self.archiver = archiver or FolderArchiver(settings.archive_folder())
         self.clock = clock
         self._seen: dict[str, Seen] = {}
-        self._failed: dict[str, bytes] = {}  # name → digest of bytes that did not parse once
+        # name → digest of bytes that did not parse, and since when (monotonic)
+        self._failed: dict[str, tuple[bytes, float]] = {}
 
     def poll(self) -> list[FaceResult | FaceRejected]:
         """Take every result file that was complete at the previous poll too."""
@@ -123,9 +124,12 @@ class FaceWatcher:
             lookup = to_lookup(response, file_id, self.clock())
         except OqsFormatError as exc:
             digest = hashlib.sha256(data).digest()
-            if file_id is not None and self._failed.get(path.name) != digest:
-                self._failed[path.name] = digest
+            before = self._failed.get(path.name)
+            if file_id is not None and (before is None or before[0] != digest):
+                self._failed[path.name] = (digest, time.monotonic())
                 return None
+            if before is not None and time.monotonic() - before[1] < self.settings.unreadable_grace:
+                return None  # maybe a writer that paused
             self._failed.pop(path.name, None)
             return self._reject(path, exc)
         except OqsError as exc:

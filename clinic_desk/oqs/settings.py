@@ -39,6 +39,20 @@ class OqsSettings(BaseModel):
     poll_interval: float = Field(
         default=0.05, gt=0, le=5, description="seconds between looks at res/ and face/"
     )
+    settle_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=10,
+        description="an answer counts as complete once unchanged this long (0: two equal "
+        "looks a poll apart)",
+    )
+    unreadable_grace: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="an answer that does not parse is given up only after it has not "
+        "changed for this long (a writer may have paused)",
+    )
     max_response_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=4096, le=256 * 1024 * 1024)
     max_depth: int = Field(default=DEFAULT_MAX_DEPTH, ge=4, le=64)
     file_mode: int = Field(
