@@ -35,6 +35,7 @@ from clinic_desk.oqs.errors import (
     OqsMismatchError,
     OqsTerminalError,
     OqsTimeout,
+    OqsUnavailable,
 )
 from clinic_desk.oqs.files import FolderArchiver, Seen, glance, read_bounded, write_new
 from clinic_desk.oqs.journal import Entry, Journal
@@ -186,6 +187,11 @@ class FileExchange:
                 await asyncio.sleep(min(self.settings.poll_interval, left))
         except asyncio.CancelledError:
             self._give_up(wait)  # quick renames: done before the cancellation goes on
+            raise
+        except OqsUnavailable:
+            # the folder or the answer cannot be used: the request is taken back or
+            # recorded as abandoned, never left behind unrecorded
+            await asyncio.to_thread(self._give_up, wait)
             raise
         withdrawn = await asyncio.to_thread(self._give_up, wait)
         state = "still processing" if wait.processing else "no answer"
