@@ -45,6 +45,7 @@ from clinic_desk.oqs.settings import OqsSettings
 log = logging.getLogger("clinic_desk.oqs")
 
 MAX_ERR_BYTES = 64 * 1024
+SETTLE_LOOK = 0.01  # seconds between the two looks at a file that has just changed
 _ABNORMAL = (SegmentOfResult.ABNORMAL_END, SegmentOfResult.ABNORMAL_END_ALT)
 _LATE_STATES = (Entry.ABANDONED.value, Entry.WITHDRAWN.value)
 
@@ -68,6 +69,7 @@ class _Wait:
     handled: Seen | None = None  # the "processing" answer already read
     failed: tuple[bytes, float] | None = None  # digest of an answer that did not parse, since
     processing: bool = False
+    settling: bool = False  # a file of this request changed at the last look
 
     @property
     def request_name(self) -> str:
@@ -184,7 +186,11 @@ class FileExchange:
                 left = deadline - self.clock()
                 if left <= 0:
                     break
-                await asyncio.sleep(min(self.settings.poll_interval, left))
+                # a file that just appeared or grew is looked at again soon: two equal
+                # looks tell a finished answer from one still being written
+                pause = SETTLE_LOOK if wait.settling else self.settings.poll_interval
+                wait.settling = False
+                await asyncio.sleep(min(pause, left))
         except asyncio.CancelledError:
             self._give_up(wait)  # quick renames: done before the cancellation goes on
             raise
@@ -221,6 +227,7 @@ class FileExchange:
         before = wait.seen.get(path)
         if before is None or before[0] != now:
             wait.seen[path] = (now, self.clock())
+            wait.settling = True
             return None
         settled = self.clock() - before[1] >= self.settings.settle_seconds
         return now if settled and now.size > 0 else None
