@@ -144,7 +144,7 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         for base in range(0, count, chunk):
             with cache.batch():
                 for n in range(base, min(count, base + chunk)):
-                    cache.put_confirmed_snapshot(
+                    cache.snapshots.put_confirmed(
                         cert(n),
                         identity=identity(n),
                         coverage=coverage(n),
@@ -158,7 +158,7 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         upsert_ms = []
         for n in upserts:
             t0 = time.perf_counter()
-            cache.put_confirmed_snapshot(
+            cache.snapshots.put_confirmed(
                 cert(n), identity=identity(n), coverage=coverage(n), gate_outcome=GateOutcome.MATCH
             )
             upsert_ms.append((time.perf_counter() - t0) * 1000)
@@ -167,10 +167,10 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         lookup_ms = []
         for n in lookups:
             t0 = time.perf_counter()
-            found = cache.snapshot(cert(n))
+            found = cache.snapshots.get(cert(n))
             lookup_ms.append((time.perf_counter() - t0) * 1000)
             assert found is not None
-        misses = timed(lambda: cache.snapshot(cert(-1)), samples // 5)
+        misses = timed(lambda: cache.snapshots.get(cert(-1)), samples // 5)
         counted = cache.counts().snapshots
     # Measured after close: the WAL has been checkpointed into the file.
     size = sum(p.stat().st_size for p in files.database_files() if p.exists())

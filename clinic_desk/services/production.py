@@ -45,10 +45,10 @@ from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.store import CacheStorePort
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.files import CacheFiles
 from offline_cache.models import CachePolicy
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, ReaderUnavailable, VirtualReaderRefused
 from reader.transport import CardEvent, CardMonitor, PcscTransport
 

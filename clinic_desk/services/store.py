@@ -20,9 +20,9 @@ from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.models import GateOutcome
-from offline_cache.store import OfflineCache
 
 log = logging.getLogger("clinic_desk.store")
 
@@ -58,10 +58,10 @@ class CacheStorePort:
 
     def lookup(self, certificate_sha256: str) -> ev.CacheHit | ev.CacheMiss:
         try:
-            snapshot = self.cache.snapshot(certificate_sha256)
+            snapshot = self.cache.snapshots.get(certificate_sha256)
             if snapshot is None:
                 return ev.CacheMiss()
-            medications = self.cache.medications(certificate_sha256)
+            medications = self.cache.medications.get(certificate_sha256)
         except CacheError as exc:
             log.warning("cache lookup failed: %s", type(exc).__name__)
             return ev.CacheMiss()
@@ -85,19 +85,19 @@ class CacheStorePort:
         cert = confirmed.identity.certificate_sha256
         eligibility = confirmed.eligibility
         coverage = eligibility.model_dump(mode="json") if eligibility is not None else {}
-        self.cache.put_confirmed_snapshot(
+        self.cache.snapshots.put_confirmed(
             cert,
             identity=_identity_json(confirmed.identity),
             coverage=coverage,
             gate_outcome=GateOutcome(confirmed.gate_outcome),
         )
         if confirmed.medications is not None:
-            self.cache.put_medications(
+            self.cache.medications.put(
                 cert, medications=_medications_json(confirmed.medications), consented_at=self._now()
             )
 
     def queue_reverification(self, certificate_sha256: str) -> None:
-        self.cache.record_offline_visit(certificate_sha256, desk_id=self._desk_id)
+        self.cache.visits.record_offline(certificate_sha256, desk_id=self._desk_id)
 
     def raise_flag(
         self,
@@ -115,7 +115,7 @@ class CacheStorePort:
         )
         card = _identity_json(identity) if identity is not None else {}
         card["certificate_sha256"] = certificate_sha256
-        self.cache.raise_flag(
+        self.cache.flags.raise_flag(
             desk_id=self._desk_id,
             reason=reason,
             card_identity=card,
@@ -124,4 +124,4 @@ class CacheStorePort:
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None:
         subjects = (certificate_sha256,) if certificate_sha256 else ()
-        self.cache.record_event(f"checkin.{action}", subjects, note=detail)
+        self.cache.audit.record(f"checkin.{action}", subjects, note=detail)

@@ -15,7 +15,7 @@ class Refuse:
         return None
 sys.meta_path.insert(0, Refuse())
 import offline_cache
-import offline_cache.store, offline_cache.keyfile, offline_cache.schema, offline_cache.audit
+import offline_cache.cache, offline_cache.keyfile, offline_cache.schema, offline_cache.audit
 print(sorted(m for m in sys.modules if m.split(".")[0] in {"textual", "clinic_desk"}))
 """
 

@@ -56,20 +56,20 @@ def test_earlier_versions_migrate_forward(
     build_old_file(files, version, clock)
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
         assert cache.schema_version == CURRENT_VERSION
-        snap = cache.snapshot(cert("sato"))
+        snap = cache.snapshots.get(cert("sato"))
         assert snap is not None and snap.identity == {"name": "佐藤 健"}
-        assert [v.id for v in cache.pending_visits()] == ["v1"]
-        flag = cache.flag("f1")
+        assert [v.id for v in cache.visits.pending()] == ["v1"]
+        flag = cache.flags.get("f1")
         assert flag.status is FlagStatus.OPEN and flag.insurer_reference == "QUAL-9"
         # The workflow added since then works on the migrated rows.
-        assert cache.mark_flag_reported("f1", insurer_contact="fax").status is FlagStatus.REPORTED
-        entries = cache.audit_entries()
+        assert cache.flags.mark_reported("f1", insurer_contact="fax").status is FlagStatus.REPORTED
+        entries = cache.audit.entries()
         assert entries[0].action == "cache.migrate"
         assert entries[0].note == f"schema {version} -> {CURRENT_VERSION}"
         assert cache.verify().ok
     # A second open finds nothing left to migrate.
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
-        assert [e.action for e in cache.audit_entries()].count("cache.migrate") == 1
+        assert [e.action for e in cache.audit.entries()].count("cache.migrate") == 1
 
 
 def test_migrated_schema_equals_a_fresh_one(
