@@ -82,10 +82,10 @@ def test_nothing_a_manager_does_deletes_a_flag_or_an_audit_row(
     entries = cache.audit.entries()
     assert len(entries) == rows_before + 4
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    with pytest.raises(Exception, match="never deleted"), cache._mutex:
-        cache._conn.execute("DELETE FROM mismatch_flag")
-    with pytest.raises(Exception, match="append-only"), cache._mutex:
-        cache._conn.execute("DELETE FROM flag_history")
+    with pytest.raises(Exception, match="never deleted"), cache._unit.mutex:
+        cache._unit.conn.execute("DELETE FROM mismatch_flag")
+    with pytest.raises(Exception, match="append-only"), cache._unit.mutex:
+        cache._unit.conn.execute("DELETE FROM flag_history")
 
 
 def test_entries_are_checked(cache: OfflineCache, clock: FakeClock) -> None:
