@@ -96,8 +96,8 @@ async def measure(
             shown = len(screen.shown)
             for _ in range(rounds):
                 start = time.perf_counter()
-                with cache._mutex:  # the floor: the same rows, bare
-                    cache._conn.execute("SELECT * FROM mismatch_flag").fetchall()
+                with cache._unit.mutex:  # the floor: the same rows, bare
+                    cache._unit.conn.execute("SELECT * FROM mismatch_flag").fetchall()
                 floors.append(time.perf_counter() - start)
 
                 screen.status_filter = None

@@ -73,10 +73,10 @@ def offline_visit(
 
 def cache_dump(cache: OfflineCache) -> str:
     rows: list[str] = []
-    with cache._mutex:  # raw rows: what someone holding the key would see
-        tables = cache._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    with cache._unit.mutex:  # raw rows: what someone holding the key would see
+        tables = cache._unit.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         for (table,) in tables.fetchall():
-            for row in cache._conn.execute(f'SELECT * FROM "{table}"').fetchall():
+            for row in cache._unit.conn.execute(f'SELECT * FROM "{table}"').fetchall():
                 rows.append(repr(row))
     assert rows
     return "\n".join(rows)
