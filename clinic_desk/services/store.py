@@ -7,6 +7,7 @@ the linked record, never the record's contents.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
+from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.models import GateOutcome
@@ -125,3 +127,20 @@ class CacheStorePort:
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None:
         subjects = (certificate_sha256,) if certificate_sha256 else ()
         self.cache.audit.record(f"checkin.{action}", subjects, note=detail)
+
+
+async def check_cache_pages(cache: OfflineCache, services: DeskServices) -> None:
+    """Check every page of the desk's cache once, on a thread, after the desk started.
+
+    It reads the whole file (about 0.5 s at 100,000 snapshots, docs/performance.md), so
+    the first frame never waits for it; check-ins go on meanwhile. A damaged file shows
+    on the status line as the cache's state ("DAMAGED"): the rows on a damaged page
+    cannot be read, and `clinic-desk cache verify` says which.
+    """
+    try:
+        problems = await asyncio.to_thread(cache.check_pages)
+    except CacheError as exc:
+        problems = [type(exc).__name__]
+    if problems:
+        log.warning("offline cache file damaged: %d page problem(s)", len(problems))
+        services.update_status(cache="damaged")
