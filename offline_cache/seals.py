@@ -27,6 +27,9 @@ from offline_cache.keyfile import DataKey
 
 SEAL_LABEL = b"clinic-desk offline cache seals v1"
 
+# Canonical JSON (sorted keys, no spaces); one encoder for every seal, built once.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
 # One entry of an audit row's list: (table, row key, the seal of the row as the write
 # found it, the seal it left); None where the row did not exist or was deleted.
 SealEntry = tuple[str, str, str | None, str | None]
@@ -35,14 +38,16 @@ SealEntry = tuple[str, str, str | None, str | None]
 class Sealer:
     """Computes seals; holds only the derived key (its repr hides it)."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_keyed",)
 
     def __init__(self, data_key: DataKey) -> None:
-        self._key = data_key.derive(SEAL_LABEL)
+        # Keyed once; each seal starts from a copy (verify computes one per row).
+        self._keyed = hmac.new(data_key.derive(SEAL_LABEL), digestmod=hashlib.sha256)
 
     def _mac(self, payload: Any) -> str:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        return hmac.new(self._key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+        mac = self._keyed.copy()
+        mac.update(_CANONICAL.encode(payload).encode("utf-8"))
+        return mac.hexdigest()
 
     def row(self, table: str, values: Sequence[object]) -> str:
         """The seal of one row: its table and every column but the seal, in table order."""
