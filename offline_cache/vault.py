@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from offline_cache.errors import (
     CacheWriteFailed,
 )
 from offline_cache.files import KEY_FILE_NAME, CacheFiles
-from offline_cache.fsutil import ensure_private_dir, fsync_dir, os_error
+from offline_cache.fsutil import atomic_write, ensure_private_dir, fsync_dir, os_error
 from offline_cache.keyfile import DataKey, KeyFile
 from offline_cache.lock import ProcessLock
 
@@ -178,8 +177,7 @@ def set_aside(files: CacheFiles, now: datetime) -> list[Path]:
                 kept.append(target)
         if files.key_file.exists():
             target = files.set_aside_name(files.key_file, stamp)
-            shutil.copy2(files.key_file, target)
-            os.chmod(target, 0o600)
+            atomic_write(target, files.key_file.read_bytes())
             kept.append(target)
             files.key_file.unlink()
         fsync_dir(files.data_dir)

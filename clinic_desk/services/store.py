@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import SecretStr
@@ -23,6 +23,7 @@ from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
+from offline_cache.codec import utc_now
 from offline_cache.errors import CacheError
 from offline_cache.models import GateOutcome
 
@@ -50,7 +51,7 @@ class CacheStorePort:
         cache: OfflineCache,
         *,
         desk_id: str = "desk-1",
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = utc_now,
         seal: SealFunction = seal_for_manager,
     ) -> None:
         self.cache = cache
