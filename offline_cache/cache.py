@@ -126,8 +126,9 @@ class OfflineCache:
     ) -> tuple[OfflineCache, list[Path]]:
         """Move a damaged cache aside (kept, with a copy of its key file) and start anew.
 
-        Only a cache that fails as damaged or half-missing is reset; a healthy one, a
-        wrong passphrase or a newer file raise as they would on open.
+        Only a cache that fails as damaged (on open or in its page check) or half-missing
+        is reset; a healthy one, a wrong passphrase or a newer file raise as they would
+        on open.
         Returns the new cache and the paths the old files were moved to.
         """
         check_passphrase_strength(passphrase)
@@ -137,15 +138,18 @@ class OfflineCache:
         try:
             try:
                 vault.require_both(files)
-                healthy = cls._open_locked(files, lock, passphrase, now, policy, actor)
+                opened = cls._open_locked(files, lock, passphrase, now, policy, actor)
             except (CacheCorrupt, CacheMissing):
                 pass
             else:
-                healthy._unit.close()
-                raise CacheError(
-                    "the offline cache opens and is not damaged; nothing was reset "
-                    "(use `clinic-desk cache wipe` to remove it)"
-                )
+                # A damaged page beyond the first does not stop the file from opening.
+                damaged = opened.check_pages()
+                opened._unit.close(release=False)
+                if not damaged:
+                    raise CacheError(
+                        "the offline cache opens and is not damaged; nothing was reset "
+                        "(use `clinic-desk cache wipe` to remove it)"
+                    )
             kept = vault.set_aside(files, now())
             cache = cls._create_locked(files, lock, passphrase, now, policy, actor, scrypt_n)
             cache.audit.record("cache.reset", note=f"moved aside: {len(kept)} files")

@@ -178,11 +178,13 @@ class UnitOfWork:
         with self.write():
             yield
 
-    def close(self) -> None:
-        """Close the connection (checkpointing the WAL) and release the process lock."""
+    def close(self, *, release: bool = True) -> None:
+        """Close the connection (checkpointing the WAL) and release the process lock
+        (``release=False`` keeps it, for a caller that goes on with the files)."""
         with self.mutex:
             conn, self._conn = self._conn, None
             try:
                 close_quietly(conn)
             finally:
-                self._process_lock.release()
+                if release:
+                    self._process_lock.release()

@@ -17,7 +17,13 @@ from typing import Any
 import sqlcipher3
 
 from offline_cache import schema
-from offline_cache.connection import close_quietly, configure, connect, translate
+from offline_cache.connection import (
+    close_quietly,
+    configure,
+    connect,
+    page_problems,
+    translate,
+)
 from offline_cache.errors import (
     CacheCorrupt,
     CacheExists,
@@ -107,7 +113,8 @@ def open_files(files: CacheFiles, unlock: str | DataKey) -> tuple[Any, DataKey, 
     """A configured connection to the existing cache, its key and its schema version.
 
     Refuses (typed errors, nothing written) a wrong passphrase, a data file that does
-    not belong to the key file, a damaged file and a newer schema.
+    not belong to the key file, a damaged file, an older one with a damaged page (it
+    would be migrated) and a newer schema.
     """
     key = unlock if isinstance(unlock, DataKey) else unlock_key(files.config_dir, unlock)
     check_header(files, key)
@@ -120,6 +127,9 @@ def open_files(files: CacheFiles, unlock: str | DataKey) -> tuple[Any, DataKey, 
         version = schema.user_version(conn)
         if version > schema.CURRENT_VERSION:
             raise CacheTooNew()
+        # A migration will write into the file: never into a damaged one.
+        if version < schema.CURRENT_VERSION and page_problems(conn):
+            raise CacheCorrupt()
         configure(conn, files)
         return conn, key, version
     except sqlcipher3.Error as exc:

@@ -120,3 +120,33 @@ def test_verify_calls_an_unreadable_chain_unreadable(
     assert "audit chain: unreadable" in out and "BROKEN" not in out
     assert "sealed rows: unreadable" in out
     assert "problem: the audit log could not be read" in out
+
+
+def test_reset_moves_a_file_with_a_damaged_page_aside(
+    desk_files: CacheFiles, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled(desk_files, clock)
+    damage_page(desk_files.database, desk_files.database.stat().st_size // PAGE - 1)
+    damaged = desk_files.database.read_bytes()
+    code, out, _ = run(capsys, "init", "--reset")
+    assert code == 0 and "started a new offline cache" in out
+    kept = [Path(line.split()[-1]) for line in out.splitlines() if line.startswith("kept")]
+    assert any(p.read_bytes() == damaged for p in kept)
+    assert run(capsys, "unlock-test")[0] == 0
+
+
+def test_an_old_schema_with_a_damaged_page_is_not_migrated(
+    files: CacheFiles, clock: FakeClock
+) -> None:
+    from tests.cache.test_migrations import build_old_file
+
+    build_old_file(files, 3, clock)
+    conn: Any = raw_connect(files, OfflineCache.unlock_key(files.config_dir, PASSPHRASE))
+    conn.execute("CREATE TABLE filler (x TEXT)")
+    conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(80)])
+    conn.close()
+    damage_page(files.database, files.database.stat().st_size // PAGE - 1)
+    before = file_digest(files.database)
+    with pytest.raises(CacheCorrupt, match="left untouched"):
+        OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock)
+    assert file_digest(files.database) == before
