@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -217,7 +218,8 @@ class ChainCheck:
             self.head_hash = str(stored_hash)
 
     def _replay(self, seq: int, entries: Iterable[SealEntry]) -> None:
-        for table, key, before, after in entries:
+        for name, key, before, after in entries:
+            table = sys.intern(name)  # a few table names, repeated once per row
             must = self.expected.get((table, key))
             if before != must:
                 what = "added" if must is None else "deleted" if before is None else "changed"

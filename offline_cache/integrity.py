@@ -123,7 +123,7 @@ class _RowCheck:
 
     def __init__(self, sealer: Sealer, expected: dict[tuple[str, str], str]) -> None:
         self._sealer = sealer
-        self._expected = dict(expected)
+        self._expected = expected  # taken over and emptied: it can hold every row
         self.checked = 0
         self.problems: list[str] = []
 
