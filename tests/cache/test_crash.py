@@ -58,7 +58,7 @@ def test_kill_dash_nine_loses_no_committed_row(cache: OfflineCache, files: Cache
             assert committed["visit"] <= visits
             for flag in committed["flag"]:
                 reopened.flags.get(flag)
-            report = reopened.verify()  # page HMACs, SQLite integrity, audit chain
+            report = reopened.verify()  # page HMACs, SQLite integrity, audit chain, seals
             assert report.ok, (round_no, report.problems)
 
     assert len(committed["snapshot"]) >= ROUNDS
