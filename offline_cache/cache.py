@@ -143,8 +143,10 @@ class OfflineCache:
                 pass
             else:
                 # A damaged page beyond the first does not stop the file from opening.
-                damaged = opened.check_pages()
-                opened._unit.close(release=False)
+                try:
+                    damaged = opened.check_pages()
+                finally:
+                    opened._unit.close(release=False)
                 if not damaged:
                     raise CacheError(
                         "the offline cache opens and is not damaged; nothing was reset "
