@@ -34,6 +34,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.production": {"ja": "本番", "en": "production"},
     "status.fixture": {"ja": "サポート再現", "en": "support fixture"},
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
+    "status.damaged": {"ja": "破損", "en": "DAMAGED"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
