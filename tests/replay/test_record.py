@@ -235,6 +235,8 @@ def test_pseudonyms_are_consistent_and_keep_shape() -> None:
         ("サトウ　キョウコ", "サトウ　キヨウコ"),  # small kana: a variant
         ("すずき　はなこ", "スズキ　ハナコ"),  # hiragana and katakana: a match
         ("髙橋　一郎", "高橋　一郎"),  # variant kanji
+        ("齋藤　𪗒子", "斎藤　齋子"),  # forms of the largest variant class
+        ("渡𫟪　花子", "渡邉　花子"),  # a registry form of 辺
         ("渡邊　花子", "渡●　花子"),  # an unknown character
         ("山田　太郎", "鈴木　一郎"),  # a stranger
     ],
