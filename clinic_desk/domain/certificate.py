@@ -111,7 +111,7 @@ def certificate_status(
     elif today < start:
         state = CertificateState.NOT_YET_VALID
     elif today <= end:
-        soon = today > add_months(end, -NOTICE_MONTHS)
+        soon = today >= add_months(end, -NOTICE_MONTHS)
         state = CertificateState.EXPIRES_SOON if soon else CertificateState.VALID
     elif today <= add_months(end, GRACE_MONTHS):
         state = CertificateState.EXPIRED_ELIGIBILITY_ONLY
