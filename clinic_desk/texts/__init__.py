@@ -10,6 +10,8 @@ import locale
 import os
 from typing import Literal
 
+from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+
 Lang = Literal["ja", "en"]
 
 CATALOGUE: dict[str, dict[Lang, str]] = {
@@ -394,6 +396,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "key.lock": {"ja": "ロック", "en": "Lock"},
     "key.detail": {"ja": "詳細", "en": "Detail"},
 }
+
+CATALOGUE.update(ELIGIBILITY_TEXTS)
 
 
 def t(key: str, lang: Lang, **params: object) -> str:
