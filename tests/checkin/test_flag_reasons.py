@@ -105,7 +105,7 @@ def test_the_manager_sees_every_reason_from_the_cache() -> None:
         port.raise_flag(
             join_reasons(MISLINK_TYPO), CARD, CARD.certificate_sha256, "Patient/p-x", SecretStr("")
         )
-        (stored,) = cache.flags()
+        (stored,) = cache.flags.find()
         assert stored.reason == "birthdate_mismatch/typed_birthdate_differs"
         assert reason_words(stored.reason, "ja") == "生年月日の不一致、入力された生年月日が不一致"
         assert reason_words(stored.reason, "en") == "Birthdate mismatch; Typed birthdate differs"

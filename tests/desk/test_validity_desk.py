@@ -71,7 +71,7 @@ async def test_a_mislinked_card_mistyped_twice_keeps_both_reasons(desk_ja: Desk)
         FlagReason.BIRTHDATE_MISMATCH,
         FlagReason.TYPED_BIRTHDATE_DIFFERS,
     )
-    (flag,) = desk_ja.store().cache.flags()
+    (flag,) = desk_ja.store().cache.flags.find()
     assert flag.reason == "birthdate_mismatch/typed_birthdate_differs"
     assert "鈴木" not in text and "1962" not in text
 
