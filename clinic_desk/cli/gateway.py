@@ -124,24 +124,36 @@ def _check(args: argparse.Namespace) -> int:
         GatewaySettings,
         GatewaySettingsError,
     )
+    from clinic_desk.eligibility.settings import redact_url
+
+    def absolute(path: Path | None) -> Path | None:
+        return None if path is None else path.expanduser().absolute()
 
     try:
         settings = GatewaySettings(
             base_url=args.url,
-            ca_bundle=args.ca_bundle,
-            client_certificate=args.client_cert,
-            client_key=args.client_key,
+            ca_bundle=absolute(args.ca_bundle),
+            client_certificate=absolute(args.client_cert),
+            client_key=absolute(args.client_key),
             read_timeout=args.timeout,
         )
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        raise CliError(f"{first['msg'].removeprefix('Value error, ')}.") from None
+        what = {
+            "base_url": f"the URL {redact_url(args.url)!r}",
+            "read_timeout": "--timeout",
+        }.get(str(first["loc"][0]) if first["loc"] else "", "the options")
+        text = str(first["msg"]).removeprefix("Value error, ")
+        text = text.replace("client_key", "--client-key").replace(
+            "client_certificate", "--client-cert"
+        )
+        raise CliError(f"{what} {text}.") from None
 
     async def probe() -> int:
         try:
             client = EligibilityClient(settings)
         except GatewaySettingsError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(f"{exc}.") from None
         async with client:
             try:
                 grant = await client.challenge()
@@ -151,7 +163,8 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"  support: {exc.support_hint}")
                 return 1
         print(
-            f"ok: {settings.base_url} issued a challenge valid until {grant.expires_at:%H:%M:%S %Z}"
+            f"ok: {settings.display_url} issued a challenge valid until "
+            f"{grant.expires_at:%H:%M:%S %Z}"
         )
         return 0
 

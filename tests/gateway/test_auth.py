@@ -173,7 +173,7 @@ async def test_token_refused_without_a_signer_is_rejected(
     client: EligibilityClient, gateway: GatewayServer, signer_for: Callable[[str], KeySigner]
 ) -> None:
     session = await client.open_session(signer_for("yamada-taro"))
-    session.signer = None
+    session.resign = None
     gateway.state.expire_tokens()
     with pytest.raises(GatewayRejected) as caught:
         await client.fetch_eligibility(session)
