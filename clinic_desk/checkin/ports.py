@@ -62,8 +62,14 @@ class GatewayPort(Protocol):
         """Start a check-in's gateway exchange (and its shared time budget)."""
 
     async def authenticate(
-        self, certificate_der: bytes, signature: bytes, challenge: bytes, resign: Resign
-    ) -> GatewaySession | GatewayFailure: ...
+        self,
+        certificate_der: bytes,
+        signature: bytes,
+        challenge: bytes,
+        resign: Resign | None = None,
+    ) -> GatewaySession | GatewayFailure:
+        """Trade the card's signature for a session; ``resign`` renews it once without
+        the PIN when the gateway's token expires mid-check-in."""
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure: ...
 

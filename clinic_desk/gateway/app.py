@@ -195,7 +195,9 @@ def _param_patient(request: Request, *names: str) -> str:
     )
 
 
-def _own_patient(state: GatewayState, request: Request, asked: str) -> Any:
+def _own_patient(state: GatewayState, request: Request, asked: str, route: Route) -> Any:
+    if state.faults.take(route, FaultKind.EXPIRE_TOKEN):
+        state.expire_tokens()  # as if the token ran out just now
     entry = state.patient_for_token(request.headers.get("authorization"))
     if asked != entry.record.id:
         raise Refusal(
@@ -222,7 +224,7 @@ async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, lis
 
 
 async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, request.path_params["patient_id"])
+    entry = _own_patient(state, request, request.path_params["patient_id"], Route.PATIENT)
     faults = state.faults_for(Route.PATIENT, entry.record.id)
     await _apply_early_faults(faults, state)
     return Answer(200, entry.record.to_fhir()), faults
@@ -249,7 +251,9 @@ def _unknown_validity_codes(bundle: dict[str, Any]) -> None:
 
 
 async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
+    entry = _own_patient(
+        state, request, _param_patient(request, "beneficiary", "patient"), Route.COVERAGE
+    )
     faults = state.faults_for(Route.COVERAGE, entry.record.id)
     await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
@@ -308,7 +312,9 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 
 
 async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "subject", "patient"))
+    entry = _own_patient(
+        state, request, _param_patient(request, "subject", "patient"), Route.MEDICATIONS
+    )
     faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
     await _apply_early_faults(faults, state)
     count = _int_param(request, "_count", state.page_size, 1, MAX_PAGE_SIZE)

@@ -104,7 +104,11 @@ class ClientGatewayPort:
         return grant.signed_bytes
 
     async def authenticate(
-        self, certificate_der: bytes, signature: bytes, challenge: bytes, resign: Resign
+        self,
+        certificate_der: bytes,
+        signature: bytes,
+        challenge: bytes,
+        resign: Resign | None = None,
     ) -> GatewaySession | GatewayFailure:
         pending = self._pending.pop(challenge, None)
         if pending is None:
