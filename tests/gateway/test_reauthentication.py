@@ -141,3 +141,27 @@ async def test_the_client_asks_again_when_the_card_cannot_sign(gateway: GatewayS
             await client.fetch_eligibility(session)
     assert caught.value.reason == "token-expired"
     assert "place the card again" in caught.value.desk_action
+
+
+async def test_one_budget_for_every_gateway_call_of_a_check_in() -> None:
+    """A slow gateway cannot hold a patient for checkin_budget × the number of calls."""
+    slow = Fault(
+        kind=FaultKind.SLOW,
+        delay_seconds=0.5,
+        routes=frozenset({Route.CHALLENGE, Route.CARD_AUTH, Route.PATIENT, Route.COVERAGE}),
+    )
+    signer = KeySigner(credentials_for(PROFILE))
+    with GatewayServer(faults=[slow], max_seconds=60) as server:
+        # each call alone fits the budget; all of them together do not
+        settings = settings_for(server, checkin_budget=1.2, read_timeout=5.0)
+        async with EligibilityClient(settings) as client:
+            port = ClientGatewayPort(client)
+            challenge = await port.challenge()
+            assert isinstance(challenge, bytes)
+            session = await port.authenticate(
+                signer.certificate_der(), signer.sign(challenge), challenge
+            )
+            assert not isinstance(session, ev.GatewayUnavailable | ev.Failed)
+            answer = await port.fetch_record(session)
+    assert isinstance(answer, ev.GatewayUnavailable)
+    assert answer.reason == "budget"
