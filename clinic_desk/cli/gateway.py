@@ -139,15 +139,27 @@ def _check(args: argparse.Namespace) -> int:
         )
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        what = {
+        options = {
             "base_url": f"the URL {redact_url(args.url)!r}",
             "read_timeout": "--timeout",
-        }.get(str(first["loc"][0]) if first["loc"] else "", "the options")
+            "ca_bundle": "--ca-bundle",
+            "client_certificate": "--client-cert",
+            "client_key": "--client-key",
+            "gateway.client_certificate": "--client-cert",
+            "gateway.client_key": "--client-key",
+        }
+        if first["type"] == "desk_rule":
+            problems = first.get("ctx", {}).get("problems", [])
+            text = "; ".join(f"{options.get(key, key)} {why}" for key, why in problems)
+            for name, option in options.items():
+                text = text.replace(name, option) if name.startswith("gateway.") else text
+            raise CliError(f"{text}.") from None
+        where = str(first["loc"][0]) if first["loc"] else ""
+        what = options.get(where, "the options")
         text = str(first["msg"]).removeprefix("Value error, ")
-        text = text.replace("client_key", "--client-key").replace(
-            "client_certificate", "--client-cert"
-        )
-        raise CliError(f"{what} {text}.") from None
+        # pydantic's own wording ("Input should be …") follows a colon
+        text = ": " + text[0].lower() + text[1:] if text[:1].isupper() else " " + text
+        raise CliError(f"{what}{text}.") from None
 
     async def probe() -> int:
         try:

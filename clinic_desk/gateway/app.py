@@ -27,6 +27,7 @@ from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
 from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
 from clinic_desk.gateway.faults import Fault, FaultKind, Route
 from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
+from clinic_desk.jsonfiles import parse_json
 
 log = logging.getLogger("clinic_desk.gateway")
 
@@ -177,12 +178,15 @@ async def _read_json(request: Request) -> Any:
         body += chunk
         if len(body) > MAX_REQUEST_BYTES:
             raise too_large
-    try:
-        return json.loads(bytes(body)) if body else {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refusal(
-            400, OutcomeReason.BAD_REQUEST, "The request is not JSON.", "structure"
-        ) from None
+    if not body:
+        return {}
+
+    def not_json(_why: str) -> Refusal:
+        return Refusal(
+            400, OutcomeReason.BAD_REQUEST, "The request is not JSON it can read.", "structure"
+        )
+
+    return parse_json(bytes(body), "request", not_json)  # nesting bounded too
 
 
 def _param_patient(request: Request, *names: str) -> str:
