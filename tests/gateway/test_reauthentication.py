@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from pydantic import SecretStr
 
 from clinic_desk.checkin import CheckInMachine, Stage
