@@ -7,6 +7,11 @@ happened and what to do, and never contain a PIN or personal data.
 from __future__ import annotations
 
 
+class CardLeftField(Exception):
+    """A card emulator's card is no longer in the field (its transport turns this into
+    ``NoCard`` or ``CardRemoved``)."""
+
+
 class CardError(Exception):
     """Base of every error the reader layer raises on purpose."""
 
