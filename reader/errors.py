@@ -174,8 +174,17 @@ class MalformedCardData(CardError):
         super().__init__(f"The card's data could not be read: {what}.")
 
 
-class ForbiddenFile(CardError):
-    """The APDU layer refused a command that would reach a file the desk must never touch."""
+class ForbiddenCommand(CardError):
+    """The APDU layer refused a command that a check-in does not need."""
+
+    def __init__(self, description: str, *, reach: bool = False) -> None:
+        what = f"would reach {description}" if reach else f"is not allowed: {description}"
+        super().__init__(f"Refused to send a command that {what}.")
+        self.description = description
+
+
+class ForbiddenFile(ForbiddenCommand):
+    """The APDU layer refused a command that would reach a file the desk must not touch."""
 
     def __init__(self, description: str) -> None:
-        super().__init__(f"Refused to send a command that would reach {description}.")
+        super().__init__(description, reach=True)
