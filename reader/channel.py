@@ -13,6 +13,7 @@ import time
 from reader.apdu import Response, get_response
 from reader.errors import CardCommunicationError
 from reader.guard import CommandGuard
+from reader.pinpad import PinPad, PinPadEntry
 from reader.transcript import Transcript
 from reader.transport import CardTransport
 
@@ -43,6 +44,20 @@ class CardChannel:
                     break
             response = Response(bytes(data), response.sw)
         return response
+
+    def verify_on_pin_pad(
+        self, step: str, template: bytes, pad: PinPad, entry: PinPadEntry
+    ) -> Response:
+        """Have ``pad`` complete and send the VERIFY ``template`` (its PIN block is a
+        placeholder: the PIN is typed on the reader and never reaches this process)."""
+        self.guard.check_pin_pad_verify(template)
+        started = time.perf_counter()
+        sw = pad.verify(template, entry)
+        self.apdus_sent += 1
+        if self.transcript is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self.transcript.record(step, template, b"", sw, elapsed_ms)
+        return Response(b"", sw)
 
     def _guarded(self, step: str, command: bytes) -> Response:
         self.guard.check(command)

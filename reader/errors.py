@@ -188,3 +188,40 @@ class ForbiddenFile(ForbiddenCommand):
 
     def __init__(self, description: str) -> None:
         super().__init__(description, reach=True)
+
+
+# --- PIN pads (PC/SC part 10) ------------------------------------------------------------
+
+
+class PinPadUnavailable(CardError):
+    """The reader has no PIN pad the desk can use (no FEATURE_VERIFY_PIN_DIRECT)."""
+
+    def __init__(self, reader: str) -> None:
+        super().__init__(
+            f"The card reader {reader} has no PIN pad the desk can use. "
+            "Use a reader with a PIN pad, or allow keyboard entry in the configuration."
+        )
+
+
+class PinPadTimeout(CardError):
+    """The PIN pad answered 64 00: nobody finished typing in time. No try was spent."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No PIN was typed on the card reader in time. No try was used; ask the patient "
+            "to try again."
+        )
+
+
+class PinPadCancelled(CardError):
+    """The PIN pad answered 64 01: the cancel key was pressed. No try was spent."""
+
+    def __init__(self) -> None:
+        super().__init__("The PIN entry was cancelled on the card reader. No try was used.")
+
+
+class PinPadRefused(CardError):
+    """The reader refused the PIN-pad request (e.g. 6B 80, or a PC/SC failure)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The card reader's PIN pad could not be used: {detail}.")

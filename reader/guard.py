@@ -101,6 +101,13 @@ class CommandGuard:
         else:
             raise ForbiddenCommand(f"CLA {cla:02X} INS {ins:02X}, which a check-in never sends")
 
+    def check_pin_pad_verify(self, command: bytes) -> None:
+        """The VERIFY a PIN pad completes: the same rules, with a placeholder PIN block."""
+        if command[:4] != bytes([0x00, INS_VERIFY, 0x00, 0x80]) or len(command) != 9:
+            raise ForbiddenCommand("a PIN-pad VERIFY of another form")
+        if command[4] != _PIN_LENGTH or not self._selected_in(PIN_FILES):
+            raise ForbiddenCommand("a VERIFY of a PIN the desk does not use")
+
     def observe(self, command: bytes, response: Response) -> None:
         """Follow what the card selected, and whether it holds an answer back (61 xx)."""
         self._response_waiting = response.sw >> 8 == 0x61

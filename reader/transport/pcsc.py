@@ -173,6 +173,21 @@ class PcscTransport:
             raise CardRemoved()
         return bytes(response)
 
+    def control_code(self, function: int) -> int:
+        """``SCARD_CTL_CODE(function)`` as this platform's PC/SC defines it."""
+        return int(scard().SCARD_CTL_CODE(function))
+
+    def control(self, code: int, data: bytes) -> bytes:
+        """``SCardControl``: a command to the reader itself (PIN pads, PC/SC part 10).
+
+        It blocks while the reader waits for its keypad: call it from a worker thread."""
+        if self._card is None:
+            raise CardCommunicationError("The card is not connected.")
+        hresult, response = scard().SCardControl(self._card, code, list(data))
+        if hresult != scard().SCARD_S_SUCCESS:
+            raise pcsc_error(hresult, self._reader, during_exchange=True)
+        return bytes(response)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._card is None:

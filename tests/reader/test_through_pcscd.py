@@ -266,3 +266,20 @@ def test_the_real_card_model_is_spent_inside_the_card_behind_pcscd(vpcd_card: In
     assert len(spent) == len(transcript)
     assert {thread for thread, _ in spent} == {f"vpcd-card-{server.port}"}
     assert max(seconds for _, seconds in spent) == 0.7  # the signature
+
+
+def test_pin_pad_discovery_through_pcscd_on_a_reader_without_one(vpcd_card: InsertCard) -> None:
+    """SCardControl(CM_IOCTL_GET_FEATURE_REQUEST) through the real pcscd: vpcd lists no
+    PIN-pad feature, so the desk is told plainly and no VERIFY is sent."""
+    from reader.errors import PinPadUnavailable
+    from reader.pinpad import ON_PIN_PAD
+
+    virtual = make_card()
+    vpcd_card(virtual)
+    transcript = Transcript()
+    with open_card(transcript) as card:
+        assert not card.has_pin_pad()
+        with pytest.raises(PinPadUnavailable):
+            card.read_basic_four_items(ON_PIN_PAD)
+    assert not any(e.command[1] == 0x20 and len(e.command) > 5 for e in transcript)
+    assert virtual.tries_left(bytes.fromhex("D3921000310001010408"), 0x0011) == 3
