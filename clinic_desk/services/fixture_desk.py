@@ -38,6 +38,7 @@ from clinic_desk.scenarios.script import RemoveTheCard, StepMisfit, action_for
 from clinic_desk.scenarios.world import (
     PROCESSING_RETRY_AFTER,
     card_profile,
+    scenario_clock,
     scenario_dataset,
     scenario_key_store,
     seed_snapshot,
@@ -221,7 +222,10 @@ async def build_fixture_services(
         dataset = await asyncio.to_thread(scenario_dataset, scenario, profile, fixture, keys)
         server = await asyncio.to_thread(
             GatewayServer(
-                dataset, processing_retry_after=PROCESSING_RETRY_AFTER, max_seconds=None
+                dataset,
+                processing_retry_after=PROCESSING_RETRY_AFTER,
+                max_seconds=None,
+                clock=scenario_clock(scenario),
             ).start
         )
     except (ScenarioError, GatewayServerError) as exc:
