@@ -35,6 +35,7 @@ from offline_cache import OfflineCache
 from reader.errors import CardError
 from reader.transport import CardEvent, CardMonitor, InProcessTransport, PcscTransport, list_readers
 from reader.virtual_card.card import CardLeftField, VirtualCard
+from reader.virtual_card.keys import KeyStore
 from reader.virtual_card.profile import CardProfile
 from reader.virtual_card.vpcd import DEFAULT_PORT, VpcdCardServer, reader_name_for_port
 
@@ -59,12 +60,13 @@ DEMO_CARDS = (
 class DemoCards:
     """The fixture cards of the demo panel.
 
-    A card is made on its first tap (its RSA key takes a moment to derive) and
-    then kept, so its PIN counters live as long as the desk.
+    A card is made on its first tap (its key comes from the test keys shipped with
+    the card fixtures) and then kept, so its PIN counters live as long as the desk.
     """
 
     def __init__(self, cards_dir: Path | None = None) -> None:
         folder = cards_dir or paths.fixtures_dir() / "cards"
+        self._keys = KeyStore.for_cards(folder, paths.cache_dir() / "card-keys")
         self._profiles = {
             card_id: CardProfile.load(folder / f"{card_id}.json")
             for card_id in DEMO_CARDS
@@ -77,7 +79,7 @@ class DemoCards:
 
     def __getitem__(self, card_id: str) -> VirtualCard:
         if card_id not in self._made:
-            self._made[card_id] = VirtualCard(self._profiles[card_id])
+            self._made[card_id] = VirtualCard(self._profiles[card_id], self._keys)
         return self._made[card_id]
 
 

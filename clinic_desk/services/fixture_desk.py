@@ -38,9 +38,9 @@ from clinic_desk.scenarios.script import RemoveTheCard, StepMisfit, action_for
 from clinic_desk.scenarios.world import (
     PROCESSING_RETRY_AFTER,
     card_profile,
-    enable_key_store,
     scenario_clock,
     scenario_dataset,
+    scenario_key_store,
     seed_snapshot,
     temporary_cache,
 )
@@ -51,7 +51,6 @@ from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.store import CacheStorePort
 from reader.transcript import Transcript
 from reader.transport import InProcessTransport
-from reader.virtual_card import pki
 from reader.virtual_card.card import VirtualCard
 from reader.virtual_card.profile import CardProfile
 
@@ -216,11 +215,11 @@ async def build_fixture_services(
     record: Path | None = None,
 ) -> FixtureDeskServices:
     """The desk's services for ``fixture``, started; ``DeskServices.stop()`` undoes it all."""
-    previous_key_store = enable_key_store()
+    keys = scenario_key_store()
     try:
         scenario = await asyncio.to_thread(Scenario.load, fixture)
         profile = await asyncio.to_thread(card_profile, scenario, fixture)
-        dataset = await asyncio.to_thread(scenario_dataset, scenario, profile, fixture)
+        dataset = await asyncio.to_thread(scenario_dataset, scenario, profile, fixture, keys)
         server = await asyncio.to_thread(
             GatewayServer(
                 dataset,
@@ -230,14 +229,13 @@ async def build_fixture_services(
             ).start
         )
     except (ScenarioError, GatewayServerError) as exc:
-        pki.use_key_store(previous_key_store)
         raise FixtureDeskUnavailable(str(exc)) from None
     knobs = scenario.gateway.client.model_dump(exclude_none=True)
     client = EligibilityClient(GatewaySettings(base_url=server.url, **knobs))
     workdir = Path(tempfile.mkdtemp(prefix="fixture-", dir=paths.ensure_dir(paths.cache_dir())))
     cache = await asyncio.to_thread(temporary_cache, workdir, DESK_ID)
     slot = CardSlot()
-    card = VirtualCard(profile)
+    card = VirtualCard(profile, keys)
     transcript = Transcript()
     runner = CheckInRunner(
         CheckInMachine(),
@@ -252,12 +250,11 @@ async def build_fixture_services(
         await asyncio.to_thread(cache.close)
         with contextlib.suppress(OSError):
             await asyncio.to_thread(shutil.rmtree, workdir)
-        pki.use_key_store(previous_key_store)
 
     if scenario.cache.seed_snapshot:
         age = timedelta(days=scenario.cache.snapshot_age_days)
         try:
-            await asyncio.to_thread(seed_snapshot, cache, profile, dataset, age)
+            await asyncio.to_thread(seed_snapshot, cache, profile, dataset, age, keys)
         except ScenarioError as exc:
             runner.close()
             await stop_everything()
