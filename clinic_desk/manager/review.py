@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import tempfile
+import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -35,6 +34,7 @@ from offline_cache import (
     OfflineCache,
     utc_now,
 )
+from offline_cache.fsutil import write_atomically
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
@@ -241,23 +241,14 @@ class ReviewSession:
         wanted = set(statuses)
         rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted]
         rows.reverse()  # oldest first reads like a report
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        for flag in rows:
+            writer.writerow(self._csv_row(flag, lang))
         try:
-            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+            write_atomically(target, text.getvalue().encode("utf-8-sig"))
         except OSError as exc:
-            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                for flag in rows:
-                    writer.writerow(self._csv_row(flag, lang))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
         status_note = "+".join(sorted(s.value for s in wanted))
         self.cache.record_event(

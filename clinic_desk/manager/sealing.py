@@ -14,11 +14,8 @@ The stored text is ``sealed:v1:`` + base64url(ephemeral public key | nonce | cip
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +37,7 @@ from clinic_desk.manager.errors import (
     ManagerKeyWrongPin,
     SealBroken,
 )
+from offline_cache.fsutil import write_atomically
 
 log = logging.getLogger("clinic_desk.manager")
 
@@ -113,17 +111,9 @@ class ManagerKeyFile(BaseModel):
         if where.exists() and not replace:
             raise ManagerError(f"a manager key already exists at {where}; it was left untouched")
         paths.ensure_dir(where.parent)
-        fd, temp = tempfile.mkstemp(prefix=".manager-key-", dir=where.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.model_dump_json(indent=2))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, where)
+            write_atomically(where, self.model_dump_json(indent=2).encode("utf-8"))
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ManagerError(
                 f"the manager key file {where} could not be written: {exc.strerror}"
             ) from None

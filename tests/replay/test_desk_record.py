@@ -11,9 +11,10 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
-from clinic_desk.scenarios.record import record_into
+from clinic_desk.scenarios.record import record_to
 from clinic_desk.scenarios.replay import Replayer
 from clinic_desk.scenarios.scenario import Scenario
+from clinic_desk.services.assembly import DeskOptions
 from clinic_desk.services.demo import build_demo_services
 
 
@@ -27,8 +28,16 @@ async def _until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
 
 async def test_demo_desk_records_what_was_typed_and_it_replays(tmp_path: Path) -> None:
     target = tmp_path / "desk.json"
-    services = await build_demo_services(card_source="in_process")
-    record_into(services.runner, target, title="Recorded at the desk")
+    recorder = record_to(target, title="Recorded at the desk")
+    services = await build_demo_services(
+        card_source="in_process",
+        options=DeskOptions(
+            kind="demo",
+            desk_id="demo-desk",
+            observers=(recorder.observe,),
+            transcript=recorder.transcript,
+        ),
+    )
     app = DeskApp(services, lang="en")
     stage = services.runner.machine
     try:

@@ -38,7 +38,7 @@ async def test_production_desk_re_checks_pending_visits_over_mtls(
         gate_outcome=GateOutcome.MATCH,
     )
     visit = prepared.cache.record_offline_visit(fingerprint("yamada-taro"), desk_id="desk-3")
-    services = await build_production_services(settings, prepared=prepared)
+    services = await build_production_services(prepared)
     try:
         await services.start()  # visits are waiting: the first run starts at once
         deadline = time.monotonic() + 30
