@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
@@ -41,11 +42,13 @@ class DeskApp(App[None]):
         *,
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        self._idle_clock = idle_clock
         # idle this long (no key, no stage change): back to waiting for a card; by
         # default as long as the desk's services say (the same for every desk kind)
-        self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
+        self.idle = IdleClock(idle_lock_seconds, idle_clock) if idle_lock_seconds else None
         self.idle_check_seconds = 1.0
         self._idle_timer_started = False
         self.services: DeskServices | None = None
@@ -85,7 +88,7 @@ class DeskApp(App[None]):
 
     def _attach_services(self, services: DeskServices) -> None:
         if self.idle is None and services.idle_lock_seconds:
-            self.idle = IdleClock(services.idle_lock_seconds)
+            self.idle = IdleClock(services.idle_lock_seconds, self._idle_clock)
         self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
