@@ -37,6 +37,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
+    "status.recording": {"ja": "● 記録中", "en": "● RECORDING"},
+    "status.temporary": {"ja": "一時", "en": "temporary"},
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",

@@ -16,6 +16,7 @@ from clinic_desk.scenarios.replay import Replayer
 from clinic_desk.scenarios.scenario import Scenario
 from clinic_desk.services.assembly import DeskOptions
 from clinic_desk.services.demo import build_demo_services
+from tests.desk.conftest import screen_text
 
 
 async def _until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
@@ -43,6 +44,9 @@ async def test_demo_desk_records_what_was_typed_and_it_replays(tmp_path: Path) -
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
+            # the people at the desk can see that check-ins are recorded
+            assert services.status().recording
+            assert "● RECORDING" in screen_text(app)
             assert services.demo is not None
             await services.demo.tap("takahashi-ichiro")
             await _until(pilot, lambda: stage.stage is Stage.PIN_ENTRY)
@@ -78,6 +82,10 @@ async def test_demo_desk_records_what_was_typed_and_it_replays(tmp_path: Path) -
     text = target.read_text(encoding="utf-8")
     for value in ("髙橋", "高橋", "1975-11-23", "06271234", "梅田", "アムロジピン"):
         assert value not in text
+    assert target.stat().st_mode & 0o777 == 0o600
+    # the card's exchanges are in the notes for support (headers, status words, timings)
+    exchanges = recorded.recorded["card_exchanges"] if recorded.recorded else []
+    assert isinstance(exchanges, list) and len(exchanges) > 5
     async with Replayer() as replayer:
         again = await replayer.replay(target)
     assert again.matched, again.mismatch

@@ -150,6 +150,7 @@ async def test_the_desk_records_a_check_in_it_replays(tmp_path: Path) -> None:
     assert recorded.expected.reason == "typed_birthdate_differs"
     text = target.read_text(encoding="utf-8")
     assert "山田" not in text and "1980-04-01" not in text
+    assert target.stat().st_mode & 0o777 == 0o600
     async with Replayer() as replayer:
         again = await replayer.replay(target)
     assert again.matched, again.mismatch

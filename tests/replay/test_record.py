@@ -248,3 +248,29 @@ def test_pseudonyms_keep_the_identity_gates_verdict(card: str, record: str) -> N
         assert fake_card != card and fake_record != record
         expected = verdict(card, born, record, born).outcome
         assert verdict(fake_card, born, fake_record, born).outcome == expected
+
+
+CLINICAL = (
+    *("5mg", "2.5mg", "250mg", "60mg"),  # strengths
+    *("1日1回朝食後", "1日2回朝夕食後", "1日3回毎食後"),  # dosages
+    "区分",  # the ceiling category (区分ア–オ) tells the income band
+    *('"strength"', '"quantity"', '"quantity_unit"', '"dosage"', '"days_supply"'),
+    '"ceiling_category"',
+    '"elderly_recipient": true',
+)
+
+
+def test_a_recording_keeps_no_clinical_value_and_is_owner_only(tmp_path: Path) -> None:
+    source = next(p for p in library() if p.stem == "ordinary-consent")
+    recorded = tmp_path / "recorded.json"
+    assert main(["replay", str(source), "--record", str(recorded), "--json"]) == 0
+    text = recorded.read_text(encoding="utf-8")
+    assert not [value for value in CLINICAL if value in text]
+    assert recorded.stat().st_mode & 0o777 == 0o600
+    scenario = Scenario.load(recorded)
+    [patient] = scenario.gateway.patients
+    assert len(patient.medications) == 25
+    assert {c.copay_ratio for c in patient.coverages} == {30}
+    exchanges = scenario.recorded["card_exchanges"] if scenario.recorded else []
+    assert isinstance(exchanges, list) and exchanges
+    assert main(["replay", str(recorded), "--json"]) == 0  # still the same check-in
