@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,8 +86,22 @@ def run_desk(args: argparse.Namespace) -> int:
             prepared = prepare_production(settings)
         except StartupError as exc:
             raise CliError(exc.message) from None
+    if not sys.stdin.isatty():
+        _release(prepared)
+        raise CliError(
+            "the desk is a full-screen program and there is no terminal to show it in: "
+            "start clinic-desk in a terminal"
+        )
     lang: Lang = args.lang or settings.desk.lang or default_lang()
     return asyncio.run(_run(args, settings, lang, prepared))
+
+
+def _release(prepared: object) -> None:
+    """Close what was prepared for a desk that will not start."""
+    cache = getattr(prepared, "cache", None)
+    close = getattr(cache, "close", None)
+    if callable(close):
+        close()
 
 
 async def _run(args: argparse.Namespace, settings: object, lang: Lang, prepared: object) -> int:

@@ -380,6 +380,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
         "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
     },
+    "review.demo_pin": {
+        "ja": "デモの管理者暗証番号は {pin} です（デモを閉じると、デモのフラグも消えます）。",
+        "en": "The demo's manager PIN is {pin} (the demo's flags go when the demo closes).",
+    },
     "review.no_cache": {
         "ja": "この受付にはオフラインキャッシュがないため、管理者レビューを開けません。",
         "en": "This desk has no offline cache, so the manager review cannot open.",

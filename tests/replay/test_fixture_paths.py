@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,33 @@ def test_a_hostile_fixture_is_reported_and_the_others_replayed(
     ):
         assert rows[name]["reason"] == "unreadable_fixture" and not rows[name]["matched"]
         assert why in rows[name]["mismatch"], rows[name]["mismatch"]
+
+
+def test_a_missing_fixture_stops_the_desk_at_once_without_a_terminal(desk_home: Path) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("clinic-desk")), "--fixture", "/missing.json"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "CLINIC_DESK_HOME": str(desk_home)},
+    )
+    assert done.returncode == 2
+    assert done.stderr == "clinic-desk: The fixture /missing.json does not exist.\n"
+    assert done.stdout == ""  # the full screen never opened
+
+
+def test_the_desk_without_a_terminal_says_so_instead_of_hanging(desk_home: Path) -> None:
+    fixture = paths.fixtures_dir() / "scenarios" / "ordinary-consent.json"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("clinic-desk")), "--fixture", str(fixture)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "CLINIC_DESK_HOME": str(desk_home)},
+    )
+    assert done.returncode == 2
+    assert "there is no terminal" in done.stderr and "\x1b[" not in done.stderr + done.stdout

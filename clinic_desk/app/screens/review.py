@@ -653,6 +653,12 @@ def open_from_desk(app: App[None], lang: Lang) -> None:
     if not isinstance(cache, OfflineCache):
         app.notify(t("review.no_cache", lang), severity="error")
         return
+    manager = services.manager if isinstance(services, DeskServices) else None
+    if manager is not None:  # the demo's own manager: its PIN is no secret
+        if manager.demo_pin:
+            app.notify(t("review.demo_pin", lang, pin=manager.demo_pin))
+        app.push_screen(ReviewScreen(cache, manager.settings, lang=lang, key_path=manager.key_path))
+        return
     try:
         settings = load_settings().manager
     except ConfigError as exc:
