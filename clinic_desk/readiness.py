@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
@@ -39,6 +39,7 @@ from clinic_desk.config import (
     GatewayConfig,
     production_problems,
 )
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.eligibility.client import ssl_cause
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
 from offline_cache.files import CacheFiles
@@ -149,10 +150,6 @@ TITLES = {
 
 def _result(key: str, status: CheckStatus, detail: str, fix: str = "") -> CheckResult:
     return CheckResult(key=key, title=TITLES[key], status=status, detail=detail, fix=fix)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def run_checks(

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ import httpx
 from clinic_desk import __version__
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.bundle import next_link
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
@@ -232,7 +233,7 @@ class EligibilityClient:
             if reply.status != 202:
                 break
             await self._wait_while_processing(reply, budget)
-        checked_at = datetime.now(UTC)
+        checked_at = utc_now()
         pages = await self._all_pages(
             session,
             "coverage",
@@ -268,7 +269,7 @@ class EligibilityClient:
             await self._wait_while_processing(reply, budget)
         if reply.status != 200:
             raise self._protocol(f"Unexpected status {reply.status}.", "reverify", reply)
-        checked_at = datetime.now(UTC)
+        checked_at = utc_now()
         return self._parse(
             reply, "reverify", lambda p: Reverification.from_fhir_bundle(p, checked_at)
         )
@@ -313,9 +314,7 @@ class EligibilityClient:
         return self._parse(
             first,
             "medications",
-            lambda _: MedicationHistory.from_fhir_pages(
-                pages, session.patient_id, datetime.now(UTC)
-            ),
+            lambda _: MedicationHistory.from_fhir_pages(pages, session.patient_id, utc_now()),
         )
 
     async def _all_pages(

@@ -21,18 +21,17 @@ from typing import Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
 from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
-    Clock,
     FlagMove,
     FlagStatus,
     FlagSummary,
     MismatchFlag,
     OfflineCache,
-    utc_now,
 )
 from offline_cache.fsutil import write_atomically
 
@@ -152,10 +151,6 @@ class ReviewSession:
         self.key_problem = key_problem
         self._now = now
         self.closed = False
-
-    @property
-    def can_unseal(self) -> bool:
-        return self._unsealer is not None
 
     # -- reading --------------------------------------------------------------
     def queue(self) -> list[FlagSummary]:

@@ -17,7 +17,7 @@ import base64
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clinic_desk import paths
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.manager.errors import (
     ManagerError,
     ManagerKeyDamaged,
@@ -144,7 +145,7 @@ class ManagerKeyFile(BaseModel):
         fresh = _wrap(
             unsealer.private_key, new_pin, scrypt_n or self.kdf.n, created_at=self.created_at
         )
-        return fresh.model_copy(update={"rewrapped_at": datetime.now(UTC)})
+        return fresh.model_copy(update={"rewrapped_at": utc_now()})
 
 
 def _wrap_aad(public_key: str) -> bytes:
@@ -182,7 +183,7 @@ def _wrap(
 
 def new_manager_key(pin: str, *, scrypt_n: int = 2**15) -> ManagerKeyFile:
     """A new key pair whose private half only ``pin`` opens (not yet saved)."""
-    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=datetime.now(UTC))
+    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=utc_now())
 
 
 def _message_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:

@@ -8,8 +8,7 @@ the linked record, never the record's contents.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import SecretStr
@@ -17,6 +16,7 @@ from pydantic import SecretStr
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
@@ -48,7 +48,7 @@ class CacheStorePort:
         cache: OfflineCache,
         *,
         desk_id: str = "desk-1",
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Clock = utc_now,
         seal: SealFunction = seal_for_manager,
     ) -> None:
         self.cache = cache

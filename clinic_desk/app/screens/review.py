@@ -27,6 +27,7 @@ from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.config import ConfigError, ManagerConfig, load_settings
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import ManagerError
 from clinic_desk.manager.pin import ManagerPin, PinCheck, Verdict
 from clinic_desk.manager.review import (
@@ -44,7 +45,7 @@ from clinic_desk.manager.review import (
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import Lang, has_text, t
-from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
+from offline_cache import CacheError, FlagStatus, FlagSummary, OfflineCache
 
 Mode = Literal["pin", "queue", "form"]
 FormKind = Literal["report", "resolve", "reopen", "export"]
