@@ -211,8 +211,8 @@ class DeskSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=_toml_path.get())
-        return (init_settings, env_settings, toml)
+        # the file comes from the class (``load_settings`` makes one per file read)
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
 def unsafe_settings(settings: DeskSettings) -> list[tuple[str, str]]:
@@ -318,20 +318,17 @@ def production_problems(
     return problems
 
 
-class _TomlPath:
-    """The file the next ``DeskSettings()`` reads (set by ``load_settings``)."""
+def _reading(toml_file: Path | None) -> type[DeskSettings]:
+    """``DeskSettings`` that reads ``toml_file`` under the environment (None: no file).
 
-    def __init__(self) -> None:
-        self._path: Path | None = None
+    A class per file read, rather than a module-level "current file": nothing is
+    carried from one ``load_settings`` to the next.
+    """
 
-    def get(self) -> Path | None:
-        return self._path if self._path is not None and self._path.exists() else None
+    class DeskSettingsFromFile(DeskSettings):
+        model_config = SettingsConfigDict(toml_file=toml_file)
 
-    def set(self, path: Path | None) -> None:
-        self._path = path
-
-
-_toml_path = _TomlPath()
+    return DeskSettingsFromFile
 
 
 class ConfigError(Exception):
@@ -375,16 +372,15 @@ def load_settings(path: Path | None = None) -> DeskSettings:
             raise ConfigError(
                 f"the configuration file {source} cannot be read: {exc.strerror}"
             ) from None
-    _toml_path.set(source)
     try:
-        return DeskSettings()
+        read = _reading(source if source.exists() else None)()
     except ValidationError as exc:
         messages = [
             line for e in exc.errors() for line in _describe(e, source if source.exists() else None)
         ]
         raise ConfigError("; ".join(messages), messages) from None
-    finally:
-        _toml_path.set(None)
+    # the values, already checked, as plain DeskSettings
+    return DeskSettings.model_construct(read.model_fields_set, **dict(read))
 
 
 def check_settings(
