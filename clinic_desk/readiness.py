@@ -41,9 +41,9 @@ from clinic_desk.config import (
 )
 from clinic_desk.domain.clock import utc_now
 from clinic_desk.eligibility.client import ssl_cause
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
 from offline_cache.files import CacheFiles
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, ReaderUnavailable, ServiceNotRunning
 from reader.transport import choose_reader, is_virtual_reader, list_readers
 

@@ -47,7 +47,7 @@ from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
 from clinic_desk.services.store import CacheStorePort
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from reader.errors import ReaderUnavailable
 from reader.transcript import Transcript
 from reader.transport import CardEvent, CardMonitor
@@ -105,7 +105,7 @@ async def assemble_desk(
     )
     runner.observers.extend(options.observers)
     panel = card_parts.panel(runner, gateway_parts.switch) if card_parts.panel else None
-    starters: list[Starter] = list(gateway_parts.starters)
+    starters: list[Starter] = [*cache_parts.starters, *gateway_parts.starters]
     if card_parts.monitor is not None:
         starters.append(_card_monitor(card_parts.monitor))
     starters += options.starters

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
+from clinic_desk.domain.clock import Clock
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.settings import GatewaySettings
 from clinic_desk.gateway.dataset import Dataset
@@ -69,8 +70,10 @@ class EmbeddedGateway:
         faults: Iterable[Fault] = (),
         client_knobs: dict[str, Any] | None = None,
         processing_retry_after: float | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.dataset = dataset
+        self.clock = clock
         self.faults = list(faults)
         self.client_knobs = dict(client_knobs or {})
         self.processing_retry_after = processing_retry_after
@@ -86,6 +89,8 @@ class EmbeddedGateway:
         options: dict[str, Any] = {"max_seconds": None}
         if self.processing_retry_after is not None:
             options["processing_retry_after"] = self.processing_retry_after
+        if self.clock is not None:  # a fixture's own "today"
+            options["clock"] = self.clock
         server = await asyncio.to_thread(GatewayServer(self.dataset, **options).start)
         client = EligibilityClient(GatewaySettings(base_url=server.url, **self.client_knobs))
         switch = self._switch = GatewaySwitch(server, watch, self.faults)

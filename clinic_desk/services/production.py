@@ -41,10 +41,11 @@ from clinic_desk.readiness import CheckResult, CheckStatus, RunningDesk, run_che
 from clinic_desk.services.assembly import DeskOptions, assemble_desk
 from clinic_desk.services.desk import Closer, DeskServices, GatewayWatch, Starter
 from clinic_desk.services.sources import CacheParts, CardParts, GatewayParts
+from clinic_desk.services.store import check_cache_pages
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.files import CacheFiles
 from offline_cache.models import CachePolicy
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, VirtualReaderRefused
 from reader.transcript import Transcript
 from reader.transport import PcscTransport
@@ -292,7 +293,8 @@ class ClinicGateway:
 
 
 class PreparedCache:
-    """The cache ``prepare_production`` opened (closed with the desk)."""
+    """The cache ``prepare_production`` opened (closed with the desk). Its pages are
+    checked once after the desk started (a damaged file shows on the status line)."""
 
     def __init__(self, cache: OfflineCache) -> None:
         self.cache = cache
@@ -303,7 +305,17 @@ class PreparedCache:
         async def close() -> None:
             await asyncio.to_thread(cache.close)
 
-        return CacheParts(cache=cache, word="unlocked", closers=[close])
+        async def check_pages(services: DeskServices) -> Closer:
+            task = asyncio.create_task(check_cache_pages(cache, services), name="page-check")
+
+            async def stop() -> None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+            return stop
+
+        return CacheParts(cache=cache, word="unlocked", starters=[check_pages], closers=[close])
 
 
 async def build_production_services(

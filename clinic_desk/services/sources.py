@@ -16,7 +16,7 @@ from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.desk import CardPanel, Closer, GatewayWatch, ManagerAccess, Starter
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from reader.transport import CardTransport
 
 
@@ -64,6 +64,7 @@ class CacheParts:
     word: str  # for the status line: "unlocked", "temporary"
     seal: SealFunction = seal_for_manager
     manager: ManagerAccess | None = None  # None: the configured manager
+    starters: list[Starter] = field(default_factory=list)
     closers: list[Closer] = field(default_factory=list)
 
 

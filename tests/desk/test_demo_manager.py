@@ -47,7 +47,7 @@ async def test_a_demo_flag_keeps_its_sealed_reference_for_the_demos_manager(demo
     await demo.type_pin()
     await demo.confirm_identity("19900707")
     await demo.wait_for(Stage.WITHHELD)
-    (flag,) = demo.store().cache.flags()
+    (flag,) = demo.store().cache.flags.find()
     assert flag.insurer_reference is not None
     assert flag.insurer_reference.startswith(SEALED_PREFIX)
     assert not key_file_path().exists()  # the clinic's manager key is not made by the demo

@@ -235,6 +235,8 @@ def test_pseudonyms_are_consistent_and_keep_shape() -> None:
         ("サトウ　キョウコ", "サトウ　キヨウコ"),  # small kana: a variant
         ("すずき　はなこ", "スズキ　ハナコ"),  # hiragana and katakana: a match
         ("髙橋　一郎", "高橋　一郎"),  # variant kanji
+        ("齋藤　𪗒子", "斎藤　齋子"),  # forms of the largest variant class
+        ("渡𫟪　花子", "渡邉　花子"),  # a registry form of 辺
         ("渡邊　花子", "渡●　花子"),  # an unknown character
         ("山田　太郎", "鈴木　一郎"),  # a stranger
     ],
@@ -256,7 +258,7 @@ CLINICAL = (
     "区分",  # the ceiling category (区分ア–オ) tells the income band
     *('"strength"', '"quantity"', '"quantity_unit"', '"dosage"', '"days_supply"'),
     '"ceiling_category"',
-    '"elderly_recipient": true',
+    '"ceiling"',
 )
 
 
@@ -270,7 +272,40 @@ def test_a_recording_keeps_no_clinical_value_and_is_owner_only(tmp_path: Path) -
     scenario = Scenario.load(recorded)
     [patient] = scenario.gateway.patients
     assert len(patient.medications) == 25
-    assert {c.copay_ratio for c in patient.coverages} == {30}
     exchanges = scenario.recorded["card_exchanges"] if scenario.recorded else []
     assert isinstance(exchanges, list) and exchanges
     assert main(["replay", str(recorded), "--json"]) == 0  # still the same check-in
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden"),
+    [
+        ("cost-share-public-expense", ("54136015", "1234566", "2026-04-01", "2027-03-31")),
+        ("cost-share-elderly-ceiling", ("138008", "300412", "2026-07-15", "2026-08-01")),
+        ("validity-3-newer-qualification", ("01270016", "大阪支部", "2026-10-01", "06270011")),
+    ],
+)
+def test_recording_hides_the_cost_share_and_newer_qualification(
+    tmp_path: Path, name: str, hidden: tuple[str, ...]
+) -> None:
+    source = next(p for p in library() if p.stem == name)
+    recorded = tmp_path / "recorded.json"
+    assert main(["replay", str(source), "--record", str(recorded), "--json"]) == 0
+    assert main(["replay", str(recorded), "--json"]) == 0
+    text = recorded.read_text(encoding="utf-8")
+    for value in hidden:
+        assert value not in text, value
+    original = Scenario.load(source).gateway.patients  # the source names a dataset instead
+    assert original == []
+    coverage = Scenario.load(recorded).gateway.patients[0].coverages[0]
+    share = coverage.cost_share
+    # what decides the amount survives: kinds, ratios, self-pay; never the ceiling
+    # category, which is the patient's income band
+    if name == "cost-share-public-expense":
+        assert share.public_expenses[0].self_pay_yen == 5000
+        assert len(share.public_expenses[0].payer_number) == 8
+    if name == "cost-share-elderly-ceiling":
+        assert share.elderly is not None and share.elderly.ratio == 20
+        assert share.ceiling is None and "B05" not in text
+    if name == "validity-3-newer-qualification":
+        assert coverage.newer_qualification is not None

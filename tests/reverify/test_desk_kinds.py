@@ -127,10 +127,10 @@ async def test_the_gateway_back_re_checks_the_offline_visit(kind: Kind) -> None:
         await desk.wait_for(Stage.OFFLINE_SHOWN)
         await desk.press("d")
         await until(desk, lambda: desk.services.status().awaiting_reverify == 1)
-        [visit] = desk.store().cache.pending_visits()
+        [visit] = desk.store().cache.visits.pending()
         assert await desk.services.demo.toggle_gateway() is False  # type: ignore[union-attr]
         await until(desk, lambda: desk.services.status().awaiting_reverify == 0)
-        assert desk.store().cache.visit(visit.id).status is VisitStatus.CONFIRMED
+        assert desk.store().cache.visits.get(visit.id).status is VisitStatus.CONFIRMED
         assert desk.services.status().gateway_online is True
 
 
