@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import tempfile
+import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -23,19 +22,19 @@ from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.checkin.stages import split_reasons
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
 from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
-    Clock,
     FlagMove,
     FlagStatus,
     FlagSummary,
     MismatchFlag,
     OfflineCache,
-    utc_now,
 )
+from offline_cache.fsutil import write_atomically
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
@@ -157,10 +156,6 @@ class ReviewSession:
         self._now = now
         self.closed = False
 
-    @property
-    def can_unseal(self) -> bool:
-        return self._unsealer is not None
-
     # -- reading --------------------------------------------------------------
     def queue(self) -> list[FlagSummary]:
         """Every flag as a queue line (no personal data), newest first."""
@@ -247,23 +242,14 @@ class ReviewSession:
             f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.status in wanted
         ]
         rows.reverse()  # oldest first reads like a report
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        for flag in rows:
+            writer.writerow(self._csv_row(flag, lang))
         try:
-            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+            write_atomically(target, text.getvalue().encode("utf-8-sig"))
         except OSError as exc:
-            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                for flag in rows:
-                    writer.writerow(self._csv_row(flag, lang))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
         status_note = "+".join(sorted(s.value for s in wanted))
         self.cache.audit.record(
