@@ -10,7 +10,6 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from clinic_desk.config import ManagerConfig
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
+from clinic_desk.manager.spreadsheet import SpreadsheetWriter
 from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
     Clock,
@@ -249,7 +249,7 @@ class ReviewSession:
             raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
+                writer = SpreadsheetWriter(handle)  # no cell is read as a formula
                 writer.writerow(CSV_COLUMNS)
                 for flag in rows:
                     writer.writerow(self._csv_row(flag, lang))
