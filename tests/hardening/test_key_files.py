@@ -1,5 +1,6 @@
-"""The report never silently drops a sealed reference, and the manager's files cannot ask
-scrypt for gigabytes."""
+"""Key files from disk: the report never silently drops a sealed reference, a damaged key
+file is one error that says the fix, and no key file or PIN hash can ask scrypt for
+gigabytes of memory or minutes of work."""
 
 from __future__ import annotations
 
@@ -13,13 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from clinic_desk.manager.errors import ManagerKeyDamaged, PinHashUnreadable, ReferencesUnreadable
+from clinic_desk import paths
+from clinic_desk.manager.errors import (
+    ManagerKeyDamaged,
+    ManagerKeyMissing,
+    PinHashUnreadable,
+    ReferencesUnreadable,
+)
 from clinic_desk.manager.pin import pin_matches
 from clinic_desk.manager.review import unlock_review
 from clinic_desk.manager.sealing import ManagerKeyFile, key_file_path
 from clinic_desk.texts import t
-from offline_cache import OfflineCache
-from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
+from offline_cache import CacheCorrupt, CacheMissing, OfflineCache
+from tests.manager.support import PASSPHRASE, PIN, FakeClock, create_cache, raise_desk_flag, set_pin
 
 REFERENCE = "06400021 52 3301 00"
 
@@ -123,8 +130,6 @@ def test_a_reference_sealed_for_an_earlier_key_is_said_not_left_blank(
 
 
 def test_the_key_file_loader_names_a_missing_file_as_missing(tmp_path: Path) -> None:
-    from clinic_desk.manager.errors import ManagerKeyMissing
-
     with pytest.raises(ManagerKeyMissing):
         ManagerKeyFile.load(tmp_path / "none.json")
     (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere.json")
@@ -158,3 +163,59 @@ def test_the_desk_s_own_pin_hash_is_within_the_bounds() -> None:
     from clinic_desk.manager.pin import hash_pin
 
     assert pin_matches("246810", hash_pin("246810"))
+
+
+# --- the offline cache's key file ----------------------------------------------------------
+
+
+def _cache_key_damages() -> dict[str, tuple[Callable[[Path], None], type[Exception], str]]:
+    def scrypt(n: int, r: int, p: int) -> Callable[[Path], None]:
+        def spoil(path: Path) -> None:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["kdf"].update(n=n, r=r, p=p)
+            path.write_text(json.dumps(data), encoding="utf-8")
+
+        return spoil
+
+    return {
+        "deep": (lambda p: p.write_text("[" * 20_000 + "]" * 20_000), CacheCorrupt, "damaged"),
+        "very-deep": (
+            lambda p: p.write_text("[" * 30_000 + "]" * 30_000),
+            CacheCorrupt,
+            "damaged",
+        ),
+        "fifo": (lambda p: (p.unlink(), os.mkfifo(p)), CacheCorrupt, "not a regular file"),
+        "folder": (lambda p: (p.unlink(), p.mkdir()), CacheCorrupt, "not a regular file"),
+        "huge": (lambda p: p.write_bytes(b" " * (65 * 1024)), CacheCorrupt, "larger than"),
+        "scrypt-32-gib": (scrypt(2**22, 64, 1), CacheCorrupt, "damaged"),
+        "scrypt-2-gib": (scrypt(2**20, 16, 1), CacheCorrupt, "damaged"),
+        "scrypt-slow": (scrypt(2**15, 8, 16), CacheCorrupt, "damaged"),
+        "missing": (lambda p: p.unlink(), CacheMissing, "missing"),
+    }
+
+
+CACHE_KEY_DAMAGES = _cache_key_damages()
+
+
+@pytest.mark.parametrize("damage", list(CACHE_KEY_DAMAGES))
+def test_a_damaged_cache_key_file_is_one_cache_error(damage: str, tmp_path: Path) -> None:
+    from offline_cache.vault import unlock_key
+
+    create_cache().close()
+    key = paths.config_dir() / "offline-cache.key"
+    spoil, error, words = CACHE_KEY_DAMAGES[damage]
+    spoil(key)
+    before = _digest(key) if key.is_file() else None
+    started = time.monotonic()
+    with pytest.raises(error, match=words):
+        unlock_key(paths.config_dir(), PASSPHRASE)
+    assert time.monotonic() - started < 10
+    if before is not None:
+        assert _digest(key) == before
+
+
+def test_the_cache_s_own_scrypt_parameters_are_within_the_bounds() -> None:
+    from offline_cache.keyfile import ScryptParams
+
+    ScryptParams(n=2**15, salt="AAAA")
+    ScryptParams(n=2**17, r=8, p=1, salt="AAAA")  # room for a later, stronger default
