@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
@@ -41,11 +42,15 @@ class DeskApp(App[None]):
         *,
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
-        # idle this long (no key, no stage change): back to waiting for a card
-        self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
+        self._idle_clock = idle_clock
+        # idle this long (no key, no stage change): back to waiting for a card; by
+        # default as long as the desk's services say (the same for every desk kind)
+        self.idle = IdleClock(idle_lock_seconds, idle_clock) if idle_lock_seconds else None
         self.idle_check_seconds = 1.0
+        self._idle_timer_started = False
         self.services: DeskServices | None = None
         self._factory: ServicesFactory | None = None
         if isinstance(services, DeskServices):
@@ -58,8 +63,7 @@ class DeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))
-        if self.idle is not None:
-            self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
+        self._start_idle_lock()
         if self.services is not None:
             self._attach_services(self.services)
         else:
@@ -77,10 +81,17 @@ class DeskApp(App[None]):
         self.services = services
         self._attach_services(services)
 
+    def _start_idle_lock(self) -> None:
+        if self.idle is not None and not self._idle_timer_started:
+            self._idle_timer_started = True
+            self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
+
     def _attach_services(self, services: DeskServices) -> None:
+        if self.idle is None and services.idle_lock_seconds:
+            self.idle = IdleClock(services.idle_lock_seconds, self._idle_clock)
+        self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
-        services.on_card_event = self._card_event_from_thread
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -126,7 +137,3 @@ class DeskApp(App[None]):
         if screen is not None and screen.is_mounted:
             screen.show_view(view)
         self.refresh_status()
-
-    def _card_event_from_thread(self, event: ev.Event) -> None:
-        # card monitors run in their own thread; hand the event to the loop
-        self.call_from_thread(self.run_worker, self.dispatch(event), group="card-events")

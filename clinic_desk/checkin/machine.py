@@ -8,8 +8,7 @@ patient have confirmed it (see ``view()``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import SecretStr
@@ -19,9 +18,8 @@ from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.stages import ENDINGS, FlagReason, Stage
 from clinic_desk.checkin.view import CheckInResult, DeskView, VariantForStaff
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.identity import Verdict, verdict
-
-Clock = Callable[[], datetime]
 
 # The patient may mistype their birthdate once; a second difference is flagged.
 BIRTHDATE_ATTEMPTS = 2
@@ -29,10 +27,6 @@ BIRTHDATE_ATTEMPTS = 2
 VALID = 1
 NO_QUALIFICATION = 4
 SEVERAL_QUALIFICATIONS = 5
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CheckInMachine:
@@ -50,7 +44,7 @@ class CheckInMachine:
     _offline_confirmed_at: datetime | None
     _consent: bool | None
 
-    def __init__(self, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, *, clock: Clock = utc_now) -> None:
         self._clock = clock
         self.generation = 0
         self.history: list[Stage] = []

@@ -35,15 +35,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 def _init(args: argparse.Namespace) -> int:
     from clinic_desk import paths
     from clinic_desk.config_toml import render_template
+    from offline_cache.fsutil import write_atomically
 
     target = paths.config_file()
     if target.exists() and not args.force:
         raise CliError(f"{target} already exists; it was left untouched (use --force to replace)")
     paths.ensure_dir(target.parent)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render_template(args.mode), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, target)
+    write_atomically(target, render_template(args.mode).encode("utf-8"))
     print(f"wrote {target} ({args.mode} template)")
     if args.mode == "production":
         print("replace the example values, then run `clinic-desk config check`")

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -20,6 +20,7 @@ import httpx
 
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.bundle import next_link
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.domain.outcome import OutcomeReason
@@ -176,7 +177,7 @@ class EligibilityClient:
         """``GET /fhir/Coverage?beneficiary=…``; polls while the national check is processing."""
         budget = self._budget_of(session, budget)
         params = {"beneficiary": session.patient_ref}
-        checked_at = datetime.now(UTC)
+        checked_at = utc_now()
         with budget.running():
             while True:
                 reply = await self._authorized_get(
@@ -185,7 +186,7 @@ class EligibilityClient:
                 if reply.status != 202:
                     break
                 await self._wait_while_processing(reply, budget)
-            checked_at = datetime.now(UTC)
+            checked_at = utc_now()
             pages = await self._all_pages(
                 session,
                 "coverage",
@@ -224,9 +225,7 @@ class EligibilityClient:
         return parse(
             first,
             "medications",
-            lambda _: MedicationHistory.from_fhir_pages(
-                pages, session.patient_id, datetime.now(UTC)
-            ),
+            lambda _: MedicationHistory.from_fhir_pages(pages, session.patient_id, utc_now()),
         )
 
     async def reverify(
@@ -252,7 +251,7 @@ class EligibilityClient:
                 await self._wait_while_processing(reply, budget)
         if reply.status != 200:
             raise wrong_shape(f"Unexpected status {reply.status}.", "reverify", reply)
-        checked_at = datetime.now(UTC)
+        checked_at = utc_now()
         return parse(reply, "reverify", lambda p: Reverification.from_fhir_bundle(p, checked_at))
 
     # --- helpers -----------------------------------------------------------------------

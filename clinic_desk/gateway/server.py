@@ -22,10 +22,11 @@ from types import TracebackType
 
 import uvicorn
 
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.gateway.app import build_app
 from clinic_desk.gateway.dataset import Dataset, load_dataset
 from clinic_desk.gateway.faults import Fault, FaultPlan
-from clinic_desk.gateway.state import Clock, GatewayState, system_clock
+from clinic_desk.gateway.state import GatewayState
 
 log = logging.getLogger("clinic_desk.gateway")
 
@@ -87,7 +88,7 @@ class GatewayServer:
         host: str = "127.0.0.1",
         port: int = 0,
         tls: ServerTLS | None = None,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         nonce_ttl: timedelta = timedelta(seconds=60),
         token_ttl: timedelta = timedelta(minutes=5),
         page_size: int = 10,

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -19,15 +18,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.certificate import CertificateState, certificate_status
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.gateway.dataset import Dataset, PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, FaultPlan, Route
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class Refusal(Exception):
@@ -66,7 +60,7 @@ class GatewayState:
         dataset: Dataset,
         *,
         faults: FaultPlan | None = None,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         nonce_ttl: timedelta = timedelta(seconds=60),
         token_ttl: timedelta = timedelta(minutes=5),
         page_size: int = 10,

@@ -9,10 +9,7 @@ replaces the file atomically; an edit that would change anything else is refused
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from clinic_desk.jsonfiles import read_bounded
 from clinic_desk.manager.errors import ConfigWriteError
+from offline_cache.fsutil import write_atomically
 
 _VALUE = re.compile(r"^[A-Za-z0-9$=,+/]{1,400}$")
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -85,28 +83,9 @@ def write_pin_hash(path: Path, value: str) -> None:
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+        write_atomically(path, result.encode("utf-8"), mode=mode)
     except OSError as exc:
-        raise ConfigWriteError(
-            f"the configuration folder {path.parent} cannot be written: {exc.strerror}"
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(result)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         raise ConfigWriteError(
             f"the configuration file {path} could not be written ({exc.strerror}); "
             "it was left as it was"
         ) from None
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

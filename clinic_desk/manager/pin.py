@@ -22,9 +22,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import PinFormatError, PinHashUnreadable, PinNotSet
 from clinic_desk.manager.kdf import HASHLIB_MAXMEM, scrypt_cost_problem
-from offline_cache import Clock, LockoutState, OfflineCache, utc_now
+from offline_cache import LockoutState, OfflineCache
 
 LOCKOUT_NAME = "manager_pin"
 SCRYPT_LOG_N = 15

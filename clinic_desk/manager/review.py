@@ -10,8 +10,7 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
+import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -21,6 +20,7 @@ from typing import Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import (
     ManagerError,
     ManagerKeyMissing,
@@ -38,14 +38,13 @@ from clinic_desk.manager.sealing import (
 from clinic_desk.manager.spreadsheet import SpreadsheetWriter
 from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
-    Clock,
     FlagMove,
     FlagStatus,
     FlagSummary,
     MismatchFlag,
     OfflineCache,
-    utc_now,
 )
+from offline_cache.fsutil import write_atomically
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
@@ -166,10 +165,6 @@ class ReviewSession:
         self._now = now
         self.closed = False
 
-    @property
-    def can_unseal(self) -> bool:
-        return self._unsealer is not None
-
     # -- reading --------------------------------------------------------------
     def queue(self) -> list[FlagSummary]:
         """Every flag as a queue line (no personal data), newest first."""
@@ -258,23 +253,14 @@ class ReviewSession:
         ]
         rows.reverse()  # oldest first reads like a report
         self._refuse_to_drop_references(rows)
+        text = io.StringIO(newline="")
+        writer = SpreadsheetWriter(text)  # no cell is read as a formula
+        writer.writerow(CSV_COLUMNS)
+        for flag in rows:
+            writer.writerow(self._csv_row(flag, lang))
         try:
-            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+            write_atomically(target, text.getvalue().encode("utf-8-sig"))
         except OSError as exc:
-            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = SpreadsheetWriter(handle)  # no cell is read as a formula
-                writer.writerow(CSV_COLUMNS)
-                for flag in rows:
-                    writer.writerow(self._csv_row(flag, lang))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
         status_note = "+".join(sorted(s.value for s in wanted))
         self.cache.audit.record(

@@ -14,13 +14,10 @@ The stored text is ``sealed:v1:`` + base64url(ephemeral public key | nonce | cip
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from clinic_desk import paths
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.jsonfiles import load_json_model
 from clinic_desk.manager.errors import (
     ManagerError,
@@ -43,6 +41,7 @@ from clinic_desk.manager.errors import (
     SealBroken,
 )
 from clinic_desk.manager.kdf import scrypt_cost_problem
+from offline_cache.fsutil import write_atomically
 
 log = logging.getLogger("clinic_desk.manager")
 
@@ -120,17 +119,9 @@ class ManagerKeyFile(BaseModel):
         if where.exists() and not replace:
             raise ManagerError(f"a manager key already exists at {where}; it was left untouched")
         paths.ensure_dir(where.parent)
-        fd, temp = tempfile.mkstemp(prefix=".manager-key-", dir=where.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.model_dump_json(indent=2))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, where)
+            write_atomically(where, self.model_dump_json(indent=2).encode("utf-8"))
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ManagerError(
                 f"the manager key file {where} could not be written: {exc.strerror}"
             ) from None
@@ -161,7 +152,7 @@ class ManagerKeyFile(BaseModel):
         fresh = _wrap(
             unsealer.private_key, new_pin, scrypt_n or self.kdf.n, created_at=self.created_at
         )
-        return fresh.model_copy(update={"rewrapped_at": datetime.now(UTC)})
+        return fresh.model_copy(update={"rewrapped_at": utc_now()})
 
 
 def _damaged(sentence: str) -> ManagerKeyDamaged:
@@ -203,7 +194,7 @@ def _wrap(
 
 def new_manager_key(pin: str, *, scrypt_n: int = 2**15) -> ManagerKeyFile:
     """A new key pair whose private half only ``pin`` opens (not yet saved)."""
-    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=datetime.now(UTC))
+    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=utc_now())
 
 
 def _message_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from clinic_desk import paths
 from clinic_desk.config import PASSPHRASE_ENV, ConfigError, DeskSettings
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.readiness.gateway import (
     SKEW_FAIL_SECONDS,
     SKEW_WARN_SECONDS,
     clock_skew,
     probe_embedded,
     probe_gateway,
-    utc_now,
 )
 from clinic_desk.readiness.machine import (
     DEMO_READER,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.connection import GatewaySettingsError
 from clinic_desk.eligibility.errors import (
@@ -26,10 +27,6 @@ from clinic_desk.readiness.model import CheckResult, CheckStatus, result
 
 SKEW_WARN_SECONDS = 30.0
 SKEW_FAIL_SECONDS = 300.0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def probe_embedded(now: Callable[[], datetime]) -> CheckResult:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +17,12 @@ from pydantic import SecretStr
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
-from offline_cache.codec import utc_now
 from offline_cache.errors import CacheError
 from offline_cache.models import GateOutcome
 
@@ -51,7 +50,7 @@ class CacheStorePort:
         cache: OfflineCache,
         *,
         desk_id: str = "desk-1",
-        now: Callable[[], datetime] = utc_now,
+        now: Clock = utc_now,
         seal: SealFunction = seal_for_manager,
     ) -> None:
         self.cache = cache

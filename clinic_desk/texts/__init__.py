@@ -40,6 +40,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
+    "status.recording": {"ja": "● 記録中", "en": "● RECORDING"},
+    "status.temporary": {"ja": "一時", "en": "temporary"},
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",
@@ -384,6 +386,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "P 報告済みにする　V 解決　U 未対応に戻す　E CSV書き出し　L ロック　Esc 閉じる",
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
         "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
+    },
+    "review.demo_pin": {
+        "ja": "デモの管理者暗証番号は {pin} です（デモを閉じると、デモのフラグも消えます）。",
+        "en": "The demo's manager PIN is {pin} (the demo's flags go when the demo closes).",
     },
     "review.no_cache": {
         "ja": "この受付にはオフラインキャッシュがないため、管理者レビューを開けません。",

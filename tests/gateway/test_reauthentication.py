@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from offline_cache.store import OfflineCache
 from pydantic import SecretStr
 
 from clinic_desk.checkin import CheckInMachine, Stage
@@ -29,6 +28,7 @@ from clinic_desk.gateway.server import GatewayServer
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.store import CacheStorePort
+from offline_cache import OfflineCache
 from reader.transcript import Transcript
 from reader.transport import InProcessTransport
 from reader.virtual_card.card import VirtualCard

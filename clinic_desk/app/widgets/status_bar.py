@@ -39,6 +39,8 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
+        if status.recording:  # check-ins are written into fixtures: people must know
+            parts.append(t("status.recording", lang))
         if status.awaiting_reverify > 0:
             parts.append(t("status.awaiting_reverify", lang, count=status.awaiting_reverify))
         if status.notice:
