@@ -276,7 +276,8 @@ class _Session:
                 )
             raise CliError(f"that is not the manager PIN ({check.tries_left} tries left)")
         self._session = result.session
-        if result.session.key_problem:
+        # export refuses with the key problem in its own message; the others go on without
+        if result.session.key_problem and self._args.review_command != "export":
             print(f"note: {result.session.key_problem}", file=sys.stderr)
         return result.session
 

@@ -27,10 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from clinic_desk import paths
 from clinic_desk.domain.clock import utc_now
+from clinic_desk.jsonfiles import load_json_model
 from clinic_desk.manager.errors import (
     ManagerError,
     ManagerKeyDamaged,
@@ -38,6 +40,7 @@ from clinic_desk.manager.errors import (
     ManagerKeyWrongPin,
     SealBroken,
 )
+from clinic_desk.manager.kdf import scrypt_cost_problem
 from offline_cache.fsutil import write_atomically
 
 log = logging.getLogger("clinic_desk.manager")
@@ -49,6 +52,7 @@ _HKDF_INFO = b"clinic-desk sealed insurer reference v1"
 _WRAP_AAD = b"clinic-desk manager private key v1"
 _NONCE = 12
 _RAW = 32
+MAX_KEY_FILE_BYTES = 64 * 1024  # the desk writes about 600 bytes
 
 
 def key_file_path() -> Path:
@@ -73,6 +77,13 @@ class _Kdf(BaseModel):
     p: int = Field(default=1, ge=1, le=4)
     salt: str
 
+    @model_validator(mode="after")
+    def _bounded_cost(self) -> _Kdf:
+        problem = scrypt_cost_problem(self.n, self.r, self.p)
+        if problem is not None:
+            raise PydanticCustomError("scrypt_cost", problem)
+        return self
+
 
 class ManagerKeyFile(BaseModel):
     """``manager-key.json``: the public key in clear, the private key wrapped by the PIN."""
@@ -90,21 +101,17 @@ class ManagerKeyFile(BaseModel):
 
     @classmethod
     def load(cls, path: Path | None = None) -> ManagerKeyFile:
+        """The key file at ``path`` (default: beside the configuration), read bounded.
+
+        ``ManagerKeyMissing`` when there is none; ``ManagerKeyDamaged`` naming what is
+        wrong when it cannot be read or is not a key file (it is left untouched).
+        """
         where = path or key_file_path()
-        try:
-            text = where.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ManagerKeyMissing() from None
-        except OSError as exc:
-            raise ManagerKeyDamaged(
-                f"the manager key file {where} cannot be read: {exc.strerror}"
-            ) from None
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError:
-            raise ManagerKeyDamaged(
-                f"the manager key file {where} is damaged; it was left untouched"
-            ) from None
+        if not where.exists() and not where.is_symlink():
+            raise ManagerKeyMissing()
+        return load_json_model(
+            where, cls, "manager key file", _damaged, max_bytes=MAX_KEY_FILE_BYTES
+        )
 
     def save(self, path: Path | None = None, *, replace: bool = False) -> Path:
         """Write the file owner-only and atomically; refuses to replace unless asked."""
@@ -146,6 +153,10 @@ class ManagerKeyFile(BaseModel):
             unsealer.private_key, new_pin, scrypt_n or self.kdf.n, created_at=self.created_at
         )
         return fresh.model_copy(update={"rewrapped_at": utc_now()})
+
+
+def _damaged(sentence: str) -> ManagerKeyDamaged:
+    return ManagerKeyDamaged(f"{sentence.rstrip('.')}; it was left untouched")
 
 
 def _wrap_aad(public_key: str) -> bytes:

@@ -330,6 +330,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "ja": "管理者鍵を開けません：{message}",
         "en": "The manager key cannot be opened: {message}",
     },
+    "review.csv.sealed_unreadable": {
+        "ja": "（封印を開けません：以前の管理者鍵で封印されたか、変更されています）",
+        "en": "(sealed; cannot be opened: sealed for an earlier manager key, or changed)",
+    },
     "review.loading": {"ja": "読み込んでいます…", "en": "Loading…"},
     "review.count": {
         "ja": "{shown} 件表示（全 {total} 件）　"
