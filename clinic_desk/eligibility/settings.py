@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -60,6 +61,11 @@ class GatewaySettings(BaseModel):
     client_certificate: Path | None = Field(default=None, description="PEM, for mTLS")
     client_key: Path | None = Field(default=None, description="PEM key of client_certificate")
     client_key_password: SecretStr | None = None
+    insurer_padding: Literal["space", "zero"] = Field(
+        default="space",
+        description="how a 6-digit insurer number is padded to the 8 characters the national "
+        "system's field takes, in a lookup by number (implementations disagree)",
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -17,6 +17,7 @@ class Route(StrEnum):
     COVERAGE = "coverage"
     MEDICATIONS = "medications"
     REVERIFY = "reverify"  # desk-to-gateway re-check of an offline visit (no card)
+    NUMBER_LOOKUP = "number-lookup"  # desk-to-gateway lookup by 資格確認書 numbers (no card)
 
 
 ALL_ROUTES = frozenset(Route)

@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.certificate import CertificateState, certificate_status
+from clinic_desk.domain.coverage import Coverage
+from clinic_desk.domain.number_lookup import NumberLookupRequest
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.gateway.dataset import Dataset, PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, FaultPlan, Route
@@ -245,6 +247,28 @@ class GatewayState:
                 "not-found",
             )
         return entry
+
+    # --- lookup by number (desk to gateway, no card) ---------------------------------
+    def lookup_by_number(
+        self, asked: NumberLookupRequest, mislink_to: str | None = None
+    ) -> tuple[PatientEntry, list[Coverage]] | None:
+        """The Patient and qualifications behind the numbers and birthdate (None:
+        該当資格なし). ``mislink_to`` answers another Patient, as a wrong registration
+        at the insurer would."""
+        if mislink_to is not None:
+            entry = self.dataset.patient(mislink_to)
+            return (entry, list(entry.coverages)) if entry is not None else None
+        for entry in self.dataset.patients.values():
+            if entry.record.birthdate != asked.birthdate:
+                continue
+            found = [
+                c
+                for c in entry.coverages
+                if asked.numbers.matches(c.insurer_number, c.symbol, c.number, c.branch)
+            ]
+            if found:
+                return entry, found
+        return None
 
     # --- tokens ----------------------------------------------------------------------
     def patient_for_token(
