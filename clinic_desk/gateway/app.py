@@ -23,7 +23,6 @@ from clinic_desk.domain.auth import CardAuthRequest
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord
 from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
-from clinic_desk.domain.number_lookup import NUMBER_LOOKUP_PATH, NumberLookupRequest
 from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
 from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
 from clinic_desk.gateway.dataset import PatientEntry
@@ -311,16 +310,6 @@ async def _linked(
     return Answer(200, bundle), faults
 
 
-async def _number_lookup(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    faults = state.faults_for(Route.NUMBER_LOOKUP)
-    await _apply_early_faults(faults, state)
-    asked = NumberLookupRequest.from_fhir(await _read_json(request))
-    found = state.lookup_by_number(asked, mislink_to=mislink_target(faults))
-    if found is None:  # 該当資格なし: an empty collection
-        return Answer(200, {"resourceType": "Bundle", "type": "collection", "entry": []}), faults
-    return await _linked(request, state, Route.NUMBER_LOOKUP, *found, faults)
-
-
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
     text = request.query_params.get(name)
     if text is None:
@@ -383,16 +372,14 @@ def build_app(state: GatewayState) -> Starlette:
         HttpRoute("/fhir/Coverage", _endpoint(Route.COVERAGE, _coverage, state), methods=["GET"]),
         HttpRoute(REVERIFY_PATH, _endpoint(Route.REVERIFY, _reverify, state), methods=["POST"]),
         HttpRoute(
-            NUMBER_LOOKUP_PATH,
-            _endpoint(Route.NUMBER_LOOKUP, _number_lookup, state),
-            methods=["POST"],
-        ),
-        HttpRoute(
             "/fhir/MedicationDispense",
             _endpoint(Route.MEDICATIONS, _medications, state),
             methods=["GET"],
         ),
     ]
+    from clinic_desk.gateway.desk_routes import desk_routes  # it uses this module's helpers
+
+    routes += desk_routes(state)
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.gateway = state
     return app

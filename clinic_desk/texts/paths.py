@@ -107,4 +107,14 @@ PATHS_TEXTS: dict[str, dict[Literal["ja", "en"], str]] = {
         "enrolment the insurer has not registered yet. What you typed is kept: correct one "
         "digit and look up again. If nothing helps, go on to the 申立書 (self-declaration).",
     },
+    # --- the visual check (目視) -------------------------------------------------------------
+    "visual.staff_id": {"ja": "職員ID", "en": "Staff id"},
+    "visual.staff_id.empty": {
+        "ja": "目視確認に切り替えるには職員IDを入力してください。",
+        "en": "Type your staff id to switch to the visual check.",
+    },
+    "visual.staff_id.invalid": {
+        "ja": "職員IDは半角の英数字と「-」「_」「.」で32文字までです。",
+        "en": "A staff id has up to 32 half-width letters, digits, '-', '_' or '.'.",
+    },
 }
