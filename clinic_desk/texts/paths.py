@@ -108,13 +108,13 @@ PATHS_TEXTS: dict[str, dict[Literal["ja", "en"], str]] = {
         "digit and look up again. If nothing helps, go on to the 申立書 (self-declaration).",
     },
     # --- the visual check (目視) -------------------------------------------------------------
-    "visual.staff_id": {"ja": "職員ID", "en": "Staff id"},
+    "visual.staff_id": {"ja": "職員番号", "en": "Staff id"},
     "visual.staff_id.empty": {
-        "ja": "目視確認に切り替えるには職員IDを入力してください。",
+        "ja": "目視確認に切り替えるには職員番号を入力してください。",
         "en": "Type your staff id to switch to the visual check.",
     },
     "visual.staff_id.invalid": {
-        "ja": "職員IDは半角の英数字と「-」「_」「.」で32文字までです。",
+        "ja": "職員番号は半角の英数字と「-」「_」「.」で32文字までです。",
         "en": "A staff id has up to 32 half-width letters, digits, '-', '_' or '.'.",
     },
 }
