@@ -37,9 +37,9 @@ from clinic_desk.config import (
     DeskSettings,
     production_problems,
 )
-from clinic_desk.eligibility.client import EligibilityClient, GatewaySettingsError
-from clinic_desk.eligibility.settings import GatewaySettings
-from clinic_desk.readiness import CheckResult, CheckStatus, RunningDesk, run_checks, tls_context
+from clinic_desk.eligibility.client import EligibilityClient
+from clinic_desk.eligibility.connection import GatewaySettingsError, tls_context
+from clinic_desk.readiness import CheckStatus, RunningDesk, run_checks
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
@@ -107,24 +107,6 @@ def cache_policy(settings: DeskSettings) -> CachePolicy:
     return CachePolicy(
         eligibility_ttl=timedelta(days=settings.cache.eligibility_ttl_days),
         medication_ttl=timedelta(hours=settings.cache.medication_ttl_hours),
-    )
-
-
-def gateway_settings(settings: DeskSettings) -> GatewaySettings:
-    """The eligibility client's settings from the desk's configuration."""
-    config = settings.gateway
-    if config.base_url is None:
-        raise StartupError("gateway.base_url is not set: the desk has no gateway to ask")
-    return GatewaySettings(
-        base_url=config.base_url,
-        ca_bundle=config.ca_bundle,
-        client_certificate=config.client_certificate,
-        client_key=config.client_key,
-        client_key_password=config.client_key_password,
-        verify_tls=config.verify_tls,
-        connect_timeout=config.connect_timeout,
-        read_timeout=config.read_timeout,
-        checkin_budget=config.checkin_budget,
     )
 
 
@@ -228,9 +210,10 @@ def prepare_production(
             "the configuration cannot be used:\n" + "\n".join(f"  - {p}" for p in problems)
         )
     refuse_virtual_reader(settings)
-    tls = tls_context(settings.gateway)
-    if isinstance(tls, CheckResult):
-        raise StartupError(f"{tls.detail} ({tls.fix})")
+    try:
+        tls_context(settings.gateway)  # the desk's own TLS context, built as the client will
+    except GatewaySettingsError as exc:
+        raise StartupError(str(exc)) from None
     files = CacheFiles(paths.data_dir(), paths.config_dir())
     creating = not files.database.exists() and not files.key_file.exists()
     passphrase = cache_passphrase(settings, creating=creating, environ=environ, prompt=prompt)
@@ -253,8 +236,8 @@ async def build_production_services(
         desk = await asyncio.to_thread(prepare_production, settings, prompt=_no_prompt)
     cache = desk.cache
     try:
-        client = EligibilityClient(gateway_settings(settings))
-    except (GatewaySettingsError, ValueError) as exc:
+        client = EligibilityClient(settings.gateway)
+    except GatewaySettingsError as exc:
         await asyncio.to_thread(cache.close)
         raise StartupError(str(exc)) from None
 
