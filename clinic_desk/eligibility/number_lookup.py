@@ -16,7 +16,9 @@ from clinic_desk.domain.number_lookup import (
     NumberLookupAnswer,
     NumberLookupRequest,
 )
-from clinic_desk.eligibility.client import Budget, EligibilityClient
+from clinic_desk.eligibility.budget import Budget
+from clinic_desk.eligibility.client import EligibilityClient
+from clinic_desk.eligibility.replies import parse, wrong_shape
 
 ROUTE = "number-lookup"
 
@@ -36,14 +38,15 @@ async def lookup_by_number(
     request = NumberLookupRequest(numbers=numbers, birthdate=birthdate)
     budget = budget or client.budget()
     body = request.to_fhir(client.settings.insurer_padding)
-    while True:
-        reply = await client._send(
-            "POST", NUMBER_LOOKUP_PATH, ROUTE, body=body, budget=budget, retry=True
-        )
-        if reply.status != 202:
-            break
-        await client._wait_while_processing(reply, budget)
+    with budget.running():
+        while True:
+            reply = await client._exchange.send(
+                "POST", NUMBER_LOOKUP_PATH, ROUTE, budget, body=body, retry=True
+            )
+            if reply.status != 202:
+                break
+            await client._wait_while_processing(reply, budget)
     if reply.status != 200:
-        raise client._protocol(f"Unexpected status {reply.status}.", ROUTE, reply)
+        raise wrong_shape(f"Unexpected status {reply.status}.", ROUTE, reply)
     checked_at = datetime.now(UTC)
-    return client._parse(reply, ROUTE, lambda p: NumberLookupAnswer.from_fhir_bundle(p, checked_at))
+    return parse(reply, ROUTE, lambda p: NumberLookupAnswer.from_fhir_bundle(p, checked_at))

@@ -27,7 +27,7 @@ async def test_visual_check_gives_a_session_and_is_recorded_without_signature(
 ) -> None:
     der = credentials_for("yamada-taro").certificate_der
     session = await authenticate_visual(client, der, "staff-07")
-    assert session.patient_id == "p-yamada-taro" and session.signer is None
+    assert session.patient_id == "p-yamada-taro" and session.resign is None
     record = await client.fetch_patient(session)
     assert record.id == "p-yamada-taro"
     # medication history follows consent: the token reads it like a card's
