@@ -11,6 +11,7 @@ import os
 from typing import Literal
 
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+from clinic_desk.texts.paths import PATHS_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -479,6 +480,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
 }
 
 CATALOGUE.update(ELIGIBILITY_TEXTS)
+CATALOGUE.update(PATHS_TEXTS)
 
 
 def t(key: str, lang: Lang, **params: object) -> str:
