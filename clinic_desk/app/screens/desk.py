@@ -23,18 +23,8 @@ from clinic_desk.app.screens import desk_text
 from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, DemoPanel
 from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
-<<<<<<< HEAD
-from clinic_desk.app.widgets.result_view import (
-    ALL_CLASSES,
-    ResultView,
-    outcome_classes,
-    outcome_headline,
-    outcome_next_step,
-)
-=======
 from clinic_desk.app.widgets.prose import Prose
-from clinic_desk.app.widgets.result_view import ResultView
->>>>>>> ui
+from clinic_desk.app.widgets.result_view import ALL_CLASSES, ResultView, outcome_classes
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
@@ -195,24 +185,6 @@ class DeskScreen(Screen[None]):
         self.current = view
         lang = self.lang
         stage = view.stage
-<<<<<<< HEAD
-        prompt_key = f"stage.{stage.value}"
-        if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
-            prompt_key = "stage.pin_entry.auth"
-        params: dict[str, object] = {}
-        if stage is Stage.ERROR:
-            params["message"] = view.error_message or view.error_code
-        if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
-            params["date"] = view.result.offline_confirmed_at.date().isoformat()
-        confirmed = view.outcome is None or view.outcome.confirms_eligibility
-        if stage is Stage.OFFLINE_SHOWN and not confirmed:
-            prompt_key = "stage.offline_shown.unconfirmed"
-        prompt = t(prompt_key, lang, **params)
-        if stage is Stage.SHOWN and view.outcome is not None:
-            prompt = outcome_headline(view.outcome, lang)  # never "confirmed" for 2 or 3
-        self.query_one("#prompt", Static).update(prompt)
-        self.query_one("#detail", Static).update(self._detail(view))
-=======
         if stage is not Stage.WAITING_FOR_CARD:
             self._tapping = False
         if stage is not before.stage:
@@ -226,7 +198,6 @@ class DeskScreen(Screen[None]):
             self._prose("#detail").show("\n".join(lines))
         else:
             self._prose("#detail").show(desk_text.detail(view, lang))
->>>>>>> ui
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
         self.remove_class(*ALL_CLASSES)
@@ -281,50 +252,12 @@ class DeskScreen(Screen[None]):
         if self._ready_for_services:
             self.query_one(KeyBar).show_for(self, hidden=self._hidden_keys())
 
-<<<<<<< HEAD
-    def _detail(self, view: DeskView) -> str:
-        lang = self.lang
-        stage = view.stage
-        if stage is Stage.PIN_ENTRY:
-            tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
-            lines = [t("pin.one_try_left" if tries == 1 else "pin.tries_left", lang, tries=tries)]
-            if view.needs_last_try_confirmation:
-                lines.append(t("pin.last_try", lang))
-            return "\n".join(lines)
-        if stage is Stage.CONFIRMING_NAME and view.card_name:
-            return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
-        if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
-            return t("birthdate.retry", lang)
-        if stage is Stage.STAFF_DECISION and view.variant is not None:
-            return (
-                f"{t('variant.card', lang)}:   {view.variant.card_name}\n"
-                f"{t('variant.record', lang)}: {view.variant.record_name}\n"
-                f"{'; '.join(view.variant.reasons)}\n\n{t('variant.keys', lang)}"
-            )
-        if stage is Stage.CONSENT:
-            return t("confirm.keys", lang)
-        if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
-            # validity 4 or 5: what it means and what to do next
-            lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
-        else:
-            lines = []
-        if stage is Stage.WITHHELD and view.flagged:
-            codes = [r.value for r in view.flag_reasons] or [view.error_code]
-            reasons = t("reasons.separator", lang).join(self._reason(c) for c in codes)
-            return "\n".join([*lines, t("withheld.staff", lang, reason=reasons)])
-        if stage is Stage.PAPER_FORM and lines:
-            return "\n".join(lines)
-        if stage is Stage.PAPER_FORM and view.error_code:
-            return t("paper.cause", lang, cause=self._reason(view.error_code))
-        return ""
-=======
     def _hidden_keys(self) -> set[str]:
         """Keys that work (they say why not) but are not offered now."""
         hidden: set[str] = set()
         if not self._review_available():
             hidden.add("manager_review")
         return hidden
->>>>>>> ui
 
     def _review_available(self) -> bool:
         from clinic_desk.app.screens.review import review_cache

@@ -5,6 +5,7 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 
 from __future__ import annotations
 
+from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.domain.reverification import VisitAttention
 from clinic_desk.identity.model import REASON_TEXTS
@@ -91,7 +92,11 @@ def prompt(view: DeskView, lang: Lang) -> str:
         return t("stage.pin_entry.auth", lang)
     if stage is Stage.ERROR:
         return t("stage.error", lang, message=error_words(view.error_code, lang))
+    if stage is Stage.SHOWN and view.outcome is not None:
+        return outcome_headline(view.outcome, lang)  # never "confirmed" for 2, 3 or 4
     if stage is Stage.OFFLINE_SHOWN:
+        if view.outcome is not None and not view.outcome.confirms_eligibility:
+            return t("stage.offline_shown.unconfirmed", lang)
         result = view.result
         when = result.offline_confirmed_at if result is not None else None
         return t("stage.offline_shown", lang, date=when.date().isoformat() if when else "—")
@@ -164,8 +169,16 @@ def detail(view: DeskView, lang: Lang) -> str:
         )
     if stage is Stage.CONSENT:
         return t("confirm.keys", lang)
+    lines: list[str] = []
+    if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
+        # validity 4 or 5: what it means and what to do next
+        lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
     if stage is Stage.WITHHELD and view.flagged:
-        return t("withheld.staff", lang, reason=words(DESK_REASONS, view.error_code, lang))
+        codes = [r.value for r in view.flag_reasons] or [view.error_code]
+        reasons = t("reasons.separator", lang).join(words(DESK_REASONS, c, lang) for c in codes)
+        return "\n".join([*lines, t("withheld.staff", lang, reason=reasons)])
+    if stage is Stage.PAPER_FORM and lines:
+        return "\n".join(lines)
     if stage is Stage.PAPER_FORM and view.error_code:
         return t("paper.cause", lang, cause=words(DESK_REASONS, view.error_code, lang))
     if stage is Stage.ERROR and lang == "en" and view.error_message:

@@ -1,5 +1,5 @@
-<<<<<<< HEAD
-"""A confirmed check-in: what the validity state means, eligibility, then medication history.
+"""A confirmed check-in: who, what the validity state means, eligibility, then
+medication history (newest first).
 
 Each validity state and each outcome has its own words in both languages, its
 own colour class and a status word, so the meaning never rests on colour alone.
@@ -9,38 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
-=======
-"""A confirmed check-in: who, the eligibility, then medication history (newest first)."""
-
-from __future__ import annotations
-
-from collections.abc import Iterable
->>>>>>> ui
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-<<<<<<< HEAD
-from clinic_desk.checkin.outcome import EligibilityOutcome
-from clinic_desk.checkin.view import CheckInResult
-from clinic_desk.domain.coverage import Coverage, CoverageStatus, EligibilityRecord, ValidityState
-=======
 from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.prose import Prose
+from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.view import CheckInResult
-from clinic_desk.domain.coverage import Coverage, EligibilityRecord
->>>>>>> ui
+from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.texts import Lang, t
-from clinic_desk.texts.codes import COVERAGE_STATUS, RELATIONSHIP, VALIDITY, words
+from clinic_desk.texts.codes import COVERAGE_STATUS, RELATIONSHIP, words
+from clinic_desk.texts.keys import TextKey
 
 
 @dataclass(frozen=True)
 class StateLook:
     """How one validity state reads: its status word and its colour class."""
 
-    word: str  # a text key
+    word: TextKey
     css_class: str
 
 
@@ -48,9 +37,9 @@ class StateLook:
 class OutcomeLook:
     """How one outcome reads: status word, headline, the receptionist's next step, colour."""
 
-    word: str  # text keys
-    title: str
-    next_step: str
+    word: TextKey
+    title: TextKey
+    next_step: TextKey
     css_class: str
 
 
@@ -93,13 +82,6 @@ OUTCOME_LOOKS: dict[EligibilityOutcome, OutcomeLook] = {
         "outcome.several_match.next",
         "-outcome-several-match",
     ),
-}
-
-_COVERAGE_STATUS: dict[CoverageStatus, str] = {
-    CoverageStatus.ACTIVE: "coverage.status.active",
-    CoverageStatus.CANCELLED: "coverage.status.cancelled",
-    CoverageStatus.DRAFT: "coverage.status.draft",
-    CoverageStatus.ENTERED_IN_ERROR: "coverage.status.entered_in_error",
 }
 
 ALL_CLASSES: frozenset[str] = frozenset(
@@ -148,50 +130,28 @@ def period_words(coverage: Coverage, lang: Lang) -> str:
 
 def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
     """The eligibility of a confirmed record as label: value lines."""
-<<<<<<< HEAD
     lines = [f"{t('result.status', lang)}: {state_words(record.state, lang)}"]
-=======
-    state = words(VALIDITY, record.state.value, lang)
-    lines = [f"{t('result.status', lang)}: {record.state.value} · {state}"]
->>>>>>> ui
     coverage = _coverage_of(record)
     if coverage is None:
         return lines
     ids = " · ".join(x for x in (coverage.symbol, coverage.number, coverage.branch) if x)
-<<<<<<< HEAD
-    end = coverage.period_end.isoformat() if coverage.period_end else "—"
-    status = t(_COVERAGE_STATUS[coverage.status], lang)
-=======
     relationship = words(RELATIONSHIP, coverage.relationship.value, lang)
     status = words(COVERAGE_STATUS, coverage.status.value, lang)
->>>>>>> ui
     lines += [
         f"{t('result.insurer', lang)}: {coverage.insurer_number}  {coverage.insurer_name}",
         f"{t('result.symbol_number', lang)}: {ids}",
         f"{t('result.relationship', lang)}: {relationship}",
         f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-<<<<<<< HEAD
-        f"{t('result.period', lang)}: {coverage.period_start.isoformat()} – {end}  ({status})",
-=======
         f"{t('result.period', lang)}: {period_words(coverage, lang)}  "
         + (f"（{status}）" if lang == "ja" else f"({status})"),
->>>>>>> ui
     ]
     return lines
 
 
-<<<<<<< HEAD
 def medications_of(history: MedicationHistory | None) -> list[MedicationDispense]:
     if history is None:
         return []
     return sorted(history.dispenses, key=lambda d: d.dispensed_on, reverse=True)
-=======
-def medications_of(
-    history: MedicationHistory | Iterable[MedicationDispense] | None,
-) -> list[MedicationDispense]:
-    items = history.dispenses if isinstance(history, MedicationHistory) else (history or [])
-    return sorted(items, key=lambda d: d.dispensed_on, reverse=True)
->>>>>>> ui
 
 
 class ResultView(Vertical):
@@ -214,11 +174,8 @@ class ResultView(Vertical):
         self._lang = lang
 
     def compose(self) -> ComposeResult:
-<<<<<<< HEAD
-        yield Static("", id="outcome", markup=False)
-=======
         yield Static("", id="patient", markup=False)
->>>>>>> ui
+        yield Static("", id="outcome", markup=False)
         yield Static("", id="eligibility", markup=False)
         yield Static("", id="medications-title", markup=False)
         yield Prose("", id="medications-hint")
@@ -229,17 +186,8 @@ class ResultView(Vertical):
         return self.query_one(MedicationList)
 
     def show(self, result: CheckInResult | None) -> None:
-<<<<<<< HEAD
-        banner = self.query_one("#outcome", Static)
-        eligibility = self.query_one("#eligibility", Static)
-        title = self.query_one("#medications-title", Static)
-        table: DataTable[str] = self.query_one("#medications", DataTable)
-        table.clear(columns=True)
-        banner.remove_class(*ALL_CLASSES)
-        if result is None:
-            banner.update("")
-=======
         patient = self.query_one("#patient", Static)
+        banner = self.query_one("#outcome", Static)
         eligibility = self.query_one("#eligibility", Static)
         title = self.query_one("#medications-title", Static)
         hint = self.query_one("#medications-hint", Prose)
@@ -247,9 +195,10 @@ class ResultView(Vertical):
         medications.show([])
         medications.display = False
         hint.show("")
+        banner.remove_class(*ALL_CLASSES)
         if result is None:
             patient.update("")
->>>>>>> ui
+            banner.update("")
             eligibility.update("")
             title.update("")
             return
