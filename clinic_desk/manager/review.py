@@ -10,7 +10,6 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -49,7 +48,6 @@ from offline_cache import (
     MismatchFlag,
     OfflineCache,
 )
-from offline_cache.fsutil import write_atomically
 
 __all__ = [
     "CSV_COLUMNS",

@@ -63,19 +63,6 @@ def demo_cards(cards_dir: Path | None = None) -> VirtualCards:
     keys = KeyStore.for_cards(folder, paths.cache_dir() / "card-keys")
     return VirtualCards.from_folder(folder, DEMO_CARDS, keys)
 
-    def pin_tries(self, card_id: str) -> int | None:
-        """The fewest tries left on the card's two PINs (a made card's own counters,
-        else its profile's); None for an unknown card."""
-        card = self._made.get(card_id)
-        if card is not None:
-            return min(
-                card.tries_left(TEXT_AID, EF_TEXT_PIN), card.tries_left(JPKI_AID, EF_JPKI_AUTH_PIN)
-            )
-        profile = self._profiles.get(card_id)
-        if profile is None:
-            return None
-        return min(profile.pins.text_pin_tries, profile.pins.auth_pin_tries)
-
 
 def demo_manager(
     folder: Path, configured: ManagerConfig | None

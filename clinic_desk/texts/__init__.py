@@ -14,8 +14,8 @@ import os
 from typing import Literal
 
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
-from clinic_desk.texts.paths import PATHS_TEXTS
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.paths import PATHS_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -46,7 +46,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
     "status.recording": {"ja": "● 記録中", "en": "● RECORDING"},
-    "status.temporary": {"ja": "一時", "en": "temporary"},
     "status.attention": {
         "ja": "要確認のオフライン受付 {count}件",
         "en": "{count} offline visits need attention",
@@ -312,10 +311,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     },
     "validity.state.4": {"ja": "該当資格なし", "en": "no qualification found"},
     "validity.state.5": {"ja": "複数該当", "en": "several qualifications match"},
-    "coverage.status.active": {"ja": "有効", "en": "active"},
-    "coverage.status.cancelled": {"ja": "喪失", "en": "cancelled"},
-    "coverage.status.draft": {"ja": "仮登録", "en": "draft"},
-    "coverage.status.entered_in_error": {"ja": "誤登録", "en": "entered in error"},
     "outcome.banner": {"ja": "【{word}】{title}", "en": "[{word}] {title}"},
     "outcome.next": {"ja": "次の対応：{action}", "en": "Next: {action}"},
     "outcome.confirmed.word": {"ja": "確認済み", "en": "CONFIRMED"},

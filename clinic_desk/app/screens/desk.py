@@ -28,7 +28,7 @@ from clinic_desk.app.widgets.result_view import ALL_CLASSES, ResultView, outcome
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DemoDeck, DeskServices, DeskStatus
+from clinic_desk.services.desk import CardPanel, DeskServices, DeskStatus
 from clinic_desk.texts import Lang, t
 
 if TYPE_CHECKING:
@@ -391,7 +391,7 @@ class DeskScreen(Screen[None]):
             # in a worker: the screen keeps taking keys while the card is made and read
             self.run_worker(self._tap(demo, option_id), group="demo-tap", exclusive=True)
 
-    async def _tap(self, demo: DemoDeck, card_id: str) -> None:
+    async def _tap(self, demo: CardPanel, card_id: str) -> None:
         try:
             await demo.tap(card_id)
         except Exception:

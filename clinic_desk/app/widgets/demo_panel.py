@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.widgets.prose import PhraseText, Prose
-from clinic_desk.services.desk import DemoDeck
+from clinic_desk.services.desk import CardPanel
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.keys import TextKey
 
@@ -57,7 +57,7 @@ class DemoPanel(Vertical):
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lang = lang
-        self._deck: DemoDeck | None = None
+        self._deck: CardPanel | None = None
         self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -68,7 +68,7 @@ class DemoPanel(Vertical):
     def options(self) -> OptionList:
         return self.query_one(OptionList)
 
-    def attach(self, deck: DemoDeck) -> None:
+    def attach(self, deck: CardPanel) -> None:
         self._deck = deck
         options = self.options
         lang = self._lang
