@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
 
 from textual import events
-from textual.app import App
-from textual.binding import Binding, BindingType
 
-from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.screens.desk import DeskScreen
 from clinic_desk.checkin import DeskView
@@ -20,7 +17,7 @@ from clinic_desk.texts import Lang
 ServicesFactory = Callable[[], Awaitable[DeskServices]]
 
 
-class DeskApp(App[None]):
+class DeskApp(LocalisedApp):
     """The reception desk. Services come in through the constructor, so tests and
     the demo hand in virtual cards, an embedded gateway and a temporary cache.
 
@@ -30,10 +27,6 @@ class DeskApp(App[None]):
 
     CSS_PATH = "desk.tcss"
     TITLE = "clinic-desk"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)
-    ]
 
     def __init__(
         self,
@@ -42,7 +35,7 @@ class DeskApp(App[None]):
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(lang)
         # idle this long (no key, no stage change): back to waiting for a card
         self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
         self.idle_check_seconds = 1.0
@@ -52,9 +45,6 @@ class DeskApp(App[None]):
             self.services = services
         else:
             self._factory = services
-        self.lang = lang
-        self.animation_level = "none"
-        localise_bindings(self, lang)
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))

@@ -110,6 +110,7 @@ class CheckInMachine:
         if stage in (Stage.SHOWN, Stage.OFFLINE_SHOWN):
             base["result"] = CheckInResult(
                 eligibility=self._eligibility,
+                patient_name=self._card.name if self._card is not None else "",
                 medications=self._medications if self._consent else None,
                 consented=bool(self._consent),
                 offline_confirmed_at=self._offline_confirmed_at,

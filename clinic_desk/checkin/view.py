@@ -31,6 +31,8 @@ class CheckInResult(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     eligibility: Any
+    # the confirmed patient's name, as read from their own card
+    patient_name: str = ""
     medications: Any = None
     consented: bool = False
     offline_confirmed_at: datetime | None = None

@@ -96,7 +96,8 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
             return _recording(services, args.record)
         demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
         source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
-        services = await demo.build_demo_services(card_source=source)
+        # the desk id of the configuration, as the logs and the audit rows name it
+        services = await demo.build_demo_services(card_source=source, desk_id=settings.desk.desk_id)
         readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
         running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
         services.update_status(notice=await readiness.startup_notice(settings, running))

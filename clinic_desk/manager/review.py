@@ -13,7 +13,8 @@ import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +26,9 @@ from clinic_desk.config import ManagerConfig
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
-from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.texts import Lang, t
+from clinic_desk.texts.codes import FLAG_REASONS, FLAG_STATUSES, words
+from clinic_desk.texts.keys import TextKey
 from offline_cache import (
     Clock,
     FlagMove,
@@ -48,6 +51,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reason_code",
     "reason",
     "status",
+    "status_words",
     "card_name",
     "card_birthdate",
     "card_sex",
@@ -59,8 +63,56 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+# The header row in each language: the codes above in English, words in Japanese.
+CSV_HEADERS: dict[str, TextKey] = {
+    "flag_id": "csv.flag_id",
+    "raised_at": "csv.raised_at",
+    "desk_id": "csv.desk_id",
+    "reason_code": "csv.reason_code",
+    "reason": "csv.reason",
+    "status": "csv.status",
+    "status_words": "csv.status_words",
+    "card_name": "csv.card_name",
+    "card_birthdate": "csv.card_birthdate",
+    "card_sex": "csv.card_sex",
+    "card_certificate_sha256": "csv.card_certificate_sha256",
+    "insurer_reference": "csv.insurer_reference",
+    "linked_record_ref": "csv.linked_record_ref",
+    "reported_at": "csv.reported_at",
+    "insurer_contact": "csv.insurer_contact",
+}
+
+
+def csv_header(lang: Lang) -> list[str]:
+    """The export's header row in ``lang``."""
+    return [t(CSV_HEADERS[column], lang) for column in CSV_COLUMNS]
+
+
+InputProblem = Literal[
+    "contact_required",
+    "future_date",
+    "note_required",
+    "file_exists",
+    "no_folder",
+    "cannot_write",
+    "locked",
+]
+
+
 class ReviewInputError(ManagerError):
-    """A manager's entry that cannot be taken (empty note, missing contact …)."""
+    """A manager's entry that cannot be taken (empty note, missing contact …).
+
+    ``problem`` names it, so a screen can say it in its own language; ``path`` and
+    ``reason`` are what the words need.
+    """
+
+    def __init__(
+        self, message: str, problem: InputProblem, *, path: Path | None = None, reason: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.path = path
+        self.reason = reason
 
 
 class ReferenceState(StrEnum):
@@ -128,12 +180,38 @@ def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date")
 
 def reason_words(reason: str, lang: Lang) -> str:
     """The reason in words from the catalogue (the code itself if it has none)."""
-    key = f"review.reason.{reason}"
-    return t(key, lang) if has_text(key) else reason
+    return words(FLAG_REASONS, reason, lang)
 
 
 def status_words(status: FlagStatus, lang: Lang) -> str:
-    return t(f"review.status.{status.value}", lang)
+    return words(FLAG_STATUSES, status.value, lang)
+
+
+def _folded(text: str) -> str:
+    """For matching: NFKC, no spaces, lower case, digits only for dates."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def flag_matches(flag: MismatchFlag, text: str) -> bool:
+    """Whether ``text`` finds ``flag`` by the card holder's name, a date (birthdate or
+    the day it was raised, ``19800401`` or ``1980-04-01``), the card (the start of its
+    certificate fingerprint) or the flag's id."""
+    wanted = _folded(text)
+    if not wanted:
+        return True
+    card = flag.card_identity
+    if wanted in _folded(str(card.get("name", ""))):
+        return True
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    if len(digits) >= 4 and digits == wanted.replace("-", "").replace("/", ""):
+        days = (str(card.get("birthdate", "")), f"{flag.created_at.astimezone():%Y-%m-%d}")
+        if any(digits in day.replace("-", "") for day in days):
+            return True
+    if len(wanted) >= 4:
+        certificate = str(card.get("certificate_sha256", "")).lower()
+        if certificate.startswith(wanted) or flag.id.lower().startswith(wanted):
+            return True
+    return False
 
 
 class ReviewSession:
@@ -166,6 +244,11 @@ class ReviewSession:
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
 
+    def search(self, text: str) -> frozenset[str]:
+        """The ids of the flags ``text`` finds (see ``flag_matches``)."""
+        self._check()
+        return frozenset(f.id for f in self.cache.flags() if flag_matches(f, text))
+
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
         self._check()
@@ -197,9 +280,11 @@ class ReviewSession:
         self._check()
         contact = contact.strip()
         if not contact:
-            raise ReviewInputError("say whom at the insurer it was reported to (the contact)")
+            raise ReviewInputError(
+                "say whom at the insurer it was reported to (the contact)", "contact_required"
+            )
         if reported_on > self._now().astimezone(UTC).date():
-            raise ReviewInputError("the report date cannot be in the future")
+            raise ReviewInputError("the report date cannot be in the future", "future_date")
         when = datetime.combine(reported_on, time(12, 0), tzinfo=UTC)
         return self.cache.mark_flag_reported(
             flag_id, insurer_contact=contact, reported_at=when, actor=ACTOR
@@ -210,7 +295,7 @@ class ReviewSession:
         self._check()
         note = note.strip()
         if not note:
-            raise ReviewInputError("a note is required to resolve a flag")
+            raise ReviewInputError("a note is required to resolve a flag", "note_required")
         return self.cache.resolve_flag(flag_id, note=note, actor=ACTOR)
 
     def reopen(self, flag_id: str, *, note: str = "") -> MismatchFlag:
@@ -224,10 +309,12 @@ class ReviewSession:
         path: Path,
         *,
         statuses: Sequence[FlagStatus] = (FlagStatus.OPEN,),
+        ids: Collection[str] | None = None,
         lang: Lang = "ja",
         overwrite: bool = False,
     ) -> int:
-        """Write the flags in ``statuses`` as CSV (UTF-8 with BOM); returns the row count.
+        """Write the flags in ``statuses`` (or exactly the flags ``ids``, as a screen shows
+        them) as CSV (UTF-8 with BOM), the header in ``lang``; returns the row count.
 
         The file is written owner-only and atomically; an existing file is kept unless
         ``overwrite``. Audited as ``review.export`` with the count.
@@ -235,20 +322,37 @@ class ReviewSession:
         self._check()
         target = Path(path).expanduser()
         if target.exists() and not overwrite:
-            raise ReviewInputError(f"{target} already exists; choose another file name")
+            raise ReviewInputError(
+                f"{target} already exists; choose another file name", "file_exists", path=target
+            )
         if not target.parent.is_dir():
-            raise ReviewInputError(f"the folder {target.parent} does not exist")
-        wanted = set(statuses)
-        rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted]
+            raise ReviewInputError(
+                f"the folder {target.parent} does not exist", "no_folder", path=target.parent
+            )
+        if ids is not None:
+            chosen = set(ids)
+            rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.id in chosen]
+            status_note = "chosen"
+        else:
+            wanted = set(statuses)
+            rows = [
+                f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted
+            ]
+            status_note = "+".join(sorted(s.value for s in wanted))
         rows.reverse()  # oldest first reads like a report
         try:
             fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
         except OSError as exc:
-            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
+            raise ReviewInputError(
+                f"cannot write in {target.parent}: {exc.strerror}",
+                "cannot_write",
+                path=target.parent,
+                reason=exc.strerror or "",
+            ) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
+                writer.writerow(csv_header(lang))
                 for flag in rows:
                     writer.writerow(self._csv_row(flag, lang))
                 handle.flush()
@@ -258,8 +362,12 @@ class ReviewSession:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
-        status_note = "+".join(sorted(s.value for s in wanted))
+            raise ReviewInputError(
+                f"the export could not be written: {exc.strerror}",
+                "cannot_write",
+                path=target,
+                reason=exc.strerror or "",
+            ) from None
         self.cache.record_event(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
@@ -283,6 +391,7 @@ class ReviewSession:
             flag.reason,
             reason_words(flag.reason, lang),
             flag.status.value,
+            status_words(flag.status, lang),
             str(card.get("name", "")),
             str(card.get("birthdate", "")),
             str(card.get("sex", "")),
@@ -306,7 +415,7 @@ class ReviewSession:
 
     def _check(self) -> None:
         if self.closed:
-            raise ReviewInputError("the review is locked; type the manager PIN again")
+            raise ReviewInputError("the review is locked; type the manager PIN again", "locked")
 
 
 def _card_context(flag: MismatchFlag) -> str:

@@ -32,6 +32,7 @@ from clinic_desk.services.gateway import preload as preload_gateway_client
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.store import CacheStorePort
 from offline_cache.store import OfflineCache
+from reader.apdu import EF_JPKI_AUTH_PIN, EF_TEXT_PIN, JPKI_AID, TEXT_AID
 from reader.errors import CardError
 from reader.transport import CardEvent, CardMonitor, InProcessTransport, PcscTransport, list_readers
 from reader.virtual_card.card import CardLeftField, VirtualCard
@@ -79,6 +80,19 @@ class DemoCards:
         if card_id not in self._made:
             self._made[card_id] = VirtualCard(self._profiles[card_id])
         return self._made[card_id]
+
+    def pin_tries(self, card_id: str) -> int | None:
+        """The fewest tries left on the card's two PINs (a made card's own counters,
+        else its profile's); None for an unknown card."""
+        card = self._made.get(card_id)
+        if card is not None:
+            return min(
+                card.tries_left(TEXT_AID, EF_TEXT_PIN), card.tries_left(JPKI_AID, EF_JPKI_AUTH_PIN)
+            )
+        profile = self._profiles.get(card_id)
+        if profile is None:
+            return None
+        return min(profile.pins.text_pin_tries, profile.pins.auth_pin_tries)
 
 
 def vpcd_available(port: int = DEFAULT_PORT) -> bool:
@@ -132,6 +146,9 @@ class _GatewaySwitch:
 class InProcessDeck:
     """Tapping a card puts it in the in-process slot and tells the runner."""
 
+    def pin_tries(self, card_id: str) -> int | None:
+        return self._cards.pin_tries(card_id)
+
     def __init__(self, cards: DemoCards, slot: CardSlot, gateway: _GatewaySwitch) -> None:
         self._cards = cards
         self._slot = slot
@@ -164,6 +181,9 @@ class InProcessDeck:
 class PcscdDeck:
     """Tapping a card connects it to vpcd; pcscd and the card monitor do the rest."""
 
+    def pin_tries(self, card_id: str) -> int | None:
+        return self._cards.pin_tries(card_id)
+
     def __init__(self, cards: DemoCards, gateway: _GatewaySwitch, port: int = DEFAULT_PORT) -> None:
         self._cards = cards
         self._gateway = gateway
@@ -189,7 +209,7 @@ class PcscdDeck:
 
 
 async def build_demo_services(
-    *, card_source: CardSource | None = None, desk_id: str = "demo-desk"
+    *, card_source: CardSource | None = None, desk_id: str = "desk-1"
 ) -> DeskServices:
     """Everything the demo desk needs, started; ``DeskServices.stop()`` undoes it all."""
     source: CardSource = card_source or (

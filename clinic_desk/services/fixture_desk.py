@@ -48,6 +48,7 @@ from clinic_desk.services.demo import CardSlot
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.store import CacheStorePort
+from reader.apdu import EF_JPKI_AUTH_PIN, EF_TEXT_PIN, JPKI_AID, TEXT_AID
 from reader.transcript import Transcript
 from reader.transport import InProcessTransport
 from reader.virtual_card import pki
@@ -90,6 +91,12 @@ class FixtureDeck:
 
     def cards(self) -> list[str]:
         return [self.profile.profile_id]
+
+    def pin_tries(self, card_id: str) -> int | None:
+        return min(
+            self._card.tries_left(TEXT_AID, EF_TEXT_PIN),
+            self._card.tries_left(JPKI_AID, EF_JPKI_AUTH_PIN),
+        )
 
     async def tap(self, card_id: str) -> None:
         if self._slot.card is not None:

@@ -1,49 +1,58 @@
-"""A confirmed check-in: eligibility, then medication history (newest first)."""
+"""A confirmed check-in: who, the eligibility, then medication history (newest first)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
+from clinic_desk.app.widgets.medication_list import MedicationList
+from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.view import CheckInResult
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord
-from clinic_desk.domain.medication import MedicationDispense
+from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.texts import Lang, t
-
-_RELATIONSHIP = {
-    "insured": {"ja": "本人", "en": "insured"},
-    "dependent": {"ja": "家族", "en": "dependent"},
-}
+from clinic_desk.texts.codes import COVERAGE_STATUS, RELATIONSHIP, VALIDITY, words
 
 
 def _coverage_of(record: EligibilityRecord) -> Coverage | None:
     return record.current or (record.coverages[0] if record.coverages else None)
 
 
+def period_words(coverage: Coverage, lang: Lang) -> str:
+    """「2018-04-01 ～ 2027-03-31」, or "from 2018-04-01 (no end date)" without an end."""
+    start = coverage.period_start.isoformat()
+    if coverage.period_end is None:
+        return t("result.period.open", lang, start=start)
+    return t("result.period.range", lang, start=start, end=coverage.period_end.isoformat())
+
+
 def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
     """The eligibility of a confirmed record as label: value lines."""
-    lines = [f"{t('result.status', lang)}: {record.state.value} · {record.state.label}"]
+    state = words(VALIDITY, record.state.value, lang)
+    lines = [f"{t('result.status', lang)}: {record.state.value} · {state}"]
     coverage = _coverage_of(record)
     if coverage is None:
         return lines
     ids = " · ".join(x for x in (coverage.symbol, coverage.number, coverage.branch) if x)
-    end = coverage.period_end.isoformat() if coverage.period_end else "—"
+    relationship = words(RELATIONSHIP, coverage.relationship.value, lang)
+    status = words(COVERAGE_STATUS, coverage.status.value, lang)
     lines += [
         f"{t('result.insurer', lang)}: {coverage.insurer_number}  {coverage.insurer_name}",
         f"{t('result.symbol_number', lang)}: {ids}",
-        f"{t('result.relationship', lang)}: {_RELATIONSHIP[coverage.relationship.value][lang]}",
+        f"{t('result.relationship', lang)}: {relationship}",
         f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-        f"{t('result.period', lang)}: {coverage.period_start.isoformat()} – {end}"
-        f"  ({coverage.status.value})",
+        f"{t('result.period', lang)}: {period_words(coverage, lang)}  ({status})",
     ]
     return lines
 
 
-def medications_of(history: Any) -> list[MedicationDispense]:
-    items = getattr(history, "dispenses", history) or []
+def medications_of(
+    history: MedicationHistory | Iterable[MedicationDispense] | None,
+) -> list[MedicationDispense]:
+    items = history.dispenses if isinstance(history, MedicationHistory) else (history or [])
     return sorted(items, key=lambda d: d.dispensed_on, reverse=True)
 
 
@@ -53,21 +62,32 @@ class ResultView(Vertical):
         self._lang = lang
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="patient", markup=False)
         yield Static("", id="eligibility", markup=False)
         yield Static("", id="medications-title", markup=False)
-        table: DataTable[str] = DataTable(id="medications", zebra_stripes=True, cursor_type="row")
-        yield table
+        yield Prose("", id="medications-hint")
+        yield MedicationList(self._lang, id="medications")
+
+    @property
+    def medications(self) -> MedicationList:
+        return self.query_one(MedicationList)
 
     def show(self, result: CheckInResult | None) -> None:
+        patient = self.query_one("#patient", Static)
         eligibility = self.query_one("#eligibility", Static)
         title = self.query_one("#medications-title", Static)
-        table: DataTable[str] = self.query_one("#medications", DataTable)
-        table.clear(columns=True)
+        hint = self.query_one("#medications-hint", Prose)
+        medications = self.medications
+        medications.show([])
+        medications.display = False
+        hint.show("")
         if result is None:
+            patient.update("")
             eligibility.update("")
             title.update("")
             return
         lang = self._lang
+        patient.update(f"{t('result.patient', lang)}: {result.patient_name}")
         record = result.eligibility
         lines = eligibility_lines(record, lang) if isinstance(record, EligibilityRecord) else []
         eligibility.update("\n".join(lines))
@@ -81,16 +101,7 @@ class ResultView(Vertical):
         if not dispenses:
             title.update(t("result.no_medications", lang))
             return
-        title.update(t("result.medications", lang))
-        table.add_columns("date", "drug", "strength", "qty", "days", "prescriber", "pharmacy")
-        for d in dispenses:
-            qty = "" if d.quantity is None else f"{d.quantity:g}{d.quantity_unit or ''}"
-            table.add_row(
-                d.dispensed_on.isoformat(),
-                d.drug_name,
-                d.strength or "",
-                qty,
-                "" if d.days_supply is None else str(d.days_supply),
-                d.prescriber or "",
-                d.pharmacy or "",
-            )
+        title.update(t("result.medications.count", lang, count=len(dispenses)))
+        hint.show(t("result.medications.scroll", lang))
+        medications.display = True
+        medications.show(dispenses)

@@ -1,0 +1,65 @@
+"""Line breaking that never splits a word, in Japanese as in English.
+
+Rich folds Japanese wherever a line is full, so 「暗証番号」 can end up as 「暗」 and
+「証番号」 on two lines. BudouX (Google's phrase segmenter, a small model shipped in
+the package) finds the phrase boundaries of Japanese text; English breaks at spaces.
+A phrase wider than the line is the only thing ever folded.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import budoux
+from rich.cells import cell_len, chop_cells
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_SPACES = re.compile(r"(\s+)")
+
+
+@cache
+def _parser() -> budoux.Parser:
+    return budoux.load_default_japanese_parser()
+
+
+def phrases(text: str) -> list[str]:
+    """``text`` cut where a line may break: after spaces, and between Japanese phrases.
+
+    Joining the pieces gives ``text`` back.
+    """
+    pieces: list[str] = []
+    for chunk in _SPACES.split(text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            if pieces:
+                pieces[-1] += chunk  # spaces stay at the end of the piece before them
+            else:
+                pieces.append(chunk)
+        elif _CJK.search(chunk):
+            pieces.extend(_parser().parse(chunk))
+        else:
+            pieces.append(chunk)
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` cells, broken only between phrases."""
+    width = max(1, width)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for piece in phrases(paragraph):
+            if cell_len((line + piece).rstrip()) <= width:
+                line += piece
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = piece.lstrip() if line.strip() else piece
+            while cell_len(line.rstrip()) > width:  # one phrase wider than the line
+                head, *_ = chop_cells(line, width)
+                lines.append(head)
+                line = line[len(head) :]
+        lines.append(line.rstrip())
+    return lines
