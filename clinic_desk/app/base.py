@@ -25,6 +25,15 @@ class LocalisedApp(App[None]):
         self.animation_level = "none"
         localise_bindings(self, lang)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on a keyboard: "Esc", "F1", "Y" (Textual writes "esc", "f1")."""
+        shown = super().get_key_display(binding)
+        if binding.key_display:
+            return shown
+        if len(shown) == 1 or shown.lower().startswith("f"):
+            return shown.upper()
+        return shown[:1].upper() + shown[1:]
+
     def action_help_quit(self) -> None:
         """Ctrl+C: Textual's "Press ctrl+q to quit", in the desk's language."""
         self.notify(t("quit.hint", self.lang))

@@ -21,6 +21,7 @@ from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.screens import desk_text
 from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, DemoPanel
+from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.app.widgets.result_view import ResultView
@@ -93,14 +94,15 @@ class DeskScreen(Screen[None]):
                 yield Prose(id="notices")
                 yield Prose(id="prompt")
                 yield Prose(id="detail")
-                yield Input(
+                yield DigitsInput(
                     placeholder=t("pin.placeholder", self.lang),
                     password=True,
                     restrict=r"[0-9]*",
                     max_length=4,
                     id="pin",
                 )
-                yield Input(
+                yield DigitsInput(
+                    accepts="0123456789/-",
                     placeholder=t("birthdate.placeholder", self.lang),
                     restrict=r"[0-9/\-]*",
                     max_length=10,

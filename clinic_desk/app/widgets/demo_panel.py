@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from clinic_desk.app.widgets.prose import PhraseText, Prose
 from clinic_desk.services.desk import DemoDeck
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.keys import TextKey
@@ -60,7 +61,7 @@ class DemoPanel(Vertical):
         self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(t("demo.title", self._lang), id="demo-title", markup=False)
+        yield Prose(t("demo.title", self._lang), id="demo-title")
         yield OptionList(id="demo-cards")
 
     @property
@@ -74,9 +75,9 @@ class DemoPanel(Vertical):
         for card_id in deck.cards():
             label = card_label(card_id, deck.pin_tries(card_id), lang)
             self._labels[card_id] = label
-            options.add_option(Option(label, id=card_id))
-        options.add_option(Option(t("key.remove_card", lang), id=REMOVE_CARD))
-        options.add_option(Option(t("demo.gateway_down", lang), id=GATEWAY_TOGGLE))
+            options.add_option(Option(PhraseText(label), id=card_id))
+        options.add_option(Option(PhraseText(t("key.remove_card", lang)), id=REMOVE_CARD))
+        options.add_option(Option(PhraseText(t("demo.gateway_down", lang)), id=GATEWAY_TOGGLE))
         options.highlighted = 0
 
     def refresh_labels(self) -> None:
@@ -88,11 +89,11 @@ class DemoPanel(Vertical):
             label = card_label(card_id, deck.pin_tries(card_id), self._lang)
             if label != shown:
                 self._labels[card_id] = label
-                self.options.replace_option_prompt(card_id, label)
+                self.options.replace_option_prompt(card_id, PhraseText(label))
 
     def label(self, card_id: str) -> str:
         return self._labels.get(card_id, card_id)
 
     def gateway_toggled(self, down: bool) -> None:
         label = t("demo.gateway_up" if down else "demo.gateway_down", self._lang)
-        self.options.replace_option_prompt(GATEWAY_TOGGLE, label)
+        self.options.replace_option_prompt(GATEWAY_TOGGLE, PhraseText(label))

@@ -37,13 +37,15 @@ class KeyBar(Static):
     def show_for(self, screen: Screen[Any], hidden: Collection[str] = ()) -> None:
         """Show the keys of ``screen``'s bindings that are enabled and meant to be seen,
         leaving out the actions in ``hidden`` (keys that only explain why not now)."""
-        keys: list[tuple[str, str]] = []
+        by_id: dict[str, tuple[list[str], str]] = {}  # one entry per binding: "M/F2"
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.action.split("(", 1)[0] in hidden:
                 continue
             if binding.show and active.enabled and binding.description:
-                keys.append((self.app.get_key_display(binding), binding.description))
+                shown, _ = by_id.setdefault(binding.id or binding.key, ([], binding.description))
+                shown.append(self.app.get_key_display(binding))
+        keys = [("/".join(shown), description) for shown, description in by_id.values()]
         if keys == self._shown:
             return
         self._shown = keys

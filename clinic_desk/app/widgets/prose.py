@@ -18,7 +18,7 @@ class PhraseText:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = wrap(self.text, options.max_width) if self.text else []
-        yield Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+        yield Text("\n".join(lines), no_wrap=True, overflow="crop")
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         longest = max((Text(line).cell_len for line in self.text.split("\n")), default=0)

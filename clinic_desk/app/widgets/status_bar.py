@@ -96,7 +96,7 @@ class StatusLine:
         self.parts = parts
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text(fit_parts(self.parts, options.max_width), no_wrap=True, end="")
+        yield Text(fit_parts(self.parts, options.max_width), no_wrap=True)
 
 
 class StatusBar(Static):
