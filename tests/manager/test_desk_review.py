@@ -61,7 +61,7 @@ async def test_mislinked_flag_is_sealed_and_opened_from_the_desk(desk: Desk) -> 
     assert isinstance(desk.app.screen, ReviewScreen)
     await review_text(desk, "Type the manager PIN.")
     await desk.press(*PIN, "enter")
-    text = await review_text(desk, "1 of 1 flags")
+    text = await review_text(desk, "1 of 1 flag ")
     assert "Birthdate mismatch" in text
     await desk.press("enter")
     text = await review_text(desk, "Card holder (from the chip)")
