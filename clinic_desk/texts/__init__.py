@@ -33,7 +33,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "status.offline": {"ja": "オフライン", "en": "OFFLINE"},
     "status.unknown": {"ja": "確認中", "en": "checking"},
     "status.not_ready": {"ja": "未準備", "en": "NOT READY"},
-    "status.ready": {"ja": "準備完了", "en": "ready"},
     "status.none": {"ja": "なし", "en": "none"},
     "status.demo": {"ja": "デモ", "en": "demo"},
     "status.production": {"ja": "本番", "en": "production"},
@@ -275,7 +274,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "coverage.draft": {"ja": "仮登録", "en": "draft"},
     "coverage.entered-in-error": {"ja": "誤登録", "en": "entered in error"},
     "result.status": {"ja": "資格", "en": "Status"},
-    "result.medications": {"ja": "薬剤情報（新しい順）", "en": "Medication history (newest first)"},
     "result.medications.count": {
         "ja": "薬剤情報（新しい順・{count}件）",
         "en": "Medication history (newest first, {count} entries)",
@@ -393,7 +391,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "key.remove_card": {"ja": "カードを外す", "en": "Remove card"},
     "key.seen": {"ja": "確認済み", "en": "Seen"},
     "key.search": {"ja": "検索", "en": "Search"},
-    "key.save": {"ja": "決定", "en": "Save"},
     "quit.hint": {
         "ja": "終了するには Ctrl+Q を押してください。",
         "en": "Press Ctrl+Q to quit.",
@@ -584,10 +581,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "en": "Resolved on {date}: {note}",
     },
     "review.detail.history": {"ja": "経緯", "en": "History"},
-    "review.detail.pick": {
-        "ja": "Enter で選択中の記録の詳細を表示します。",
-        "en": "Enter shows the selected flag's detail.",
-    },
     "review.sex.1": {"ja": "男", "en": "male"},
     "review.sex.2": {"ja": "女", "en": "female"},
     "review.sex.9": {"ja": "適用不能", "en": "not applicable"},

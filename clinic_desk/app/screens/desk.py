@@ -28,7 +28,7 @@ from clinic_desk.app.widgets.result_view import ResultView
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DeskServices, DeskStatus
+from clinic_desk.services.desk import DemoDeck, DeskServices, DeskStatus
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.codes import FIELDS, words
 
@@ -416,9 +416,13 @@ class DeskScreen(Screen[None]):
         else:
             self._tapping = True  # "Reading the card…" at once, the PIN field ready
             self.show_view(self.current)
-            try:
-                await demo.tap(option_id)
-            except Exception:
-                self._tapping = False  # the card never reached the reader
-                self.show_view(self.current)
-                raise
+            # in a worker: the screen keeps taking keys while the card is made and read
+            self.run_worker(self._tap(demo, option_id), group="demo-tap", exclusive=True)
+
+    async def _tap(self, demo: DemoDeck, card_id: str) -> None:
+        try:
+            await demo.tap(card_id)
+        except Exception:
+            self._tapping = False  # the card never reached the reader
+            self.show_view(self.current)
+            raise
