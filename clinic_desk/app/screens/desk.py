@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 # stages in which the PIN field is shown: typing may start while the card is read
 PIN_STAGES = frozenset({Stage.READING, Stage.PIN_ENTRY})
 RESULT_STAGES = frozenset({Stage.SHOWN, Stage.OFFLINE_SHOWN})
+NARROW = 100  # columns
 
 
 class DeskScreen(Screen[None]):
@@ -91,9 +92,9 @@ class DeskScreen(Screen[None]):
         yield StatusBar(self.lang, id="status")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield Prose(id="notices")
+                yield Prose(id="notices", collapse=True)
                 yield Prose(id="prompt")
-                yield Prose(id="detail")
+                yield Prose(id="detail", collapse=True)
                 yield DigitsInput(
                     placeholder=t("pin.placeholder", self.lang),
                     password=True,
@@ -108,7 +109,7 @@ class DeskScreen(Screen[None]):
                     max_length=10,
                     id="birthdate",
                 )
-                yield Prose(id="flash")
+                yield Prose(id="flash", collapse=True)
                 yield ResultView(self.lang, id="result")
                 yield Prose(id="next")
             yield DemoPanel(self.lang, id="demo")
@@ -147,6 +148,19 @@ class DeskScreen(Screen[None]):
         self.show_view(services.runner.view())
         self._focus_default()
 
+    def _fit_panel(self) -> None:
+        """Below 100 columns the demo panel gives its room to a result."""
+        services = self.desk.services if self._ready_for_services else None
+        has_panel = services is not None and services.demo is not None
+        narrow = self.app.size.width < NARROW
+        self.query_one(DemoPanel).display = has_panel and not (
+            narrow and self.current.stage in RESULT_STAGES
+        )
+
+    def on_resize(self) -> None:
+        if self._ready_for_services:
+            self._fit_panel()
+
     def _focus_default(self) -> None:
         """Waiting for a card, the demo panel (when there is one) has the keys; during a
         check-in nothing does, so a stray Enter or arrow cannot tap a card."""
@@ -168,7 +182,6 @@ class DeskScreen(Screen[None]):
         notices = self._prose("#notices")
         if not attention or not (stage is Stage.WAITING_FOR_CARD or stage in ENDINGS):
             notices.show("")
-            notices.display = False
             return
         lang = self.lang
         lines = [t("visits.title", lang)]
@@ -183,7 +196,6 @@ class DeskScreen(Screen[None]):
             else:
                 lines.append(t("visits.rejected", lang, when=when))
         lines.append(t("visits.seen", lang))
-        notices.display = True
         notices.show("\n".join(lines))
 
     def show_view(self, view: DeskView) -> None:
@@ -231,6 +243,7 @@ class DeskScreen(Screen[None]):
         self._prose("#next").show(t("next.clear", lang) if stage in ENDINGS else "")
         if stage is Stage.WAITING_FOR_CARD or stage in ENDINGS:
             self.query_one(DemoPanel).refresh_labels()
+        self._fit_panel()
         services = self.desk.services
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
@@ -265,9 +278,7 @@ class DeskScreen(Screen[None]):
 
     def flash(self, text: str) -> None:
         """A short message about a key that cannot act now (cleared at the next stage)."""
-        flash = self._prose("#flash")
-        flash.show(text)
-        flash.display = bool(text)
+        self._prose("#flash").show(text)
 
     def _refresh_keys(self, before: DeskView | None = None) -> None:
         # The footer rebuilds on every refresh_bindings(): only when the keys change.

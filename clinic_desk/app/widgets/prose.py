@@ -26,15 +26,25 @@ class PhraseText:
 
 
 class Prose(Static):
-    """Text shown as sentences, wrapped by phrase. ``update`` takes plain text."""
+    """Text shown as sentences, wrapped by phrase. ``show`` takes plain text."""
 
     def __init__(
-        self, text: str = "", *, id: str | None = None, classes: str | None = None
+        self,
+        text: str = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        collapse: bool = False,
     ) -> None:
         super().__init__(PhraseText(text), id=id, classes=classes, markup=False)
         self.text = text
+        self.collapse = collapse  # take no room (nor margin) while there is nothing to say
+        if collapse:
+            self.display = bool(text)
 
     def show(self, text: str) -> None:
         if text != self.text:
             self.text = text
             self.update(PhraseText(text))
+        if self.collapse:
+            self.display = bool(text)
