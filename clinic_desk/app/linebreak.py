@@ -3,7 +3,8 @@
 Rich folds Japanese wherever a line is full, so 「暗証番号」 can end up as 「暗」 and
 「証番号」 on two lines. BudouX (Google's phrase segmenter, a small model shipped in
 the package) finds the phrase boundaries of Japanese text; English breaks at spaces.
-A phrase wider than the line is the only thing ever folded.
+A phrase wider than the line is the only thing ever folded. BudouX learned general
+Japanese; the desk's own terms (``WORDS``) are never broken inside either.
 """
 
 from __future__ import annotations
@@ -16,6 +17,40 @@ from rich.cells import cell_len, chop_cells
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"(\s+)")
+# the desk's terms, kept whole even where BudouX would break them (「暗証／番号」)
+WORDS = (
+    "暗証番号",
+    "受付担当者",
+    "市区町村",
+    "マイナンバーカード",
+    "カードリーダー",
+    "資格確認書",
+    "資格確認",
+    "被保険者資格申立書",
+    "管理者レビュー",
+    "生年月日",
+    "薬剤情報",
+    "保険者",
+)
+
+
+def _keep_words(chunk: str, pieces: list[str]) -> list[str]:
+    """Join BudouX's pieces wherever a break would fall inside one of ``WORDS``."""
+    inside: set[int] = set()
+    for word in WORDS:
+        start = chunk.find(word)
+        while start >= 0:
+            inside.update(range(start + 1, start + len(word)))
+            start = chunk.find(word, start + 1)
+    joined: list[str] = []
+    at = 0
+    for piece in pieces:
+        if joined and at in inside:
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+        at += len(piece)
+    return joined
 
 
 @cache
@@ -38,7 +73,7 @@ def phrases(text: str) -> list[str]:
             else:
                 pieces.append(chunk)
         elif _CJK.search(chunk):
-            pieces.extend(_parser().parse(chunk))
+            pieces.extend(_keep_words(chunk, _parser().parse(chunk)))
         else:
             pieces.append(chunk)
     return pieces

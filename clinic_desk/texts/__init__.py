@@ -396,8 +396,8 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "en": "Press Ctrl+Q to quit.",
     },
     "demo.title": {
-        "ja": "デモ用カード（Enterでかざす・暗証番号1234）",
-        "en": "Demo cards (Enter taps; PIN 1234)",
+        "ja": "デモ用カード\nEnter でかざす・暗証番号 1234",
+        "en": "Demo cards\nEnter taps · PIN 1234",
     },
     "demo.tries_left": {"ja": "暗証番号の残り{tries}回", "en": "PIN: {tries} tries left"},
     "demo.one_try_left": {"ja": "暗証番号の残り1回", "en": "PIN: 1 try left"},

@@ -1,8 +1,8 @@
 """The always-visible line of reader, gateway and cache status, in words.
 
 The line is built by priority: what a receptionist must know first (the desk is
-not ready, the gateway is offline, visits wait for a re-check or need attention,
-the cache) comes first and stays; what fits after it (the reader, the mode) is
+not ready, the gateway is offline, visits wait for a re-check, the cache, visits
+that need attention) comes first and stays; what fits after it (the reader, the mode) is
 added whole or left out, never cut in the middle of a word.
 """
 
@@ -51,11 +51,11 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     parts.append((f"{t('status.gateway', lang)}: {gateway}",))
     if status.awaiting_reverify > 0:
         parts.append((t("status.awaiting_reverify", lang, count=status.awaiting_reverify),))
+    parts.append((f"{t('status.cache', lang)}: {word(status.cache)}",))
     attention = len(status.attention)
-    if attention:
+    if attention:  # also shown in full on the idle screen
         key = plural(attention, "status.attention.one", "status.attention")
         parts.append((t(key, lang, count=attention),))
-    parts.append((f"{t('status.cache', lang)}: {word(status.cache)}",))
     reader_label = t("status.reader", lang)
     if status.card_source == "in_process":
         parts.append((f"{reader_label}: {word('in_process')}",))
