@@ -39,7 +39,7 @@ def unsplit(lines: list[str], word: str) -> bool:
     """Every ``word`` on screen stands on one line (none is broken across two), in
     the main column and in the demo panel beside it."""
     for column in (0, 1):
-        cells = [(line.split("│", 1) + [""])[column].strip() for line in lines]
+        cells = [[*line.split("│", 1), ""][column].strip() for line in lines]
         if "".join(cells).count(word) != sum(cell.count(word) for cell in cells):
             return False
     return True
