@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CODES = frozenset(
     {
         "Esc", "Enter", "Ctrl", "Tab", "PgUp", "PgDn", "Home", "End", "YYYYMMDD",
-        "CSV", "UTF", "BOM", "SHA", "ID",
+        "CSV", "UTF", "BOM", "SHA", "ID", "IC",
     }
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9_\-./:@]+")
