@@ -10,10 +10,6 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import csv
-import os
-import tempfile
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -23,12 +19,19 @@ from typing import Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
-from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
+from clinic_desk.manager.errors import (
+    InputProblem,
+    ManagerError,
+    ManagerKeyMissing,
+    ReviewInputError,
+    SealBroken,
+)
+from clinic_desk.manager.export import CSV_COLUMNS, CSV_HEADERS, check_target, csv_header, write_csv
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
-from clinic_desk.texts import Lang, t
+from clinic_desk.manager.search import flag_matches
+from clinic_desk.texts import Lang
 from clinic_desk.texts.codes import FLAG_REASONS, FLAG_STATUSES, words
-from clinic_desk.texts.keys import TextKey
 from offline_cache import (
     Clock,
     FlagMove,
@@ -39,80 +42,22 @@ from offline_cache import (
     utc_now,
 )
 
+__all__ = [
+    "CSV_COLUMNS",
+    "CSV_HEADERS",
+    "FlagDetail",
+    "FlagFilter",
+    "InputProblem",
+    "ReviewInputError",
+    "ReviewSession",
+    "csv_header",
+    "flag_matches",
+    "unlock_review",
+]
+
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
 _STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED: 2}
-
-# The export's columns, in order (documented in docs/manager-review.md).
-CSV_COLUMNS: tuple[str, ...] = (
-    "flag_id",
-    "raised_at",
-    "desk_id",
-    "reason_code",
-    "reason",
-    "status",
-    "status_words",
-    "card_name",
-    "card_birthdate",
-    "card_sex",
-    "card_certificate_sha256",
-    "insurer_reference",
-    "linked_record_ref",
-    "reported_at",
-    "insurer_contact",
-)
-
-
-# The header row in each language: the codes above in English, words in Japanese.
-CSV_HEADERS: dict[str, TextKey] = {
-    "flag_id": "csv.flag_id",
-    "raised_at": "csv.raised_at",
-    "desk_id": "csv.desk_id",
-    "reason_code": "csv.reason_code",
-    "reason": "csv.reason",
-    "status": "csv.status",
-    "status_words": "csv.status_words",
-    "card_name": "csv.card_name",
-    "card_birthdate": "csv.card_birthdate",
-    "card_sex": "csv.card_sex",
-    "card_certificate_sha256": "csv.card_certificate_sha256",
-    "insurer_reference": "csv.insurer_reference",
-    "linked_record_ref": "csv.linked_record_ref",
-    "reported_at": "csv.reported_at",
-    "insurer_contact": "csv.insurer_contact",
-}
-
-
-def csv_header(lang: Lang) -> list[str]:
-    """The export's header row in ``lang``."""
-    return [t(CSV_HEADERS[column], lang) for column in CSV_COLUMNS]
-
-
-InputProblem = Literal[
-    "contact_required",
-    "future_date",
-    "note_required",
-    "file_exists",
-    "no_folder",
-    "cannot_write",
-    "locked",
-]
-
-
-class ReviewInputError(ManagerError):
-    """A manager's entry that cannot be taken (empty note, missing contact …).
-
-    ``problem`` names it, so a screen can say it in its own language; ``path`` and
-    ``reason`` are what the words need.
-    """
-
-    def __init__(
-        self, message: str, problem: InputProblem, *, path: Path | None = None, reason: str = ""
-    ) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.path = path
-        self.reason = reason
 
 
 class ReferenceState(StrEnum):
@@ -185,33 +130,6 @@ def reason_words(reason: str, lang: Lang) -> str:
 
 def status_words(status: FlagStatus, lang: Lang) -> str:
     return words(FLAG_STATUSES, status.value, lang)
-
-
-def _folded(text: str) -> str:
-    """For matching: NFKC, no spaces, lower case, digits only for dates."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
-
-
-def flag_matches(flag: MismatchFlag, text: str) -> bool:
-    """Whether ``text`` finds ``flag`` by the card holder's name, a date (birthdate or
-    the day it was raised, ``19800401`` or ``1980-04-01``), the card (the start of its
-    certificate fingerprint) or the flag's id."""
-    wanted = _folded(text)
-    if not wanted:
-        return True
-    card = flag.card_identity
-    if wanted in _folded(str(card.get("name", ""))):
-        return True
-    digits = "".join(ch for ch in wanted if ch.isdigit())
-    if len(digits) >= 4 and digits == wanted.replace("-", "").replace("/", ""):
-        days = (str(card.get("birthdate", "")), f"{flag.created_at.astimezone():%Y-%m-%d}")
-        if any(digits in day.replace("-", "") for day in days):
-            return True
-    if len(wanted) >= 4:
-        certificate = str(card.get("certificate_sha256", "")).lower()
-        if certificate.startswith(wanted) or flag.id.lower().startswith(wanted):
-            return True
-    return False
 
 
 class ReviewSession:
@@ -320,15 +238,7 @@ class ReviewSession:
         ``overwrite``. Audited as ``review.export`` with the count.
         """
         self._check()
-        target = Path(path).expanduser()
-        if target.exists() and not overwrite:
-            raise ReviewInputError(
-                f"{target} already exists; choose another file name", "file_exists", path=target
-            )
-        if not target.parent.is_dir():
-            raise ReviewInputError(
-                f"the folder {target.parent} does not exist", "no_folder", path=target.parent
-            )
+        target = check_target(Path(path).expanduser(), overwrite=overwrite)
         if ids is not None:
             chosen = set(ids)
             rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.id in chosen]
@@ -340,34 +250,7 @@ class ReviewSession:
             ]
             status_note = "+".join(sorted(s.value for s in wanted))
         rows.reverse()  # oldest first reads like a report
-        try:
-            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
-        except OSError as exc:
-            raise ReviewInputError(
-                f"cannot write in {target.parent}: {exc.strerror}",
-                "cannot_write",
-                path=target.parent,
-                reason=exc.strerror or "",
-            ) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(csv_header(lang))
-                for flag in rows:
-                    writer.writerow(self._csv_row(flag, lang))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise ReviewInputError(
-                f"the export could not be written: {exc.strerror}",
-                "cannot_write",
-                path=target,
-                reason=exc.strerror or "",
-            ) from None
+        write_csv(target, csv_header(lang), [self._csv_row(f, lang) for f in rows])
         self.cache.record_event(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )

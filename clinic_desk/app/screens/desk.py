@@ -30,7 +30,6 @@ from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DemoDeck, DeskServices, DeskStatus
 from clinic_desk.texts import Lang, t
-from clinic_desk.texts.codes import FIELDS, words
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp
@@ -74,9 +73,7 @@ class DeskScreen(Screen[None]):
         self._shown_result: CheckInResult | None = None
         self._tapping = False  # a demo card is on its way to the reader
         self._submit_when_ready = False  # Enter was typed while the card was read
-        self._tries_seen: tuple[int | None, int | None] | None = None
-        self._wrong_pin = False
-        self._kept_digits = False
+        self._pin = desk_text.PinWatch()
         localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
@@ -183,20 +180,7 @@ class DeskScreen(Screen[None]):
         if not attention or not (stage is Stage.WAITING_FOR_CARD or stage in ENDINGS):
             notices.show("")
             return
-        lang = self.lang
-        lines = [t("visits.title", lang)]
-        for visit in attention:
-            when = f"{visit.checked_in_at.astimezone():%Y-%m-%d %H:%M}"
-            if visit.status == "changed":
-                fields = "・" if lang == "ja" else ", "
-                named = fields.join(words(FIELDS, f, lang) for f in visit.changed)
-                lines.append(t("visits.changed", lang, when=when, fields=named))
-            elif visit.flagged:
-                lines.append(t("visits.flagged", lang, when=when))
-            else:
-                lines.append(t("visits.rejected", lang, when=when))
-        lines.append(t("visits.seen", lang))
-        notices.show("\n".join(lines))
+        notices.show(desk_text.notices(attention, self.lang))
 
     def show_view(self, view: DeskView) -> None:
         before = self.current
@@ -207,12 +191,12 @@ class DeskScreen(Screen[None]):
             self._tapping = False
         if stage is not before.stage:
             self.flash("")
-        self._track_pin(before, view)
+        self._pin.see(before, view)
         self._prose("#prompt").show(
             t("stage.reading", lang) if self._tapping else desk_text.prompt(view, lang)
         )
         if stage is Stage.PIN_ENTRY:
-            lines = desk_text.pin_lines(view, lang, wrong=self._wrong_pin, kept=self._kept_digits)
+            lines = desk_text.pin_lines(view, lang, wrong=self._pin.wrong, kept=self._pin.kept)
             self._prose("#detail").show("\n".join(lines))
         else:
             self._prose("#detail").show(desk_text.detail(view, lang))
@@ -249,26 +233,6 @@ class DeskScreen(Screen[None]):
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
             self._submit_typed_ahead(pin)
         self._refresh_keys(before)
-
-    def _track_pin(self, before: DeskView, view: DeskView) -> None:
-        """Notice a wrong PIN: the tries left went down since the last PIN entry."""
-        if view.stage not in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
-            self._tries_seen = None
-            self._wrong_pin = False
-            self._kept_digits = False
-            return
-        if view.stage is not Stage.PIN_ENTRY:
-            return
-        tries = (view.text_pin_tries, view.auth_pin_tries)
-        seen = self._tries_seen
-        if before.stage is Stage.AUTHENTICATING and seen is not None:
-            self._wrong_pin = any(
-                now is not None and was is not None and now < was
-                for now, was in zip(tries, seen, strict=True)
-            )
-        self._tries_seen = tries
-        if not view.needs_last_try_confirmation:
-            self._kept_digits = False
 
     def _submit_typed_ahead(self, pin: Input) -> None:
         """Enter typed while the card was read: send the PIN now that it can go."""
@@ -351,20 +315,16 @@ class DeskScreen(Screen[None]):
 
     def action_scroll_list(self, how: str) -> None:
         medications = self.query_one(ResultView).medications
-        if not medications.display:
-            return
-        if how == "up":
-            medications.scroll_up(animate=False)
-        elif how == "down":
-            medications.scroll_down(animate=False)
-        elif how == "page_up":
-            medications.scroll_page_up(animate=False)
-        elif how == "page_down":
-            medications.scroll_page_down(animate=False)
-        elif how == "home":
-            medications.scroll_home(animate=False)
-        else:
-            medications.scroll_end(animate=False)
+        scroll = {
+            "up": medications.scroll_up,
+            "down": medications.scroll_down,
+            "page_up": medications.scroll_page_up,
+            "page_down": medications.scroll_page_down,
+            "home": medications.scroll_home,
+            "end": medications.scroll_end,
+        }.get(how)
+        if medications.display and scroll is not None:
+            scroll(animate=False)
 
     def action_help(self) -> None:
         from clinic_desk.app.screens.help import HelpScreen
@@ -399,7 +359,7 @@ class DeskScreen(Screen[None]):
             self._submit_when_ready = True
             return
         if view.needs_last_try_confirmation:  # the digits stay until the receptionist's C
-            self._kept_digits = True
+            self._pin.kept = True
             self.show_view(view)
             return
         value = field.value

@@ -6,9 +6,10 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 from __future__ import annotations
 
 from clinic_desk.checkin import DeskView, Stage
+from clinic_desk.domain.reverification import VisitAttention
 from clinic_desk.identity.model import REASON_TEXTS
 from clinic_desk.texts import Lang, plural, t
-from clinic_desk.texts.codes import DESK_REASONS, GATE_REASONS, words
+from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
 
 PROMPTS: dict[Stage, TextKey] = {
@@ -118,6 +119,32 @@ def pin_lines(view: DeskView, lang: Lang, *, wrong: bool, kept: bool) -> list[st
     return lines
 
 
+class PinWatch:
+    """Follows one check-in's PIN entries: was the last PIN wrong (the tries left went
+    down), and are typed digits waiting for the receptionist's C."""
+
+    def __init__(self) -> None:
+        self.seen: tuple[int | None, int | None] | None = None
+        self.wrong = False
+        self.kept = False
+
+    def see(self, before: DeskView, view: DeskView) -> None:
+        if view.stage not in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
+            self.seen, self.wrong, self.kept = None, False, False
+            return
+        if view.stage is not Stage.PIN_ENTRY:
+            return
+        tries = (view.text_pin_tries, view.auth_pin_tries)
+        if before.stage is Stage.AUTHENTICATING and self.seen is not None:
+            self.wrong = any(
+                now is not None and was is not None and now < was
+                for now, was in zip(tries, self.seen, strict=True)
+            )
+        self.seen = tries
+        if not view.needs_last_try_confirmation:
+            self.kept = False
+
+
 def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
     return "; ".join(words(GATE_REASONS, _GATE_CODES.get(r, r), lang) for r in reasons)
 
@@ -144,3 +171,21 @@ def detail(view: DeskView, lang: Lang) -> str:
     if stage is Stage.ERROR and lang == "en" and view.error_message:
         return view.error_message
     return ""
+
+
+def notices(attention: tuple[VisitAttention, ...], lang: Lang) -> str:
+    """Offline visits whose re-check came back changed or rejected, for the counter."""
+    lines = [t("visits.title", lang)]
+    for visit in attention:
+        when = f"{visit.checked_in_at.astimezone():%Y-%m-%d %H:%M}"
+        if visit.status == "changed":
+            named = ("・" if lang == "ja" else ", ").join(
+                words(FIELDS, field, lang) for field in visit.changed
+            )
+            lines.append(t("visits.changed", lang, when=when, fields=named))
+        elif visit.flagged:
+            lines.append(t("visits.flagged", lang, when=when))
+        else:
+            lines.append(t("visits.rejected", lang, when=when))
+    lines.append(t("visits.seen", lang))
+    return "\n".join(lines)
