@@ -95,14 +95,12 @@ class DeskScreen(Screen[None]):
                 yield DigitsInput(
                     placeholder=t("pin.placeholder", self.lang),
                     password=True,
-                    restrict=r"[0-9]*",
                     max_length=4,
                     id="pin",
                 )
                 yield DigitsInput(
                     accepts="0123456789/-",
                     placeholder=t("birthdate.placeholder", self.lang),
-                    restrict=r"[0-9/\-]*",
                     max_length=10,
                     id="birthdate",
                 )

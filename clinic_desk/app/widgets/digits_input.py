@@ -11,8 +11,23 @@ from textual.widgets import Input
 
 
 class DigitsInput(Input):
-    def __init__(self, *, accepts: str = "0123456789", **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        *,
+        accepts: str = "0123456789",
+        placeholder: str = "",
+        password: bool = False,
+        max_length: int = 0,
+        id: str | None = None,
+    ) -> None:
+        pattern = "".join("\\" + ch if ch in "-\\]^" else ch for ch in accepts)
+        super().__init__(
+            placeholder=placeholder,
+            password=password,
+            restrict=f"[{pattern}]*",
+            max_length=max_length,
+            id=id,
+        )
         self.accepts = accepts
 
     def check_consume_key(self, key: str, character: str | None) -> bool:

@@ -44,7 +44,8 @@ def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
         f"{t('result.symbol_number', lang)}: {ids}",
         f"{t('result.relationship', lang)}: {relationship}",
         f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-        f"{t('result.period', lang)}: {period_words(coverage, lang)}  ({status})",
+        f"{t('result.period', lang)}: {period_words(coverage, lang)}  "
+        + (f"（{status}）" if lang == "ja" else f"({status})"),
     ]
     return lines
 
