@@ -10,7 +10,7 @@ Japanese; the desk's own terms (``WORDS``) are never broken inside either.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import budoux
 from rich.cells import cell_len, chop_cells
@@ -81,7 +81,11 @@ def phrases(text: str) -> list[str]:
 
 def wrap(text: str, width: int) -> list[str]:
     """``text`` as lines of at most ``width`` cells, broken only between phrases."""
-    width = max(1, width)
+    return list(_wrapped(text, max(1, width)))
+
+
+@lru_cache(maxsize=1024)  # a screen repaints the same sentences at the same width
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -97,4 +101,4 @@ def wrap(text: str, width: int) -> list[str]:
                 lines.append(head)
                 line = line[len(head) :]
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
