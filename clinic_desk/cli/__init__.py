@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("replay", "replay", "support: replay check-in fixtures headless"),
     ("doctor", "doctor", "check that everything a check-in needs is ready"),
     ("config", "config", "the desk's configuration file"),
+    ("oqs-terminal", "oqs", "a simulated 資格確認端末 (file exchange) for demos and tests"),
 )
 
 Handler = Callable[[argparse.Namespace], int]

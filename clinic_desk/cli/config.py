@@ -34,7 +34,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def _init(args: argparse.Namespace) -> int:
     from clinic_desk import paths
-    from clinic_desk.config import render_template
+    from clinic_desk.config_toml import render_template
 
     target = paths.config_file()
     if target.exists() and not args.force:
@@ -52,7 +52,8 @@ def _init(args: argparse.Namespace) -> int:
 
 def _show(_args: argparse.Namespace) -> int:
     from clinic_desk import paths
-    from clinic_desk.config import ConfigError, load_settings, masked_dump, to_toml
+    from clinic_desk.config import ConfigError, load_settings
+    from clinic_desk.config_toml import masked_dump, to_toml
 
     try:
         settings = load_settings()

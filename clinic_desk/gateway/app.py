@@ -27,6 +27,7 @@ from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
 from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
 from clinic_desk.gateway.faults import Fault, FaultKind, Route
 from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
+from clinic_desk.jsonfiles import parse_json
 
 log = logging.getLogger("clinic_desk.gateway")
 
@@ -177,12 +178,15 @@ async def _read_json(request: Request) -> Any:
         body += chunk
         if len(body) > MAX_REQUEST_BYTES:
             raise too_large
-    try:
-        return json.loads(bytes(body)) if body else {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refusal(
-            400, OutcomeReason.BAD_REQUEST, "The request is not JSON.", "structure"
-        ) from None
+    if not body:
+        return {}
+
+    def not_json(_why: str) -> Refusal:
+        return Refusal(
+            400, OutcomeReason.BAD_REQUEST, "The request is not JSON it can read.", "structure"
+        )
+
+    return parse_json(bytes(body), "request", not_json)  # nesting bounded too
 
 
 def _param_patient(request: Request, *names: str) -> str:
@@ -195,8 +199,12 @@ def _param_patient(request: Request, *names: str) -> str:
     )
 
 
-def _own_patient(state: GatewayState, request: Request, asked: str) -> Any:
-    entry = state.patient_for_token(request.headers.get("authorization"))
+def _own_patient(
+    state: GatewayState, request: Request, asked: str, route: Route, *, clinical: bool = False
+) -> Any:
+    if state.faults.take(route, FaultKind.EXPIRE_TOKEN):
+        state.expire_tokens()  # as if the token ran out just now
+    entry = state.patient_for_token(request.headers.get("authorization"), clinical=clinical)
     if asked != entry.record.id:
         raise Refusal(
             403, OutcomeReason.FORBIDDEN, "The token does not cover this Patient.", "forbidden"
@@ -222,7 +230,7 @@ async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, lis
 
 
 async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, request.path_params["patient_id"])
+    entry = _own_patient(state, request, request.path_params["patient_id"], Route.PATIENT)
     faults = state.faults_for(Route.PATIENT, entry.record.id)
     await _apply_early_faults(faults, state)
     return Answer(200, entry.record.to_fhir()), faults
@@ -249,7 +257,9 @@ def _unknown_validity_codes(bundle: dict[str, Any]) -> None:
 
 
 async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
+    entry = _own_patient(
+        state, request, _param_patient(request, "beneficiary", "patient"), Route.COVERAGE
+    )
     faults = state.faults_for(Route.COVERAGE, entry.record.id)
     await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
@@ -308,7 +318,13 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 
 
 async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "subject", "patient"))
+    entry = _own_patient(
+        state,
+        request,
+        _param_patient(request, "subject", "patient"),
+        Route.MEDICATIONS,
+        clinical=True,
+    )
     faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
     await _apply_early_faults(faults, state)
     count = _int_param(request, "_count", state.page_size, 1, MAX_PAGE_SIZE)

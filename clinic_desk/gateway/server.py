@@ -43,6 +43,34 @@ class ServerTLS:
     key: Path
     client_ca: Path | None = None
 
+    def check(self) -> None:
+        """Raise GatewayServerError (one sentence) unless the files are usable PEM."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(str(self.certificate), str(self.key))
+        except (OSError, ssl.SSLError) as exc:
+            raise GatewayServerError(
+                f"The TLS certificate {self.certificate} and key {self.key} cannot be used "
+                f"({_reason(exc)}): both must be PEM files, and the key must belong to the "
+                "certificate."
+            ) from None
+        if self.client_ca is not None:
+            try:
+                context.load_verify_locations(cafile=str(self.client_ca))
+            except (OSError, ssl.SSLError) as exc:
+                raise GatewayServerError(
+                    f"The client CA file {self.client_ca} cannot be used ({_reason(exc)}): "
+                    "it must hold PEM certificates."
+                ) from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc).lower().replace("_", " ")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
 
 class GatewayServer:
     """The embedded gateway on ``host`` (loopback only) and an OS-chosen or given port.
@@ -74,6 +102,8 @@ class GatewayServer:
             raise GatewayServerError(
                 f"The embedded gateway listens on loopback only, not on {host}."
             )
+        if tls is not None:
+            tls.check()  # before anything listens: a bad file is one sentence, not a crash
         self.host = host
         self.tls = tls
         self.max_seconds = max_seconds

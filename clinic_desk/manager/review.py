@@ -157,7 +157,7 @@ class ReviewSession:
     def queue(self) -> list[FlagSummary]:
         """Every flag as a queue line (no personal data), newest first."""
         self._check()
-        return self.cache.flag_summaries()
+        return self.cache.flags.summaries()
 
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
@@ -165,17 +165,17 @@ class ReviewSession:
     def search(self, text: str) -> frozenset[str]:
         """The ids of the flags ``text`` finds (see ``flag_matches``)."""
         self._check()
-        return frozenset(f.id for f in self.cache.flags() if flag_matches(f, text))
+        return frozenset(f.id for f in self.cache.flags.find() if flag_matches(f, text))
 
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
         self._check()
-        flag = self.cache.flag(flag_id)
+        flag = self.cache.flags.get(flag_id)
         detail = self._reference(flag)
-        self.cache.record_event(
+        self.cache.audit.record(
             "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
         )
-        return detail.model_copy(update={"history": tuple(self.cache.flag_history(flag.id))})
+        return detail.model_copy(update={"history": tuple(self.cache.flags.history(flag.id))})
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
         stored = flag.insurer_reference
@@ -204,7 +204,7 @@ class ReviewSession:
         if reported_on > self._now().astimezone(UTC).date():
             raise ReviewInputError("the report date cannot be in the future", "future_date")
         when = datetime.combine(reported_on, time(12, 0), tzinfo=UTC)
-        return self.cache.mark_flag_reported(
+        return self.cache.flags.mark_reported(
             flag_id, insurer_contact=contact, reported_at=when, actor=ACTOR
         )
 
@@ -214,12 +214,12 @@ class ReviewSession:
         note = note.strip()
         if not note:
             raise ReviewInputError("a note is required to resolve a flag", "note_required")
-        return self.cache.resolve_flag(flag_id, note=note, actor=ACTOR)
+        return self.cache.flags.resolve(flag_id, note=note, actor=ACTOR)
 
     def reopen(self, flag_id: str, *, note: str = "") -> MismatchFlag:
         """Back to open; the earlier report and resolution stay in the flag's history."""
         self._check()
-        return self.cache.reopen_flag(flag_id, note=note.strip(), actor=ACTOR)
+        return self.cache.flags.reopen(flag_id, note=note.strip(), actor=ACTOR)
 
     # -- export ---------------------------------------------------------------
     def export_csv(
@@ -241,17 +241,21 @@ class ReviewSession:
         target = check_target(Path(path).expanduser(), overwrite=overwrite)
         if ids is not None:
             chosen = set(ids)
-            rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.id in chosen]
+            rows = [
+                f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.id in chosen
+            ]
             status_note = "chosen"
         else:
             wanted = set(statuses)
             rows = [
-                f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted
+                f
+                for f in filter_and_sort(self.cache.flags.find(), FlagFilter())
+                if f.status in wanted
             ]
             status_note = "+".join(sorted(s.value for s in wanted))
         rows.reverse()  # oldest first reads like a report
         write_csv(target, csv_header(lang), [self._csv_row(f, lang) for f in rows])
-        self.cache.record_event(
+        self.cache.audit.record(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
         return len(rows)
@@ -294,7 +298,7 @@ class ReviewSession:
         self._unsealer = None
         action = "review.lock" if reason == "idle" else "review.close"
         with contextlib.suppress(ManagerError, Exception):
-            self.cache.record_event(action, note=reason, actor=ACTOR)
+            self.cache.audit.record(action, note=reason, actor=ACTOR)
 
     def _check(self) -> None:
         if self.closed:
@@ -339,7 +343,7 @@ def unlock_review(
         problem = None  # nothing was ever sealed for a key that does not exist
     except ManagerError as exc:
         problem = str(exc)
-    cache.record_event(
+    cache.audit.record(
         "review.open",
         note=f"key={'yes' if unsealer else 'problem' if problem else 'none'} via={purpose}",
         actor=ACTOR,

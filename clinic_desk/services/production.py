@@ -37,18 +37,18 @@ from clinic_desk.config import (
     DeskSettings,
     production_problems,
 )
-from clinic_desk.eligibility.client import EligibilityClient, GatewaySettingsError
-from clinic_desk.eligibility.settings import GatewaySettings
-from clinic_desk.readiness import CheckResult, CheckStatus, RunningDesk, run_checks, tls_context
+from clinic_desk.eligibility.client import EligibilityClient
+from clinic_desk.eligibility.connection import GatewaySettingsError, tls_context
+from clinic_desk.readiness import CheckStatus, RunningDesk, run_checks
 from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
-from clinic_desk.services.store import CacheStorePort
+from clinic_desk.services.store import CacheStorePort, check_cache_pages
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.files import CacheFiles
 from offline_cache.models import CachePolicy
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, ReaderUnavailable, VirtualReaderRefused
 from reader.transport import CardEvent, CardMonitor, PcscTransport
 
@@ -107,24 +107,6 @@ def cache_policy(settings: DeskSettings) -> CachePolicy:
     return CachePolicy(
         eligibility_ttl=timedelta(days=settings.cache.eligibility_ttl_days),
         medication_ttl=timedelta(hours=settings.cache.medication_ttl_hours),
-    )
-
-
-def gateway_settings(settings: DeskSettings) -> GatewaySettings:
-    """The eligibility client's settings from the desk's configuration."""
-    config = settings.gateway
-    if config.base_url is None:
-        raise StartupError("gateway.base_url is not set: the desk has no gateway to ask")
-    return GatewaySettings(
-        base_url=config.base_url,
-        ca_bundle=config.ca_bundle,
-        client_certificate=config.client_certificate,
-        client_key=config.client_key,
-        client_key_password=config.client_key_password,
-        verify_tls=config.verify_tls,
-        connect_timeout=config.connect_timeout,
-        read_timeout=config.read_timeout,
-        checkin_budget=config.checkin_budget,
     )
 
 
@@ -228,9 +210,10 @@ def prepare_production(
             "the configuration cannot be used:\n" + "\n".join(f"  - {p}" for p in problems)
         )
     refuse_virtual_reader(settings)
-    tls = tls_context(settings.gateway)
-    if isinstance(tls, CheckResult):
-        raise StartupError(f"{tls.detail} ({tls.fix})")
+    try:
+        tls_context(settings.gateway)  # the desk's own TLS context, built as the client will
+    except GatewaySettingsError as exc:
+        raise StartupError(str(exc)) from None
     files = CacheFiles(paths.data_dir(), paths.config_dir())
     creating = not files.database.exists() and not files.key_file.exists()
     passphrase = cache_passphrase(settings, creating=creating, environ=environ, prompt=prompt)
@@ -253,8 +236,8 @@ async def build_production_services(
         desk = await asyncio.to_thread(prepare_production, settings, prompt=_no_prompt)
     cache = desk.cache
     try:
-        client = EligibilityClient(gateway_settings(settings))
-    except (GatewaySettingsError, ValueError) as exc:
+        client = EligibilityClient(settings.gateway)
+    except GatewaySettingsError as exc:
         await asyncio.to_thread(cache.close)
         raise StartupError(str(exc)) from None
 
@@ -294,6 +277,9 @@ async def build_production_services(
                 await asyncio.wait_for(stopping.wait(), READINESS_REFRESH_SECONDS)
             if not stopping.is_set():
                 await refresh_readiness(services)
+
+    async def start_page_check(services: DeskServices) -> None:
+        refreshing.append(asyncio.create_task(check_cache_pages(cache, services)))
 
     async def check_readiness(services: DeskServices) -> None:
         await refresh_readiness(services)
@@ -339,7 +325,7 @@ async def build_production_services(
             mode="production",
         ),
         closers=[stop_everything],
-        starters=[check_readiness, start_monitor],
+        starters=[start_page_check, check_readiness, start_monitor],
         reverifier=Reverifier(cache, client, desk_id=settings.desk.desk_id),
         reverify_interval=settings.gateway.reverify_interval_seconds,
     )

@@ -13,6 +13,7 @@ import locale
 import os
 from typing import Literal
 
+from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
 from clinic_desk.texts.keys import TextKey
 
 Lang = Literal["ja", "en"]
@@ -39,6 +40,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "status.fixture": {"ja": "サポート再現", "en": "support fixture"},
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
     "status.temporary": {"ja": "一時ファイル", "en": "temporary"},
+    "status.damaged": {"ja": "破損", "en": "DAMAGED"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
@@ -264,11 +266,14 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "result.period.open": {"ja": "{start} から（終了日なし）", "en": "from {start} (no end date)"},
     "result.insured": {"ja": "本人", "en": "insured"},
     "result.dependent": {"ja": "家族", "en": "dependent"},
-    "validity.1": {"ja": "有効", "en": "valid"},
-    "validity.2": {"ja": "無効", "en": "invalid"},
-    "validity.3": {"ja": "無効（新しい資格あり）", "en": "invalid, a newer qualification exists"},
-    "validity.4": {"ja": "該当資格なし", "en": "no qualification found"},
-    "validity.5": {"ja": "複数の資格が該当", "en": "several qualifications match"},
+    "validity.label.1": {"ja": "有効", "en": "valid"},
+    "validity.label.2": {"ja": "無効", "en": "invalid"},
+    "validity.label.3": {
+        "ja": "無効（新しい資格あり）",
+        "en": "invalid, a newer qualification exists",
+    },
+    "validity.label.4": {"ja": "該当資格なし", "en": "no qualification found"},
+    "validity.label.5": {"ja": "複数の資格が該当", "en": "several qualifications match"},
     "coverage.active": {"ja": "有効", "en": "active"},
     "coverage.cancelled": {"ja": "喪失", "en": "cancelled"},
     "coverage.draft": {"ja": "仮登録", "en": "draft"},
@@ -698,6 +703,8 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "key.lock": {"ja": "ロック", "en": "Lock"},
     "key.detail": {"ja": "詳細", "en": "Detail"},
 }
+
+CATALOGUE.update(ELIGIBILITY_TEXTS)
 
 
 def t(key: TextKey, lang: Lang, **params: object) -> str:

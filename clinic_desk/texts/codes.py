@@ -54,11 +54,11 @@ FLAG_STATUSES: dict[str, TextKey] = {
 
 # the national check's five validity states
 VALIDITY: dict[int, TextKey] = {
-    1: "validity.1",
-    2: "validity.2",
-    3: "validity.3",
-    4: "validity.4",
-    5: "validity.5",
+    1: "validity.label.1",
+    2: "validity.label.2",
+    3: "validity.label.3",
+    4: "validity.label.4",
+    5: "validity.label.5",
 }
 
 # FHIR Coverage.status

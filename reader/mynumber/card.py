@@ -174,6 +174,15 @@ class MyNumberCard:
         secret = _check_pin(pin)
         return self._run(lambda: self._sign(challenge, secret, confirm_last_try))
 
+    def sign_challenge_again(self, challenge: bytes) -> bytes:
+        """Sign once more on this connection without sending the PIN again.
+
+        The card keeps the auth PIN verified while it stays connected and in the slot
+        (``close()`` resets it). Raises ``SecurityStatusNotSatisfied`` when it no longer
+        does (removed, reset, or never verified): the holder must then type the PIN.
+        """
+        return self._run(lambda: self._sign_verified(challenge))
+
     def read_identity(self, pin: str, *, confirm_last_try: bool = False) -> IdentityRead:
         """The four items and the certificate in one transaction (no signature)."""
         secret = _check_pin(pin)
@@ -279,6 +288,10 @@ class MyNumberCard:
 
     def _sign(self, challenge: bytes, secret: bytes, confirm: bool) -> bytes:
         self._verify(apdu.JPKI_AID, apdu.EF_JPKI_AUTH_PIN, "auth PIN", secret, confirm)
+        return self._sign_verified(challenge)
+
+    def _sign_verified(self, challenge: bytes) -> bytes:
+        self._select_ap(apdu.JPKI_AID)
         self._select_ef(apdu.EF_JPKI_AUTH_KEY, "select auth key")
         command = apdu.compute_digital_signature(sha256_digest_info(challenge))
         response = self.channel.exchange("sign challenge", command)

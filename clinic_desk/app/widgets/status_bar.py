@@ -23,6 +23,7 @@ SEPARATOR = " │ "
 _WORDS: dict[str, TextKey] = {
     "unlocked": "status.unlocked",
     "temporary": "status.temporary",
+    "damaged": "status.damaged",
     "demo": "status.demo",
     "production": "status.production",
     "fixture": "status.fixture",
