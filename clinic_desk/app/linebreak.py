@@ -34,14 +34,31 @@ WORDS = (
 )
 
 
-def _keep_words(chunk: str, pieces: list[str]) -> list[str]:
-    """Join BudouX's pieces wherever a break would fall inside one of ``WORDS``."""
+def _inside_words(text: str) -> set[int]:
+    """Positions in ``text`` where a break would split one of ``WORDS``."""
     inside: set[int] = set()
     for word in WORDS:
-        start = chunk.find(word)
+        start = text.find(word)
         while start >= 0:
             inside.update(range(start + 1, start + len(word)))
-            start = chunk.find(word, start + 1)
+            start = text.find(word, start + 1)
+    return inside
+
+
+def _head(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits ``width`` cells and does not end inside
+    one of ``WORDS`` (a phrase wider than the line has to be folded somewhere)."""
+    fits = chop_cells(text, width)[0]
+    inside = _inside_words(text)
+    for end in range(len(fits), 0, -1):
+        if end not in inside:
+            return text[:end]
+    return fits
+
+
+def _keep_words(chunk: str, pieces: list[str]) -> list[str]:
+    """Join BudouX's pieces wherever a break would fall inside one of ``WORDS``."""
+    inside = _inside_words(chunk)
     joined: list[str] = []
     at = 0
     for piece in pieces:
@@ -97,7 +114,7 @@ def _wrapped(text: str, width: int) -> tuple[str, ...]:
                 lines.append(line.rstrip())
             line = piece.lstrip() if line.strip() else piece
             while cell_len(line.rstrip()) > width:  # one phrase wider than the line
-                head, *_ = chop_cells(line, width)
+                head = _head(line, width)
                 lines.append(head)
                 line = line[len(head) :]
         lines.append(line.rstrip())
