@@ -22,9 +22,9 @@ from clinic_desk.eligibility.settings import GatewaySettings
 from clinic_desk.gateway.dataset import load_dataset
 from clinic_desk.gateway.server import GatewayServer
 from clinic_desk.services.card import ReaderCardPort
-from clinic_desk.services.virtual_cards import CardSlot
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.store import CacheStorePort
+from clinic_desk.services.virtual_cards import CardSlot
 from offline_cache import OfflineCache
 from reader.transport import InProcessTransport
 from reader.virtual_card.card import VirtualCard
