@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -196,6 +197,11 @@ class GatewaySettings(BaseModel):
         le=24 * 3600,
         description="how often visits checked in from the offline cache are re-checked "
         "while any wait (also at once after an online check-in)",
+    )
+    insurer_padding: Literal["space", "zero"] = Field(
+        default="space",
+        description="how a 6-digit insurer number is padded to the 8 characters the national "
+        "system's field takes, in a lookup by number (implementations disagree)",
     )
 
     @field_validator("base_url")

@@ -17,6 +17,8 @@ class Route(StrEnum):
     COVERAGE = "coverage"
     MEDICATIONS = "medications"
     REVERIFY = "reverify"  # desk-to-gateway re-check of an offline visit (no card)
+    VISUAL_AUTH = "visual-auth"  # a card checked by its photo (目視): no card signature
+    NUMBER_LOOKUP = "number-lookup"  # desk-to-gateway lookup by 資格確認書 numbers (no card)
 
 
 ALL_ROUTES = frozenset(Route)

@@ -19,6 +19,7 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from clinic_desk.checkin.stages import split_reasons
 from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import (
@@ -137,9 +138,12 @@ def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date")
 
 
 def reason_words(reason: str, lang: Lang) -> str:
-    """The reason in words from the catalogue (the code itself if it has none)."""
-    key = f"review.reason.{reason}"
-    return t(key, lang) if has_text(key) else reason
+    """Every reason of a flag in words from the catalogue (a code itself if it has none)."""
+    words = []
+    for code in split_reasons(reason) or (reason,):
+        key = f"review.reason.{code}"
+        words.append(t(key, lang) if has_text(key) else code)
+    return t("reasons.separator", lang).join(words)
 
 
 def status_words(status: FlagStatus, lang: Lang) -> str:

@@ -131,7 +131,6 @@ class ClientGatewayPort:
         return ev.RecordFetched(
             patient_ref=patient.reference,
             identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
-            validity=eligibility.state.value,
             eligibility=eligibility,
             linked_record_ref=patient.reference,
             insurer_reference=SecretStr(insurer_reference(eligibility)),
