@@ -221,7 +221,8 @@ class CheckInRunner:
             return
         self._card_verified = True
         prep.challenge_spent()
-        certificate = await self._on_card(self._card.certificate_der)
+        # read on the card thread before the signature: no other thread writes it now
+        certificate = self._card.certificate_der()
         session = await self._gateway.authenticate(
             certificate, signature, challenge, self._resigner(gen)
         )
@@ -229,8 +230,11 @@ class CheckInRunner:
             await self.dispatch(session, gen)
             return
         self._session, self._session_generation = session, gen
+        # the record's requests leave before the screen says "fetching"
+        record = asyncio.ensure_future(self._gateway.fetch_record(session))
+        await asyncio.sleep(0)
         await self.dispatch(ev.Authenticated(), gen)
-        await self.dispatch(await self._gateway.fetch_record(session), gen)
+        await self.dispatch(await record, gen)
 
     def _resigner(self, gen: int) -> Resign:
         """Signs again without the PIN while this check-in's card is still verified."""

@@ -133,9 +133,10 @@ class ClientGatewayPort:
         assert isinstance(session, CardSession)
         # Patient and Coverage need only the session: both go out at once (one round
         # trip of waiting instead of two); a failure is told as the Patient's first
+        patient_read = asyncio.ensure_future(self.client.fetch_patient(session))
         coverage = asyncio.ensure_future(self.client.fetch_eligibility(session))
         try:
-            patient = await self.client.fetch_patient(session)
+            patient = await patient_read
         except GatewayError as exc:
             coverage.cancel()
             await asyncio.gather(coverage, return_exceptions=True)
