@@ -56,6 +56,7 @@ class CheckInRunner:
         self._session_generation = -1
         self._card_verified = False  # the card holds a verified auth PIN (after a signature)
         self._preparation: Preparation | None = None  # what the PIN prompt's time is used for
+        self._published: tuple[ViewListener, DeskView] | None = None
 
     # -- driving -----------------------------------------------------------
     async def dispatch(self, event: ev.Event, generation: int | None = None) -> None:
@@ -114,8 +115,15 @@ class CheckInRunner:
         return self._store
 
     def _publish(self) -> None:
-        if self.on_view is not None:
-            self.on_view(self.machine.view())
+        """Hand the view to the screen when it changed (an answer that changes nothing
+        on screen, such as the four items read, costs the screen nothing)."""
+        listener = self.on_view
+        if listener is None:
+            return
+        view = self.machine.view()
+        if (listener, view) != self._published:
+            self._published = (listener, view)
+            listener(view)
 
     # -- effects -------------------------------------------------------------
     async def _run(self, effect: fx.Effect, gen: int, cert: str) -> None:
