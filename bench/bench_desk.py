@@ -8,7 +8,9 @@ Prints three figures, each with the floor it is compared with in the same run:
 2. card inserted → "is this you?", minus the time spent inside the card and the
    gateway: the desk's own overhead for one check-in (in-process card, embedded
    gateway on loopback, real SQLCipher cache), median over several check-ins.
-3. the longest event-loop stall during a whole check-in driven through the UI.
+3. the longest event-loop stall during a whole check-in driven through the UI, next
+   to the same watcher while the desk sits idle;
+4. the peak memory (max RSS) of the desk with its demo services next to the bare app.
 
     python bench/bench_desk.py          # 10 starts, 10 check-ins
     python bench/bench_desk.py --quick  # CI smoke run (3 and 3)
@@ -48,7 +50,9 @@ class Bare(App):
         yield Footer()
 
 async def first_frame(pilot):
-    print(json.dumps({"first_frame": time.perf_counter() - t0}))
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"first_frame": time.perf_counter() - t0, "peak_mib": rss}))
     pilot.app.exit()
 
 Bare().run(headless=True, auto_pilot=first_frame)
@@ -76,6 +80,8 @@ async def main():
 
     await app.run_async(headless=True, auto_pilot=pilot_run)
     await app.services.stop()
+    import resource
+    seen["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(seen))
 
 asyncio.run(main())
@@ -118,6 +124,11 @@ def cold_start(rounds: int) -> None:
     print(
         f"  whole process to exit: bare {med(bare, 'process') * 1000:.0f} ms, "
         f"desk {med(desk, 'process') * 1000:.0f} ms"
+    )
+    bare_mib, desk_mib = med(bare, "peak_mib"), med(desk, "peak_mib")
+    print(
+        f"  peak memory (max RSS): bare {bare_mib:.0f} MiB at its first frame, desk "
+        f"{desk_mib:.0f} MiB with its demo services ({desk_mib / bare_mib:.2f}x)"
     )
 
 
