@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -65,10 +66,13 @@ class DeskApp(LocalisedApp):
         if self.services is not None:
             self._show_desk()
             self._attach_services(self.services)
+            return
+        if DESK_SCREEN in sys.modules:
+            self._show_desk()  # imported already (a desk started before in this process)
         else:
             # the first frame at once; the desk's screen and services come after it
             self.push_screen(StartingScreen(self.lang))
-            self.run_worker(self._build(), name="desk-build", group="services")
+        self.run_worker(self._build(), name="desk-build", group="services")
 
     def _show_desk(self) -> None:
         desk = importlib.import_module(DESK_SCREEN)  # imported already: a dictionary look-up
@@ -80,8 +84,9 @@ class DeskApp(LocalisedApp):
 
     async def _build(self) -> None:
         assert self._factory is not None
-        await asyncio.to_thread(importlib.import_module, DESK_SCREEN)
-        self._show_desk()
+        if self._desk_screen is None:
+            await asyncio.to_thread(importlib.import_module, DESK_SCREEN)
+            self._show_desk()
         try:
             services = await self._factory()
         except Exception as exc:  # a desk that cannot start says why, in words

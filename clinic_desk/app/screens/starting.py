@@ -21,11 +21,10 @@ class StartingScreen(Screen[None]):
     def __init__(self, lang: Lang) -> None:
         super().__init__()
         self.lang = lang
+        # set before mounting: this screen may be replaced as soon as it is shown
+        self.title = "clinic-desk"
+        self.sub_title = t("title", lang)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("starting", self.lang), id="starting")
-
-    def on_mount(self) -> None:
-        self.title = "clinic-desk"
-        self.sub_title = t("title", self.lang)
