@@ -45,3 +45,23 @@ def test_status_parts_are_whole_or_left_out() -> None:
     assert fit_parts(parts, 80).endswith("Cache: unlocked │ Mode: demo")
     assert fit_parts(parts, 40) == "Gateway: OFFLINE │ 1 awaiting re-check"
     assert fit_parts([("NOT READY: the card reader is unplugged",)], 20) == "NOT READY: the card…"
+
+
+async def test_what_is_not_ready_has_a_line_of_its_own() -> None:
+    from clinic_desk.app.app import DeskApp
+    from clinic_desk.services.demo import build_demo_services
+    from tests.desk.conftest import screen_lines
+
+    services = await build_demo_services(card_source="in_process")
+    try:
+        app = DeskApp(services, lang="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            notice = "card reader: No card reader matches 'ACR39U'; connect it and restart"
+            services.update_status(notice=notice, awaiting_reverify=1)
+            await pilot.pause()
+            first, second = screen_lines(app)[1:3]
+            assert "Gateway: online" in first and "1 awaiting" in first and "Cache:" in first
+            assert second.strip().startswith("NOT READY: card reader: No card reader matches")
+    finally:
+        await services.stop()
