@@ -64,7 +64,10 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     elif status.card_source:
         reader = status.reader or t("status.none", lang)
         parts.append(
-            (f"{reader_label}: {reader} ({word(status.card_source)})", f"{reader_label}: {reader}")
+            (  # short of room, how the card is read says more than the reader's name
+                f"{reader_label}: {reader} ({word(status.card_source)})",
+                f"{reader_label}: {word(status.card_source)}",
+            )
         )
     else:
         parts.append((f"{reader_label}: {status.reader or t('status.none', lang)}",))
