@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
-from clinic_desk.texts import Lang, plural, t
+from clinic_desk.texts import Lang, plural, say_findings, t
 from clinic_desk.texts.keys import TextKey
 
 SEPARATOR = " │ "
@@ -95,8 +95,11 @@ def fit_parts(parts: list[tuple[str, ...]], width: int) -> str:
 
 
 def notice_line(status: DeskStatus, lang: Lang) -> str:
-    """What keeps the desk from checking patients in, on a line of its own."""
-    return f"{t('status.not_ready', lang)}: {status.notice}" if status.notice else ""
+    """What keeps the desk from checking patients in, on a line of its own, in the
+    desk's language (``status.notice`` is the English form for the log)."""
+    if not status.not_ready:
+        return ""
+    return t("status.not_ready_line", lang, findings=say_findings(status.not_ready, lang))
 
 
 class StatusLine:
@@ -131,5 +134,5 @@ class StatusBar(Static):
 
     def show(self, status: DeskStatus) -> None:
         self.status = status
-        self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
+        self.set_class(status.gateway_online is False or bool(status.not_ready), "-offline")
         self.update(StatusLine(status_parts(status, self._lang), notice_line(status, self._lang)))
