@@ -165,5 +165,6 @@ async def _build(
     )
     readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
     running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
-    services.update_status(notice=await readiness.startup_notice(settings, running))
+    notice, not_ready = await readiness.startup_notice(settings, running)
+    services.update_status(notice=notice, not_ready=not_ready)
     return services
