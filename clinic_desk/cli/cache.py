@@ -205,10 +205,12 @@ def _reverify(_args: argparse.Namespace) -> int:
         desk_id = settings.desk.desk_id
         if settings.gateway.files:
             from clinic_desk.oqs import OqsClient
+            from clinic_desk.services.evidence import EvidenceArchiver
             from clinic_desk.services.terminal import TerminalReverify, terminal_settings
 
-            terminal = OqsClient(terminal_settings(settings.gateway, desk_id))
-            ask = TerminalReverify(terminal)
+            oqs = terminal_settings(settings.gateway, desk_id)
+            kept = EvidenceArchiver(cache, desk_id=desk_id, quarantine=oqs.archive_folder())
+            ask = TerminalReverify(OqsClient(oqs, archiver=kept))
             return await Reverifier(cache, None, desk_id=desk_id, ask=ask).run_once()
         try:
             client = EligibilityClient(settings.gateway)

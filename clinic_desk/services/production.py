@@ -255,12 +255,18 @@ class ClinicGateway:
         return every(READINESS_REFRESH_SECONDS, refresh, "readiness")
 
 
-def gateway_source(settings: DeskSettings) -> GatewaySource:
-    """The configured backend: the HTTPS gateway, or the 資格確認端末's folder."""
+def gateway_source(settings: DeskSettings, cache: OfflineCache) -> GatewaySource:
+    """The configured backend: the HTTPS gateway, or the 資格確認端末's folder (whose
+    files are kept as evidence in ``cache``)."""
     if settings.gateway.files:
+        from clinic_desk.services.evidence import EvidenceArchiver
         from clinic_desk.services.terminal import TerminalGateway, terminal_settings
 
-        return TerminalGateway(terminal_settings(settings.gateway, settings.desk.desk_id))
+        terminal = terminal_settings(settings.gateway, settings.desk.desk_id)
+        archiver = EvidenceArchiver(
+            cache, desk_id=settings.desk.desk_id, quarantine=terminal.archive_folder()
+        )
+        return TerminalGateway(terminal, archiver=archiver)
     return ClinicGateway(settings)
 
 
@@ -302,7 +308,7 @@ async def build_production_services(
     try:
         return await assemble_desk(
             ClinicReader(settings.reader.name_pattern),
-            gateway_source(settings),
+            gateway_source(settings, prepared.cache),
             PreparedCache(prepared.cache),
             DeskOptions(
                 kind="production",

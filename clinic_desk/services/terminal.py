@@ -38,9 +38,11 @@ from clinic_desk.domain.number_lookup import NumberLookupAnswer
 from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.errors import GatewayError, GatewayProtocolError, GatewayUnavailable
 from clinic_desk.oqs import OqsClient, OqsError, OqsSettings, OqsTimeout, OqsUnavailable
+from clinic_desk.oqs.files import Archiver
 from clinic_desk.readiness.model import CheckStatus
 from clinic_desk.readiness.terminal import check_terminal
 from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
+from clinic_desk.services.face_desk import FaceReaderSource
 from clinic_desk.services.periodic import every
 from clinic_desk.services.sources import GatewayParts
 from offline_cache.models import EligibilitySnapshot, OfflineVisit
@@ -174,18 +176,23 @@ class TerminalPort:
 class TerminalGateway:
     """The clinic's 資格確認端末 as the desk's gateway source."""
 
-    def __init__(self, settings: OqsSettings) -> None:
+    def __init__(self, settings: OqsSettings, *, archiver: Archiver | None = None) -> None:
+        """``archiver`` keeps the processed files (``services.evidence``: the encrypted
+        cache); by default the plain ``archive_dir``."""
         self.settings = settings
+        self.archiver = archiver
+        self.faces: FaceReaderSource | None = None  # the face reader's check-ins
 
     async def open(self, watch: GatewayWatch) -> GatewayParts:
-        client = OqsClient(self.settings)
+        client = OqsClient(self.settings, archiver=self.archiver)
+        self.faces = FaceReaderSource(client)
         return GatewayParts(
             client=None,
             port=TerminalPort(client),
             reverify=TerminalReverify(client),
             terminal=client,
             online=None,
-            starters=[self._readiness(watch)],
+            starters=[self._readiness(watch), self.faces.start],
         )
 
     def _readiness(self, watch: GatewayWatch) -> Starter:
