@@ -150,10 +150,8 @@ class TerminalPort:
         self.client = client
 
     async def challenge(self) -> bytes | GatewayFailure:
-        return ev.GatewayRejected(
-            code=CARD_AT_FACE_READER,
-            message="This desk checks cards at the 資格確認端末's face reader.",
-        )
+        # the screen words it from the catalogue (error.card_at_face_reader), in its language
+        return ev.GatewayRejected(code=CARD_AT_FACE_READER, message="")
 
     async def authenticate(
         self,

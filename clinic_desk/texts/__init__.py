@@ -16,6 +16,7 @@ from typing import Literal
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATHS_TEXTS
+from clinic_desk.texts.terminal import TERMINAL_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -783,6 +784,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
 
 CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
+CATALOGUE.update(TERMINAL_TEXTS)
 
 
 def t(key: TextKey, lang: Lang, **params: object) -> str:

@@ -378,4 +378,5 @@ TextKey = Literal[
     "visual.staff_id",
     "visual.staff_id.empty",
     "visual.staff_id.invalid",
+    "error.card_at_face_reader",
 ]
