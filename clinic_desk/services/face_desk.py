@@ -87,14 +87,7 @@ class FaceDesk:
         async with self._lock:  # one writer, in order
             for effect in effects:
                 if isinstance(effect, fx.RaiseFlag):
-                    await asyncio.to_thread(
-                        self.store.raise_flag,
-                        effect.reason,
-                        effect.identity,
-                        effect.certificate_sha256,
-                        effect.linked_record_ref,
-                        effect.insurer_reference,
-                    )
+                    await asyncio.to_thread(self.store.raise_flag, *effect.store_arguments())
                 elif isinstance(effect, fx.Audit):
                     await asyncio.to_thread(
                         self.store.audit, effect.action, effect.detail, checkin.key

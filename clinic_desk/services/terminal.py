@@ -30,7 +30,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
+from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
 from clinic_desk.config import DeskGateway
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.insured_numbers import InsuredNumbers
@@ -153,13 +153,8 @@ class TerminalPort:
         # the screen words it from the catalogue (error.card_at_face_reader), in its language
         return ev.GatewayRejected(code=CARD_AT_FACE_READER, message="")
 
-    async def authenticate(
-        self,
-        certificate_der: bytes,
-        signature: bytes,
-        challenge: bytes,
-        resign: Resign | None = None,
-    ) -> GatewaySession | GatewayFailure:
+    async def authenticate(self, *card_proof: object, **resign: object) -> GatewayFailure:
+        """No card session exists with a terminal (the challenge was refused)."""
         return ev.Failed(code="unknown_challenge", message="The challenge was not issued.")
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:

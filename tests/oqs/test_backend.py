@@ -5,7 +5,7 @@ cache; the check-in port refuses cards for the face reader."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,17 +20,8 @@ from clinic_desk.services.reverify import (
 )
 from clinic_desk.services.terminal import CARD_AT_FACE_READER, TerminalPort, TerminalReverify
 from offline_cache import OfflineCache, VisitStatus
-from tests.cache.support import PASSPHRASE, TEST_SCRYPT_N
 from tests.oqs.conftest import Terminal, make_settings
 from tests.reverify.test_reverifier import cache_dump, offline_visit, own_record
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Iterator[OfflineCache]:
-    with OfflineCache.create(
-        tmp_path / "data", tmp_path / "config", PASSPHRASE, scrypt_n=TEST_SCRYPT_N, actor="desk-1"
-    ) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")

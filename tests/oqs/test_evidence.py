@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,14 +19,6 @@ from tests.cache.support import PASSPHRASE, PYTHON, TEST_SCRYPT_N, python_env
 from tests.oqs.conftest import Terminal, make_settings
 
 YAMADA = ("01130012", "1234", "567", "00", date(1980, 4, 1))
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Iterator[OfflineCache]:
-    with OfflineCache.create(
-        tmp_path / "data", tmp_path / "config", PASSPHRASE, scrypt_n=TEST_SCRYPT_N, actor="desk"
-    ) as opened:
-        yield opened
 
 
 def _settings(root: Path) -> OqsSettings:

@@ -5,11 +5,8 @@ shown until the patient's birthdate and the name they state pass the gate."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from clinic_desk.checkin.face import FaceCheckIn, FaceStage
 from clinic_desk.checkin.stages import FlagReason
@@ -19,20 +16,11 @@ from clinic_desk.services.evidence import EvidenceArchiver
 from clinic_desk.services.face_desk import FaceDesk, arrival_of
 from clinic_desk.services.store import CacheStorePort
 from offline_cache import OfflineCache
-from tests.cache.support import PASSPHRASE, TEST_SCRYPT_N
 from tests.oqs.conftest import cli, make_settings
 from tests.reverify.test_reverifier import cache_dump
 
 YAMADA = ("山田　太郎", "ヤマダ　タロウ", date(1980, 4, 1))
 SUZUKI = ("鈴木", "スズキ", "1962-05-14", "19620514")
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Iterator[OfflineCache]:
-    with OfflineCache.create(
-        tmp_path / "data", tmp_path / "config", PASSPHRASE, scrypt_n=TEST_SCRYPT_N, actor="desk"
-    ) as opened:
-        yield opened
 
 
 def _arrive(root: Path, cache: OfflineCache, patient: str) -> tuple[FaceDesk, FaceCheckIn]:
