@@ -22,6 +22,7 @@ from offline_cache.audit import AuditLog
 from offline_cache.codec import Clock, ts, utc_now
 from offline_cache.connection import page_problems, translate
 from offline_cache.errors import CacheCorrupt, CacheError, CacheMissing
+from offline_cache.evidence import EvidenceStore
 from offline_cache.files import CacheFiles
 from offline_cache.flags import FlagStore
 from offline_cache.keyfile import DataKey, check_passphrase_strength
@@ -57,6 +58,7 @@ class OfflineCache:
         self.visits = VisitStore(self._unit, self.audit)
         self.flags = FlagStore(self._unit, self.audit)
         self.lockouts = LockoutStore(self._unit, self.audit)
+        self.evidence = EvidenceStore(self._unit, self.audit)
 
     # --- life cycle ----------------------------------------------------------------------
 

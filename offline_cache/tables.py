@@ -6,6 +6,7 @@ Every table that holds what a desk or a manager relies on is sealed (see ``seals
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from offline_cache.codec import dt, maybe_dt
 from offline_cache.errors import NotFound
 from offline_cache.models import (
     EligibilitySnapshot,
+    Evidence,
     FlagMove,
     FlagStatus,
     GateOutcome,
@@ -209,6 +211,28 @@ LOCKOUTS = Table(
     "lockout", ("name", "failed_tries", "locked_until", "updated_at"), _lockout, "lockout"
 )
 
+
+def _evidence(row: Sequence[Any]) -> Evidence:
+    key, stored, desk, reason, name, digest, size, body = row
+    return Evidence(
+        id=key,
+        stored_at=dt(stored),
+        desk_id=desk,
+        reason=reason,
+        name=name,
+        sha256=digest,
+        size=size,
+        body=base64.b64decode(body),
+    )
+
+
+EVIDENCE = Table(
+    "evidence",
+    ("id", "stored_at", "desk_id", "reason", "name", "sha256", "size", "body"),
+    _evidence,
+    "evidence file",
+)
+
 SEALED_TABLES: tuple[Table[Any], ...] = (
     SNAPSHOTS,
     MEDICATIONS,
@@ -216,4 +240,5 @@ SEALED_TABLES: tuple[Table[Any], ...] = (
     FLAGS,
     FLAG_HISTORY,
     LOCKOUTS,
+    EVIDENCE,
 )

@@ -73,6 +73,16 @@ class RaiseFlag(_Effect):
         """The reasons as one code, as the flag queue stores it."""
         return join_reasons(self.reasons)
 
+    def store_arguments(self) -> tuple[str, CardIdentity | None, str, str, SecretStr]:
+        """The arguments of ``StorePort.raise_flag`` for this flag."""
+        return (
+            self.reason,
+            self.identity,
+            self.certificate_sha256,
+            self.linked_record_ref,
+            self.insurer_reference,
+        )
+
 
 class Audit(_Effect):
     action: str

@@ -5,7 +5,8 @@ when it starts. Checks run in a fixed order, each giving one line and, when not
 ready, a fix in plain words:
 
 config → smart-card service → reader → reader not virtual → gateway (TLS, clock
-skew) → cache unlocks → disk space → log folder writable.
+skew; or the 資格確認端末's folder, ``readiness.terminal``) → cache unlocks → disk
+space → log folder writable.
 
 A FAIL or a SKIPPED check (one that could not run because an earlier one failed)
 means a check-in cannot go ahead; a WARN is worth fixing but does not stop one.
@@ -41,6 +42,7 @@ from clinic_desk.readiness.machine import (
 from clinic_desk.readiness.model import TITLES, CheckResult, CheckStatus, Readiness, result
 from clinic_desk.readiness.storage import RunningDesk, check_cache, check_disk, check_logs
 from clinic_desk.texts.said import Finding, Said
+from clinic_desk.readiness.terminal import check_terminal
 
 __all__ = [
     "DEMO_READER",
@@ -84,6 +86,9 @@ def notice_of(results: list[CheckResult]) -> str:
 async def _check_gateway(
     settings: DeskSettings, running: RunningDesk | None, now: Callable[[], datetime]
 ) -> CheckResult:
+    oqs = settings.gateway.oqs
+    if settings.gateway.files and oqs is not None:
+        return await asyncio.to_thread(check_terminal, oqs)
     if settings.mode == "demo":
         if running is not None and running.embedded_gateway:
             return result("gateway", CheckStatus.OK, "the demo's embedded gateway is running")

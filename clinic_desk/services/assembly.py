@@ -98,10 +98,14 @@ async def assemble_desk(
         raise
     watch.online = gateway_parts.online
     client = gateway_parts.client
+    port = gateway_parts.port
+    if port is None:
+        assert client is not None, "a gateway source gives a client or a port"
+        port = ClientGatewayPort(client, on_reachability=watch.found)
     runner = CheckInRunner(
         CheckInMachine(),
         ReaderCardPort(card_parts.transport, options.transcript),
-        ClientGatewayPort(client, on_reachability=watch.found),
+        port,
         CacheStorePort(cache_parts.cache, desk_id=options.desk_id, seal=cache_parts.seal),
     )
     runner.observers.extend(options.observers)
@@ -124,7 +128,9 @@ async def assemble_desk(
         demo=panel,
         closers=[*closers, *options.closers],
         starters=starters,
-        reverifier=Reverifier(cache_parts.cache, client, desk_id=options.desk_id),
+        reverifier=Reverifier(
+            cache_parts.cache, client, desk_id=options.desk_id, ask=gateway_parts.reverify
+        ),
         reverify_interval=options.reverify_interval,
         idle_lock_seconds=options.idle_lock_seconds,
         manager=cache_parts.manager,

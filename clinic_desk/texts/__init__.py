@@ -18,6 +18,7 @@ from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATHS_TEXTS
 from clinic_desk.texts.readiness import READINESS_TEXTS
 from clinic_desk.texts.said import Finding, Said
+from clinic_desk.texts.terminal import TERMINAL_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -778,6 +779,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
 CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
 CATALOGUE.update(READINESS_TEXTS)
+CATALOGUE.update(TERMINAL_TEXTS)
 
 
 def t(key: TextKey, lang: Lang, **params: object) -> str:

@@ -422,4 +422,5 @@ TextKey = Literal[
     "ready.disk.low",
     "ready.logs.not_folder",
     "ready.logs.cannot_write",
+    "error.card_at_face_reader",
 ]
