@@ -30,6 +30,7 @@ class RecordFlow(MachineState):
 
     # -- a record arrives ------------------------------------------------------
     def _record_fetched(self, event: ev.RecordFetched) -> Effects:
+        self._certificate, self._checked_on = event.certificate, event.checked_on
         return self._take(
             event.identity,
             event.eligibility,
@@ -39,6 +40,7 @@ class RecordFlow(MachineState):
 
     def _cache_answered(self, event: ev.Event) -> Effects:
         if isinstance(event, ev.CacheHit):
+            self._checked_on = event.checked_on
             return self._take(
                 event.identity,
                 event.eligibility,
@@ -128,6 +130,11 @@ class RecordFlow(MachineState):
         audit = fx.Audit(action="consent_given" if event.consent else "consent_refused")
         if self._offline():
             return [audit, *self._show_offline()]
+        if event.consent and self._eligibility_only():
+            # the certificate expired less than three months ago: the gateway answers
+            # eligibility only, so medications are not asked for
+            self._medications_note = "certificate_eligibility_only"
+            return [audit, *self._show_online()]
         if event.consent:
             return [audit, *self._go(Stage.FETCHING_MEDICATIONS), fx.FetchMedications()]
         return [audit, *self._show_online()]
@@ -215,6 +222,9 @@ class RecordFlow(MachineState):
     def _record_reasons(self) -> tuple[FlagReason, ...]:
         """What the gate found wrong with the held record, if anything."""
         return _mismatch_reasons(self._held.verdict) if self._held is not None else ()
+
+    def _eligibility_only(self) -> bool:
+        return self._certificate is not None and not self._certificate.medications_allowed
 
     def _offline(self) -> bool:
         return self._held is not None and self._held.offline_confirmed_at is not None

@@ -102,6 +102,7 @@ class CacheStorePort:
             confirmed_at=snapshot.fetched_at,
             eligibility=eligibility,
             medications=history,
+            checked_on=self._now().date(),
         )
 
     def store_confirmed(self, confirmed: StoreConfirmed) -> None:

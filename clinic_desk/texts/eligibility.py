@@ -91,7 +91,7 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "validity.2.ask": {
         "ja": "現在の保険をお尋ねください。なければ被保険者資格申立書で受け付けます。",
         "en": "Ask for the patient's current insurance; if they have none, use the "
-        "self-declaration form (被保険者資格申立書).",
+        "insurance self-declaration form.",
     },
     "validity.3": {
         "ja": "資格無効（新しい資格あり）：より新しい保険の資格があります。",
@@ -152,6 +152,19 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "心当たりがない場合は市区町村窓口にお問い合わせください。",
         "en": "This card's certificate has been revoked. If the card was reissued, please "
         "use the new card; otherwise ask your municipal office.",
+    },
+    # --- the result screen: what the patient pays, the newer insurance --------------------
+    "pays.ratio": {
+        "ja": "本日の負担割合：{ratio}",
+        "en": "Copay to charge today: {ratio}",
+    },
+    "validity.3.newer": {
+        "ja": "新しい資格：{insurer}（保険者番号 {number}、{since} から）",
+        "en": "Newer insurance: {insurer} (insurer number {number}, since {since})",
+    },
+    "result.eligibility_only": {
+        "ja": "電子証明書の期限切れのため、薬剤情報は取得していません（資格情報のみ）。",
+        "en": "The card's certificate has expired: eligibility only, no medication history.",
     },
     "certificate.not_yet_valid": {
         "ja": "このカードの電子証明書はまだ有効になっていません。",
