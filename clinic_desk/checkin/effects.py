@@ -3,6 +3,7 @@ and answers with events; the machine itself does no I/O."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -74,6 +75,17 @@ class RaiseFlag(_Effect):
         return join_reasons(self.reasons)
 
 
+class ProposeAlias(_Effect):
+    """Staff accepted a notation variant: propose the pair of spellings as this card
+    holder's alias, for a manager to approve (never logged: the names are hidden)."""
+
+    certificate_sha256: str
+    record_ref: str
+    card_name: str = Field(repr=False)
+    record_name: str = Field(repr=False)
+    birthdate: date = Field(repr=False)
+
+
 class Audit(_Effect):
     action: str
     detail: str = ""
@@ -87,5 +99,6 @@ Effect = (
     | StoreConfirmed
     | QueueReverification
     | RaiseFlag
+    | ProposeAlias
     | Audit
 )

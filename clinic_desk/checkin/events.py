@@ -12,6 +12,7 @@ from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationHistory
+from clinic_desk.identity.aliases import NameAlias
 
 
 class _Event(BaseModel):
@@ -80,6 +81,9 @@ class RecordFetched(_Event):
     certificate: CertificateStatus | None = None
     # the day of the answer, as the gateway dates it: what the desk judges dates against
     checked_on: date | None = None
+    # the card holder's approved aliases (from the desk's cache): one that covers this
+    # card, this record and these two spellings spares the staff decision
+    aliases: tuple[NameAlias, ...] = ()
 
     @property
     def validity(self) -> ValidityState:

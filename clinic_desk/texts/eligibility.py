@@ -166,6 +166,43 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "電子証明書の期限切れのため、薬剤情報は取得していません（資格情報のみ）。",
         "en": "The card's certificate has expired: eligibility only, no medication history.",
     },
+    "reason.newer_coverage": {
+        "ja": "新しい資格あり（請求先の確認が必要）",
+        "en": "newer insurance exists (the claim needs its new insurer)",
+    },
+    "review.reason.newer_coverage": {
+        "ja": "新しい資格あり：請求先の確認",
+        "en": "Newer insurance: check the claim",
+    },
+    # --- the manager's review: claims to check, names the gate has learned ----------------
+    "key.claims": {"ja": "新しい資格あり", "en": "Newer insurance"},
+    "key.aliases": {"ja": "登録済みの表記", "en": "Name aliases"},
+    "key.approve": {"ja": "承認", "en": "Approve"},
+    "key.revoke": {"ja": "取り消し", "en": "Revoke"},
+    "aliases.title": {
+        "ja": "登録済みの氏名表記（カードと資格情報の表記の組）",
+        "en": "Name aliases (the card's spelling and the record's)",
+    },
+    "aliases.line": {
+        "ja": "【{status}】{card} ⇔ {record}　{ref}　{on} {by}",
+        "en": "[{status}] {card} = {record}  {ref}  {on} {by}",
+    },
+    "aliases.none": {"ja": "登録された表記はありません。", "en": "No name aliases yet."},
+    "aliases.approved": {
+        "ja": "承認しました。次回から職員の確認なしで受付できます。",
+        "en": "Approved: the next check-ins of this card pass without a staff decision.",
+    },
+    "aliases.revoked": {
+        "ja": "取り消しました。次回は職員が確認します。",
+        "en": "Revoked: staff decide again at the next check-in.",
+    },
+    "aliases.not_now": {
+        "ja": "この表記は今の状態では変更できません。",
+        "en": "This alias cannot be changed in its present state.",
+    },
+    "aliases.status.proposed": {"ja": "承認待ち", "en": "PROPOSED"},
+    "aliases.status.approved": {"ja": "承認済み", "en": "APPROVED"},
+    "aliases.status.revoked": {"ja": "取り消し", "en": "REVOKED"},
     "certificate.not_yet_valid": {
         "ja": "このカードの電子証明書はまだ有効になっていません。",
         "en": "This card's certificate is not valid yet.",
