@@ -3,6 +3,7 @@ and answers with events; the machine itself does no I/O."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -84,6 +85,17 @@ class RaiseFlag(_Effect):
         )
 
 
+class ProposeAlias(_Effect):
+    """Staff accepted a notation variant: propose the pair of spellings as this card
+    holder's alias, for a manager to approve (never logged: the names are hidden)."""
+
+    certificate_sha256: str
+    record_ref: str
+    card_name: str = Field(repr=False)
+    record_name: str = Field(repr=False)
+    birthdate: date = Field(repr=False)
+
+
 class Audit(_Effect):
     action: str
     detail: str = ""
@@ -97,5 +109,6 @@ Effect = (
     | StoreConfirmed
     | QueueReverification
     | RaiseFlag
+    | ProposeAlias
     | Audit
 )

@@ -9,8 +9,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationHistory
+from clinic_desk.identity.aliases import NameAlias
 
 
 class _Event(BaseModel):
@@ -75,6 +77,13 @@ class RecordFetched(_Event):
     # insurer number, symbol, number, branch of the linked record: kept only to be
     # sealed for the manager when the record is withheld, never shown or logged
     insurer_reference: SecretStr = SecretStr("")
+    # what the card's certificate allows (expires soon, eligibility only), when known
+    certificate: CertificateStatus | None = None
+    # the day of the answer, as the gateway dates it: what the desk judges dates against
+    checked_on: date | None = None
+    # the card holder's approved aliases (from the desk's cache): one that covers this
+    # card, this record and these two spellings spares the staff decision
+    aliases: tuple[NameAlias, ...] = ()
 
     @property
     def validity(self) -> ValidityState:
@@ -89,6 +98,8 @@ class GatewayUnavailable(_Event):
 class GatewayRejected(_Event):
     code: str  # e.g. "revoked_certificate", "bad_signature"
     message: str
+    # a refused certificate (revoked, expired): its state and expiry, for the patient's words
+    certificate: CertificateStatus | None = None
 
 
 class CacheHit(_Event):
@@ -96,6 +107,7 @@ class CacheHit(_Event):
     confirmed_at: datetime
     eligibility: EligibilityRecord
     medications: MedicationHistory | None = None  # only when still inside its consent window
+    checked_on: date | None = None  # the desk's day of the lookup
 
 
 class CacheMiss(_Event):

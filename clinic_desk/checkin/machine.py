@@ -62,6 +62,7 @@ class CheckInMachine(RecordFlow):
             flagged=bool(self._flag_reasons),
             flag_reasons=self._flag_reasons,
             outcome=self._view_outcome(),
+            certificate=self._certificate if stage is not Stage.WAITING_FOR_CARD else None,
         )
 
     # -- what the view may carry -------------------------------------------
@@ -84,6 +85,7 @@ class CheckInMachine(RecordFlow):
             consented=bool(self._consent),
             offline_confirmed_at=held.offline_confirmed_at,
             medications_note=self._medications_note,
+            checked_on=self._checked_on,
         )
 
     def _view_outcome(self) -> EligibilityOutcome | None:
@@ -200,6 +202,7 @@ class CheckInMachine(RecordFlow):
                 fx.LookupCache(certificate_sha256=self._certificate_sha256),
             ]
         if isinstance(event, ev.GatewayRejected):
+            self._certificate = event.certificate  # the patient is told why
             if event.code == "revoked_certificate":
                 return self._withhold(FlagReason.REVOKED_CERTIFICATE)
             self._error_code, self._error_message = event.code, event.message

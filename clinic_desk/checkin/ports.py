@@ -15,8 +15,9 @@ from typing import Protocol
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.identity.aliases import NameAlias
 
 
 class CardPort(Protocol):
@@ -95,3 +96,9 @@ class StorePort(Protocol):
     ) -> None: ...
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...
+
+    def approved_aliases(self, certificate_sha256: str) -> tuple[NameAlias, ...]:
+        """The card holder's aliases a manager approved (none when the cache cannot say)."""
+
+    def propose_alias(self, proposal: ProposeAlias) -> None:
+        """Keep a variant staff accepted as a proposed alias, for the manager."""

@@ -132,6 +132,8 @@ class CheckInRunner:
             await self._on_store(self._store.queue_reverification, effect.certificate_sha256)
         elif isinstance(effect, fx.RaiseFlag):
             await self._on_store(self._store.raise_flag, *effect.store_arguments())
+        elif isinstance(effect, fx.ProposeAlias):
+            await self._on_store(self._store.propose_alias, effect)
         elif isinstance(effect, fx.Audit):
             await self._on_store(self._store.audit, effect.action, effect.detail, cert)
 
@@ -162,7 +164,16 @@ class CheckInRunner:
             return
         self._session, self._session_generation = session, gen
         await self.dispatch(ev.Authenticated(), gen)
-        await self.dispatch(await self._gateway.fetch_record(session), gen)
+        record = await self._gateway.fetch_record(session)
+        if isinstance(record, ev.RecordFetched):
+            record = await self._with_aliases(record)
+        await self.dispatch(record, gen)
+
+    async def _with_aliases(self, record: ev.RecordFetched) -> ev.RecordFetched:
+        """The record with the card holder's approved aliases from the desk's cache."""
+        cert = self.machine.certificate_fingerprint()
+        aliases = await self._on_store(self._store.approved_aliases, cert) if cert else ()
+        return record.model_copy(update={"aliases": tuple(aliases)}) if aliases else record
 
     def _resigner(self, gen: int) -> Resign:
         """Signs again without the PIN while this check-in's card is still verified."""

@@ -36,6 +36,8 @@ class CardSession:
     # answers eligibility only (the certificate expired less than three months ago)
     certificate_not_after: datetime | None = None
     eligibility_only: bool = False
+    # the gateway's time of its answer (None: it did not say; the desk's clock is used)
+    checked_at: datetime | None = None
 
     def certificate_status(self, today: date) -> CertificateStatus | None:
         """What the card's certificate allows on ``today`` (none when its expiry is unknown)."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from importlib import import_module
 
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.eligibility.budget import Budget
@@ -27,6 +29,7 @@ from clinic_desk.eligibility.errors import (
     GatewayUnavailable,
 )
 from clinic_desk.eligibility.session import CardSession
+from clinic_desk.services.certificate import refused_certificate, session_certificate
 
 log = logging.getLogger("clinic_desk.gateway_port")
 
@@ -76,9 +79,11 @@ class ClientGatewayPort:
         client: EligibilityClient,
         *,
         on_reachability: Callable[[bool], None] | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.client = client
         self.on_reachability = on_reachability
+        self.clock = clock
         # the challenge handed out, with its nonce and the check-in's gateway budget
         self._pending: dict[bytes, tuple[str, Budget]] = {}
 
@@ -119,7 +124,12 @@ class ClientGatewayPort:
                 certificate_der, signature, nonce, budget, resign=resign
             )
         except GatewayError as exc:
-            return self._failed(exc)
+            failure = self._failed(exc)
+            if isinstance(failure, ev.GatewayRejected):
+                refused = refused_certificate(exc, certificate_der, self.clock().date())
+                if refused is not None:
+                    failure = failure.model_copy(update={"certificate": refused})
+            return failure
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
         assert isinstance(session, CardSession)
@@ -128,13 +138,21 @@ class ClientGatewayPort:
             eligibility = await self.client.fetch_eligibility(session)
         except GatewayError as exc:
             return self._failed(exc)
+        today = self._checked_on(session)
         return ev.RecordFetched(
             patient_ref=patient.reference,
             identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
             eligibility=eligibility,
             linked_record_ref=patient.reference,
             insurer_reference=SecretStr(insurer_reference(eligibility)),
+            certificate=session_certificate(session, today),
+            checked_on=today,
         )
+
+    def _checked_on(self, session: CardSession) -> date:
+        """The day of the answer: the gateway's when it says it, else the desk's."""
+        when = session.checked_at or self.clock()
+        return when.date()
 
     async def fetch_medications(
         self, session: GatewaySession

@@ -735,11 +735,11 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "review.help": {
         "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　/ 検索　O 並び替え\n"
         "P 報告済みにする　V 解決　U 未対応に戻す　E 表示中をCSV書き出し　L ロック　"
-        "Esc 閉じる",
+        "Esc 閉じる\nC 新しい資格あり（請求先の確認）だけを表示　N 登録済みの氏名表記",
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, / search, "
         "O sort\n"
         "P mark reported, V resolve, U reopen, E export what is shown as CSV, L lock, "
-        "Esc close",
+        "Esc close\nC only visits with newer insurance (claims to check), N name aliases",
     },
     # the export's column headers (the codes are in manager.review.CSV_COLUMNS)
     "csv.flag_id": {"ja": "記録ID", "en": "flag_id"},

@@ -26,6 +26,7 @@ DESK_REASONS: dict[str, TextKey] = {
     "variant_rejected_by_staff": "reason.variant_rejected_by_staff",
     "gateway_unavailable_nothing_cached": "reason.gateway_unavailable_nothing_cached",
     "no_qualification_found": "reason.no_qualification_found",
+    "newer_coverage": "reason.newer_coverage",
 }
 
 # a flag's reason, as the manager's queue names it
@@ -44,6 +45,7 @@ FLAG_REASONS: dict[str, TextKey] = {
     "revoked_certificate_after_offline_checkin": (
         "review.reason.revoked_certificate_after_offline_checkin"
     ),
+    "newer_coverage": "review.reason.newer_coverage",
 }
 
 FLAG_STATUSES: dict[str, TextKey] = {

@@ -5,6 +5,7 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 
 from __future__ import annotations
 
+from clinic_desk.app.screens.certificate_text import certificate_lines
 from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.domain.reverification import VisitAttention
@@ -156,7 +157,14 @@ def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
 
 
 def detail(view: DeskView, lang: Lang) -> str:
-    """The second block of text: what the patient or the receptionist needs now."""
+    """The second block of text: what the patient or the receptionist needs now, then
+    what the card's certificate means (expires soon, eligibility only, refused)."""
+    said = _detail(view, lang)
+    lines = certificate_lines(view, lang)
+    return "\n\n".join(part for part in (said, "\n".join(lines)) if part)
+
+
+def _detail(view: DeskView, lang: Lang) -> str:
     stage = view.stage
     if stage is Stage.CONFIRMING_NAME and view.card_name:
         return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
