@@ -65,3 +65,7 @@ class DeskView(BaseModel):
     # the eligibility check's answer as the receptionist acts on it: set when a record
     # is shown, and when validity 4 or 5 ends the check-in without showing anything
     outcome: EligibilityOutcome | None = None
+    # the reception path (checkin/paths.py): "card", "visual" or "numbers"
+    path: str = "card"
+    numbers_not_found: bool = False  # 該当資格なし: back at the form, what was typed kept
+    staff_id: str = ""  # who switched this check-in to the visual check
