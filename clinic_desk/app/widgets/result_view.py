@@ -17,6 +17,7 @@ from textual.widgets import Static
 from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.outcome import EligibilityOutcome
+from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
 from clinic_desk.checkin.view import CheckInResult
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
@@ -208,6 +209,9 @@ class ResultView(Vertical):
         banner.update(outcome_next_step(result.outcome, lang))
         banner.add_class(*outcome_classes(result.outcome, record.state))
         eligibility.update("\n".join(eligibility_lines(record, lang)))
+        if result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
+            title.update(t("numbers.no_medications", lang))
+            return
         if not result.consented:
             title.update(t("result.no_consent", lang))
             return
