@@ -155,3 +155,19 @@ async def test_visual_form_refuses_bad_input_in_both_languages(desk_ja: Desk) ->
     assert "ご本人が申告する氏名を入力してください" in text
     assert "西暦の年月日" in text
     assert desk.stage is Stage.PIN_ENTRY
+
+
+async def test_a_card_without_a_pin_is_checked_visually_from_the_blocked_pin(desk: Desk) -> None:
+    demo = desk.services.demo
+    assert demo is not None
+    await desk.tap("mori-haruka")
+    await desk.wait_for(Stage.PIN_BLOCKED)
+    assert "press [V] to switch" in " ".join(desk.capture().split())
+    await desk.press("v")
+    await _fill_numbers(desk, "reception-2", "森 遥", "19510630")
+    await desk.press("enter")
+    await desk.confirm_identity("19510630")
+    await desk.wait_for(Stage.CONSENT)
+    await desk.press("n")
+    await desk.wait_for(Stage.SHOWN)
+    assert demo.pin_tries("mori-haruka") == 0  # still as it was: nothing was reset
