@@ -171,3 +171,34 @@ async def test_a_card_without_a_pin_is_checked_visually_from_the_blocked_pin(des
     await desk.press("n")
     await desk.wait_for(Stage.SHOWN)
     assert demo.pin_tries("mori-haruka") == 0  # still as it was: nothing was reset
+
+
+async def test_declaration_when_the_gateway_is_down_then_its_recheck(desk: Desk) -> None:
+    demo = desk.services.demo
+    assert demo is not None
+    assert await demo.toggle_gateway()  # down
+    await desk.press("b")
+    await desk.wait_for(Stage.NUMBER_ENTRY)
+    await _fill_numbers(desk, "06139992", "ミナト12", "3456", "01", "1990-07-07", "小川 みどり")
+    await desk.press("enter")
+    await desk.wait_for(Stage.PAPER_FORM)
+    assert "self-declaration" in " ".join(desk.capture().split())
+    await desk.press("s")
+    await desk.wait_for(Stage.DECLARATION)
+    copay = desk.app.screen.query_one("#path-copay")
+    assert getattr(copay, "value", None) == "30"  # the normal share, not the full fee
+    assert getattr(desk.app.screen.query_one("#path-number"), "value", None) == "3456"
+    copay.focus()
+    await desk.press("backspace", "backspace", "4", "0", "enter")
+    assert "Type the share as 10, 20 or 30." in " ".join(desk.capture().split())
+    await desk.press("backspace", "backspace", "3", "0", "enter")
+    await desk.wait_for(Stage.DECLARED)
+    cache = desk.store().cache
+    assert len(cache.visits.pending()) == 1
+    assert not await demo.toggle_gateway()  # back up
+    reverifier = desk.services.reverifier
+    assert reverifier is not None
+    await reverifier.run_once()
+    assert cache.visits.pending() == []
+    rows = [r.action for r in cache.audit.entries()]
+    assert "checkin.declaration_recorded" in rows and "visit.reverified" in rows

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Literal
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
@@ -87,12 +87,16 @@ class Built:
 class PathForms(Vertical):
     """One of the three forms at a time (or none)."""
 
+    # one line per field (label, input), its error under it: the longest form (the
+    # 申立書, seven fields) fits a 24-line terminal with the prompt
     DEFAULT_CSS = """
     PathForms { height: auto; margin-bottom: 1; }
     PathForms .path-row { height: auto; }
-    PathForms Label { width: 100%; color: $text-muted; }
-    PathForms Input { width: 48; }
-    PathForms .path-error { color: $error; text-style: bold; }
+    PathForms .path-line { height: 1; }
+    PathForms Label { width: 30; color: $text-muted; }
+    PathForms Input { width: 40; height: 1; border: none; padding: 0 1; background: $boost; }
+    PathForms Input:focus { background: $accent 30%; }
+    PathForms .path-error { color: $error; text-style: bold; padding-left: 30; }
     """
 
     class Submitted(Message):
@@ -112,8 +116,9 @@ class PathForms(Vertical):
         yield Prose(id="path-note", collapse=True)
         for name, key in LABELS.items():
             with Vertical(classes="path-row", id=f"path-row-{name}"):
-                yield Label(t(key, lang))
-                yield Input(id=f"path-{name}")
+                with Horizontal(classes="path-line"):
+                    yield Label(t(key, lang))
+                    yield Input(id=f"path-{name}")
                 yield Prose(id=f"path-error-{name}", classes="path-error", collapse=True)
 
     # -- showing ----------------------------------------------------------------
