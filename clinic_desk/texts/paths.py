@@ -200,8 +200,8 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "Patient with an eligibility certificate (no card)",
     },
     "demo.card.mori-haruka": {
-        "ja": "暗証番号のないカード（顔認証のみ）",
-        "en": "Card without a PIN (face authentication only)",
+        "ja": "顔認証のみのカード",
+        "en": "Face-authentication-only card",
     },
 }
 
