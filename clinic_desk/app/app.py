@@ -10,6 +10,7 @@ from textual import events
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.screens.desk import DeskScreen
+from clinic_desk.app.screens.path_desk import PathDeskScreen
 from clinic_desk.checkin import DeskView
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices
@@ -52,7 +53,7 @@ class DeskApp(LocalisedApp):
             self._factory = services
 
     def on_mount(self) -> None:
-        self.push_screen(DeskScreen(self.lang))
+        self.push_screen(PathDeskScreen(self.lang))
         self._start_idle_lock()
         if self.services is not None:
             self._attach_services(self.services)

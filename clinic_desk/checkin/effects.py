@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from clinic_desk.checkin.path_events import PathEffect
 from clinic_desk.checkin.stages import FlagReason, join_reasons
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
@@ -111,4 +112,5 @@ Effect = (
     | RaiseFlag
     | ProposeAlias
     | Audit
+    | PathEffect
 )

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from clinic_desk.checkin.path_events import PathEvent
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
@@ -188,4 +189,5 @@ Event = (
     | Cancelled
     | Done
     | Failed
+    | PathEvent
 )

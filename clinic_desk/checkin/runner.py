@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.machine import CheckInMachine
+from clinic_desk.checkin.path_runner import PATH_EFFECTS, carry_out_path
 from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, Resign, StorePort
 from clinic_desk.checkin.stages import ENDINGS, Stage
 from clinic_desk.checkin.view import DeskView
@@ -97,6 +98,25 @@ class CheckInRunner:
         """Where this desk's check-ins are cached, flagged and audited."""
         return self._store
 
+    # -- for the paths without a PIN (path_runner.py) -------------------------
+    @property
+    def gateway_port(self) -> GatewayPort:
+        return self._gateway
+
+    @property
+    def card_port(self) -> CardPort:
+        return self._card
+
+    def keep_session(self, session: GatewaySession, gen: int) -> None:
+        """The check-in's gateway session (medications are fetched with it)."""
+        self._session, self._session_generation = session, gen
+
+    def on_card(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_card(fn, *args)
+
+    def on_store(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_store(fn, *args)
+
     def _publish(self) -> None:
         if self.on_view is not None:
             self.on_view(self.machine.view())
@@ -113,7 +133,9 @@ class CheckInRunner:
             )
 
     async def _carry_out(self, effect: fx.Effect, gen: int, cert: str) -> None:
-        if isinstance(effect, fx.ReadCard):
+        if isinstance(effect, PATH_EFFECTS):
+            await carry_out_path(self, effect, gen)
+        elif isinstance(effect, fx.ReadCard):
             await self.dispatch(await self._on_card(self._card.read_card), gen)
         elif isinstance(effect, fx.UnlockAndFetch):
             await self._unlock_and_fetch(effect, gen)

@@ -15,9 +15,11 @@ from importlib import import_module
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.insured_numbers import NumberLookupInput
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.eligibility.budget import Budget
 from clinic_desk.eligibility.client import EligibilityClient
@@ -28,8 +30,10 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
     GatewayUnavailable,
 )
+from clinic_desk.eligibility.number_lookup import lookup_by_number
 from clinic_desk.eligibility.session import CardSession
 from clinic_desk.services.certificate import refused_certificate, session_certificate
+from clinic_desk.eligibility.visual_check import authenticate_visual
 
 log = logging.getLogger("clinic_desk.gateway_port")
 
@@ -164,3 +168,36 @@ class ClientGatewayPort:
             log.info("medications unavailable: %s", exc.code)
             return ev.MedicationsUnavailable(reason=exc.code)
         return ev.MedicationsFetched(history=history)
+
+    # -- with the desk's own credential (checkin/path_runner.py) ------------------------
+    async def lookup_by_number(
+        self, lookup: NumberLookupInput
+    ) -> ev.RecordFetched | pe.NumbersNotFound | GatewayFailure:
+        """The record behind a 資格確認書's numbers and birthdate, not yet confirmed."""
+        try:
+            answer = await lookup_by_number(self.client, lookup.numbers, lookup.birthdate)
+        except GatewayError as exc:
+            return self._failed(exc)
+        self._reached(True)
+        found = answer.found
+        if found is None:
+            return pe.NumbersNotFound()
+        patient = found.patient
+        return ev.RecordFetched(
+            patient_ref=patient.reference,
+            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+            eligibility=found.eligibility,
+            linked_record_ref=patient.reference,
+            insurer_reference=SecretStr(insurer_reference(found.eligibility)),
+        )
+
+    async def authenticate_visual(
+        self, certificate_der: bytes, staff_id: str
+    ) -> GatewaySession | GatewayFailure:
+        """A session for a card whose photo staff compared (no signature, no PIN)."""
+        try:
+            session = await authenticate_visual(self.client, certificate_der, staff_id)
+        except GatewayError as exc:
+            return self._failed(exc)
+        self._reached(True)
+        return session

@@ -23,10 +23,12 @@ from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.declaration import InsuranceDeclaration
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.identity.aliases import NameAlias
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.alias_store import approved_for_card, keep_proposal
+from clinic_desk.services.declaration_store import keep_declaration
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
@@ -122,6 +124,10 @@ class CacheStorePort:
 
     def queue_reverification(self, certificate_sha256: str) -> None:
         self.cache.visits.record_offline(certificate_sha256, desk_id=self._desk_id)
+
+    def queue_declaration(self, declaration: InsuranceDeclaration) -> None:
+        """Keep a 申立書 and queue it for re-check (``services/declarations.py``)."""
+        keep_declaration(self.cache, declaration, desk_id=self._desk_id)
 
     def raise_flag(
         self,

@@ -13,6 +13,7 @@ from clinic_desk.identity.model import REASON_TEXTS
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.paths import PATH_STAGE_PROMPTS
 
 PROMPTS: dict[Stage, TextKey] = {
     Stage.WAITING_FOR_CARD: "stage.waiting_for_card",
@@ -34,6 +35,7 @@ PROMPTS: dict[Stage, TextKey] = {
     Stage.ERROR: "stage.error",
     Stage.CANCELLED: "stage.cancelled",
 }
+PROMPTS.update({Stage(stage): key for stage, key in PATH_STAGE_PROMPTS.items()})
 
 # why a check-in stopped with an error (the check-in's error codes)
 _READER: TextKey = "error.card_reader"
