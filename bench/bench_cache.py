@@ -3,7 +3,9 @@
 Prints: open time with the raw data key vs. opens that run a key derivation (the
 project's scrypt unwrap, and SQLCipher's own PBKDF2 passphrase mode), against a plain
 SQLite open measured in the same run as the floor; snapshot upsert and lookup p50/p99
-with N snapshots in the file; bytes on disk per 10,000 snapshots; peak memory.
+with N snapshots in the file; the page check (``cipher_integrity_check``, run on unlock
+and at the desk's start) and the full ``verify`` at 10,000 snapshots and at N, against
+reading the file's bytes as the floor; bytes on disk per 10,000 snapshots; peak memory.
 
     python bench/bench_cache.py          # 100,000 snapshots
     python bench/bench_cache.py --quick  # CI smoke run (5,000 snapshots)
@@ -136,15 +138,40 @@ def bench_open(files: CacheFiles, repeat: int) -> None:
     print(f"  passphrase, SQLCipher PBKDF2 open  {p50:8.2f}   x{p50 / r50:.0f} raw")
 
 
-def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
-    rng = random.Random(7)
+def bench_checks(files: CacheFiles, repeat: int) -> None:
+    """The page check and the full verify on a closed-and-reopened file (as at a start)."""
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE) as cache:
+        rows = cache.counts().snapshots
+        pages = timed(lambda: cache.check_pages(), repeat)
+        verify = timed(lambda: cache.verify(), max(1, repeat // 3))
+    size = files.database.stat().st_size
+    floor = timed(lambda: files.database.read_bytes(), repeat)
+    f50, p50, v50 = (statistics.median(x) for x in (floor, pages, verify))
+    print(f"checks at {rows:,} snapshots ({size / 1e6:.1f} MB file), median ms")
+    print(f"  read the file's bytes (floor)      {f50:8.1f}")
+    print(f"  page check (cipher_integrity_check) {p50:7.1f}   x{p50 / f50:.1f} floor")
+    print(f"  verify (pages, SQLite, chain, seals) {v50:6.1f}   x{v50 / f50:.1f} floor")
+
+
+def bench_rows(files: CacheFiles, count: int, samples: int, check_repeat: int) -> None:
+    rng = random.Random(7)
+    checked_at = 10_000  # also measured at the end, at ``count``
+    filled = 0
+    cache = OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE)
+    try:
         start = time.perf_counter()
         chunk = 2000
         for base in range(0, count, chunk):
+            if filled == checked_at < count:
+                cache.close()
+                paused = time.perf_counter()
+                bench_checks(files, check_repeat)
+                start += time.perf_counter() - paused
+                cache = OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE)
+            filled = min(count, base + chunk)
             with cache.batch():
                 for n in range(base, min(count, base + chunk)):
-                    cache.put_confirmed_snapshot(
+                    cache.snapshots.put_confirmed(
                         cert(n),
                         identity=identity(n),
                         coverage=coverage(n),
@@ -158,7 +185,7 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         upsert_ms = []
         for n in upserts:
             t0 = time.perf_counter()
-            cache.put_confirmed_snapshot(
+            cache.snapshots.put_confirmed(
                 cert(n), identity=identity(n), coverage=coverage(n), gate_outcome=GateOutcome.MATCH
             )
             upsert_ms.append((time.perf_counter() - t0) * 1000)
@@ -167,11 +194,13 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         lookup_ms = []
         for n in lookups:
             t0 = time.perf_counter()
-            found = cache.snapshot(cert(n))
+            found = cache.snapshots.get(cert(n))
             lookup_ms.append((time.perf_counter() - t0) * 1000)
             assert found is not None
-        misses = timed(lambda: cache.snapshot(cert(-1)), samples // 5)
+        misses = timed(lambda: cache.snapshots.get(cert(-1)), samples // 5)
         counted = cache.counts().snapshots
+    finally:
+        cache.close()
     # Measured after close: the WAL has been checkpointed into the file.
     size = sum(p.stat().st_size for p in files.database_files() if p.exists())
 
@@ -194,6 +223,7 @@ def bench_rows(files: CacheFiles, count: int, samples: int) -> None:
         f"disk: {size:,} bytes for {counted:,} snapshots (with audit rows) = "
         f"{size * 10_000 / counted / 1e6:.2f} MB per 10,000 snapshots"
     )
+    bench_checks(files, check_repeat)
 
 
 def main() -> int:
@@ -213,7 +243,7 @@ def main() -> int:
             f"SQLCipher {cipher_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M}Z"
         )
         bench_open(files, repeat)
-        bench_rows(files, count, samples)
+        bench_rows(files, count, samples, 3 if args.quick else 5)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak memory (max RSS of this process): {peak_kib / 1024:.1f} MiB")
     return 0

@@ -54,7 +54,7 @@ def fill(cache: object, count: int) -> None:
                 ),
                 cert,
             )
-            flag = cache.raise_flag(
+            flag = cache.flags.raise_flag(
                 desk_id=f"desk-{n % 4 + 1}",
                 reason=REASONS[n % len(REASONS)],
                 card_identity={
@@ -66,7 +66,7 @@ def fill(cache: object, count: int) -> None:
                 insurer_reference=sealed,
             )
             if n % 3 == 0:
-                cache.mark_flag_reported(flag.id, insurer_contact="fax")
+                cache.flags.mark_reported(flag.id, insurer_contact="fax")
 
 
 async def measure(
@@ -96,8 +96,8 @@ async def measure(
             shown = len(screen.shown)
             for _ in range(rounds):
                 start = time.perf_counter()
-                with cache._mutex:  # the floor: the same rows, bare
-                    cache._conn.execute("SELECT * FROM mismatch_flag").fetchall()
+                with cache._unit.mutex:  # the floor: the same rows, bare
+                    cache._unit.conn.execute("SELECT * FROM mismatch_flag").fetchall()
                 floors.append(time.perf_counter() - start)
 
                 screen.status_filter = None

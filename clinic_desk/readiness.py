@@ -40,9 +40,9 @@ from clinic_desk.config import (
     production_problems,
 )
 from clinic_desk.eligibility.client import ssl_cause
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
 from offline_cache.files import CacheFiles
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, ReaderUnavailable, ServiceNotRunning
 from reader.transport import choose_reader, is_virtual_reader, list_readers
 

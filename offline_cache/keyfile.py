@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -65,6 +67,15 @@ class DataKey:
 
     def wrap_material(self) -> bytes:
         return self._key
+
+    def derive(self, label: bytes) -> bytes:
+        """A 256-bit key for one purpose (HKDF-SHA256 over the data key, ``label`` as info).
+
+        The data key never leaves this object; a derived key cannot be turned back into it.
+        """
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=self._salt, info=label).derive(
+            self._key
+        )
 
     def __repr__(self) -> str:
         return "DataKey(<hidden>)"

@@ -7,24 +7,19 @@ interprets them, so it stays independent of the application's domain models.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from offline_cache.codec import aware
+
 JsonObject = dict[str, Any]
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("timestamps must carry a time zone")
-    return value.astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+UtcDatetime = Annotated[datetime, AfterValidator(aware)]
 
 
 class _Row(BaseModel):
@@ -177,17 +172,24 @@ class PurgeReport(_Row):
 
 
 class VerifyReport(_Row):
-    """The result of a full check of the file and the audit chain."""
+    """The result of a full check: the file's pages, the audit chain and the sealed rows.
+
+    ``audit_readable`` is False when the chain could not be read at all (a damaged
+    page): then nothing is known about it, which is not the same as a broken chain.
+    """
 
     integrity_ok: bool
     audit_ok: bool
     audit_rows: int
     audit_head: str
     problems: tuple[str, ...] = ()
+    audit_readable: bool = True
+    rows_ok: bool = True
+    rows_checked: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.integrity_ok and self.audit_ok
+        return self.integrity_ok and self.audit_readable and self.audit_ok and self.rows_ok
 
 
 class CacheCounts(_Row):

@@ -7,6 +7,7 @@ migrate them forward.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlcipher3
@@ -143,19 +144,46 @@ CREATE TABLE lockout (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# Version 4: seals (see ``seals.py``). Each sealed table gains the HMAC of its row; each
+# audit row the seals its write found and left. The seals of rows that exist when a file
+# reaches this version are computed in the migration's transaction (``migrate``'s
+# ``finish``), which also records them in one audit row. Flag history stays append-only
+# except for its seal.
+V4 = """
+ALTER TABLE eligibility_snapshot ADD COLUMN seal TEXT;
+ALTER TABLE medication_snapshot ADD COLUMN seal TEXT;
+ALTER TABLE offline_visit ADD COLUMN seal TEXT;
+ALTER TABLE mismatch_flag ADD COLUMN seal TEXT;
+ALTER TABLE flag_history ADD COLUMN seal TEXT;
+ALTER TABLE lockout ADD COLUMN seal TEXT;
+ALTER TABLE audit_log ADD COLUMN seals_json TEXT NOT NULL DEFAULT '[]';
+DROP TRIGGER flag_history_append_only_update;
+CREATE TRIGGER flag_history_append_only_update
+BEFORE UPDATE OF seq, flag_id, at, actor, from_status, to_status, reported_at,
+                 insurer_contact, note ON flag_history
+BEGIN SELECT RAISE(ABORT, 'flag history rows are append-only'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 CURRENT_VERSION = len(MIGRATIONS)
+# The first version whose rows and audit rows are sealed.
+SEALED_SINCE = 4
+
+# Called inside the last migration's transaction with the connection and the version
+# the file started at, before the new version is committed.
+Finish = Callable[[Any, int], None]
 
 
 def user_version(conn: Any) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: Any, *, target: int = CURRENT_VERSION) -> int:
+def migrate(conn: Any, *, target: int = CURRENT_VERSION, finish: Finish | None = None) -> int:
     """Apply every missing migration up to ``target``, each in its own transaction.
 
-    Returns the version the file started at. The caller has checked that the file
-    is not newer than this code.
+    ``finish`` runs in the last one, so what it writes (the seals of existing rows) and
+    the new version commit together or not at all. Returns the version the file started
+    at. The caller has checked that the file is not newer than this code.
     """
     start = user_version(conn)
     for version in range(start, target):
@@ -163,6 +191,8 @@ def migrate(conn: Any, *, target: int = CURRENT_VERSION) -> int:
         try:
             for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
+            if finish is not None and version + 1 == target:
+                finish(conn, start)
             # user_version is part of the database header, so it commits with the DDL.
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")

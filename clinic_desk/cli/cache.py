@@ -14,6 +14,7 @@ import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from clinic_desk import paths
 from clinic_desk.cli import CliError
@@ -24,6 +25,8 @@ from offline_cache import (
     OfflineCache,
     holder_pid,
 )
+
+T = TypeVar("T")
 
 PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CLINIC_DESK_CACHE_NEW_PASSPHRASE"
@@ -44,21 +47,25 @@ def register(parser: argparse.ArgumentParser) -> None:
     status.add_argument(
         "--unlock",
         action="store_true",
-        help="ask for the passphrase to show row counts (the env variable also unlocks)",
+        help="ask for the passphrase to check every page and show row counts "
+        "(the env variable also unlocks)",
     )
     status.set_defaults(handler=_status)
 
-    sub.add_parser("unlock-test", help="check that the passphrase unlocks the cache").set_defaults(
-        handler=_unlock_test
-    )
-    sub.add_parser("purge", help="delete expired records now").set_defaults(handler=_purge)
+    sub.add_parser(
+        "unlock-test", help="check that the passphrase unlocks the cache and no page is damaged"
+    ).set_defaults(handler=_unlock_test)
+    sub.add_parser(
+        "purge", help="delete expired records now (refused when the file is damaged)"
+    ).set_defaults(handler=_purge)
     sub.add_parser(
         "reverify",
         help="re-check with the configured gateway the visits checked in offline "
         "(exit 1 while the gateway does not answer)",
     ).set_defaults(handler=_reverify)
     sub.add_parser(
-        "verify", help="check the file and the audit chain (exit 1 on a problem)"
+        "verify",
+        help="check the file, the audit chain and every sealed row (exit 1 on a problem)",
     ).set_defaults(handler=_verify)
     sub.add_parser(
         "rekey", help="change the passphrase (the data is not re-encrypted)"
@@ -132,7 +139,11 @@ def _status(args: argparse.Namespace) -> int:
         print(f"(row counts need the passphrase: --unlock or {PASSPHRASE_ENV})")
         return 0
     with _open() as cache:
-        counts = cache.counts()
+        if _check_pages(cache):
+            print("(row counts are not read from a damaged file)")
+            return 1
+        counts = _run(cache.counts)
+    print("file check: ok (every page)")
     print(f"schema:     version {counts.schema_version}")
     print(f"snapshots:  {counts.snapshots} ({counts.expired_snapshots} expired)")
     print(f"medications: {counts.medications}")
@@ -144,14 +155,21 @@ def _status(args: argparse.Namespace) -> int:
 
 def _unlock_test(_args: argparse.Namespace) -> int:
     with _open() as cache:
-        version = cache.schema_version
-    print(f"unlocked: the passphrase opens this cache (schema version {version})")
+        version = _run(lambda: cache.schema_version)
+        damaged = _check_pages(cache)
+    if damaged:
+        print(
+            f"the passphrase opens this cache (schema version {version}), but the file is damaged"
+        )
+        return 1
+    print(f"unlocked: the passphrase opens this cache (schema version {version}, every page ok)")
     return 0
 
 
 def _purge(_args: argparse.Namespace) -> int:
     with _open() as cache:
-        report = cache.purge()
+        # Checks every page first and writes nothing into a damaged file.
+        report = _run(cache.purge)
     print(
         f"purged {report.snapshots} snapshots, {report.medications} medication histories, "
         f"{report.visits} re-verified visits"
@@ -205,10 +223,16 @@ def _reverify(_args: argparse.Namespace) -> int:
 
 def _verify(_args: argparse.Namespace) -> int:
     with _open() as cache:
-        report = cache.verify()
+        report = _run(cache.verify)
     print("file check: " + ("ok" if report.integrity_ok else "FAILED"))
-    print(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'} ({report.audit_rows} rows)")
-    print(f"audit head: {report.audit_head}")
+    if not report.audit_readable:
+        # A damaged page hides the chain: nothing is known about it, not "broken".
+        print("audit chain: unreadable")
+        print("sealed rows: unreadable")
+    else:
+        print(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'} ({report.audit_rows} rows)")
+        print(f"sealed rows: {'ok' if report.rows_ok else 'CHANGED'} ({report.rows_checked} rows)")
+        print(f"audit head: {report.audit_head}")
     for problem in report.problems:
         print(f"problem: {problem}")
     return 0 if report.ok else 1
@@ -255,6 +279,24 @@ def _open(passphrase: str | None = None) -> OfflineCache:
         return OfflineCache.open(paths.data_dir(), paths.config_dir(), secret, actor="cli")
     except CacheError as exc:
         raise CliError(str(exc)) from exc
+
+
+def _run(action: Callable[[], T]) -> T:
+    """One cache call; its error becomes the one-line message of the CLI."""
+    try:
+        return action()
+    except CacheError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _check_pages(cache: OfflineCache) -> bool:
+    """Check every page on unlock; print what is damaged. True when something is."""
+    problems = _run(cache.check_pages)
+    if problems:
+        print("file check: DAMAGED (the file was left untouched; see `clinic-desk cache verify`)")
+        for problem in problems:
+            print(f"problem: {problem}")
+    return bool(problems)
 
 
 def _passphrase(prompt: str) -> str:

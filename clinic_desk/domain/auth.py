@@ -28,6 +28,7 @@ NONCE_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
 
 class _Parameter(Wire):
     name: str
+    valueBoolean: bool | None = None
     valueString: str | None = None
     valueInstant: str | None = None
     valueBase64Binary: str | None = None
@@ -154,13 +155,21 @@ class CardAuthRequest(BaseModel):
 
 
 class CardAuthGrant(BaseModel):
-    """A short-lived bearer token and the Patient the gateway links the card to."""
+    """A short-lived bearer token and the Patient the gateway links the card to.
+
+    ``certificate_not_after`` (when the gateway says it) is the card certificate's
+    expiry, so the desk can tell staff before it expires; ``eligibility_only`` is
+    true when the certificate expired less than three months ago: the token then
+    reads the Patient and its Coverage, never medications.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     token: str = Field(min_length=16, repr=False)
     expires_at: AwareDatetime
     patient_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9\-.]{1,64}$")
+    certificate_not_after: AwareDatetime | None = None
+    eligibility_only: bool = False
 
     @field_validator("patient_id")
     @classmethod
@@ -175,14 +184,21 @@ class CardAuthGrant(BaseModel):
         return f"Patient/{self.patient_id}"
 
     def to_fhir(self) -> dict[str, Any]:
-        return {
-            "resourceType": "Parameters",
-            "parameter": [
-                {"name": "token", "valueString": self.token},
-                {"name": "expires", "valueInstant": _instant_text(self.expires_at)},
-                {"name": "patient", "valueReference": {"reference": self.patient_ref}},
-            ],
-        }
+        parameters: list[dict[str, Any]] = [
+            {"name": "token", "valueString": self.token},
+            {"name": "expires", "valueInstant": _instant_text(self.expires_at)},
+            {"name": "patient", "valueReference": {"reference": self.patient_ref}},
+        ]
+        if self.certificate_not_after is not None:
+            parameters.append(
+                {
+                    "name": "certificateNotAfter",
+                    "valueInstant": _instant_text(self.certificate_not_after),
+                }
+            )
+        if self.eligibility_only:
+            parameters.append({"name": "eligibilityOnly", "valueBoolean": True})
+        return {"resourceType": "Parameters", "parameter": parameters}
 
     @classmethod
     def from_fhir(cls, payload: Any) -> CardAuthGrant:
@@ -193,11 +209,23 @@ class CardAuthGrant(BaseModel):
         patient = _required(params, "patient", "valueReference", what)
         if patient.reference is None:
             raise FhirFormatError(f"{what}: patient has no reference")
+        not_after = params.get("certificateNotAfter")
+        only = params.get("eligibilityOnly")
+        if only is not None and only.valueBoolean is None:
+            raise FhirFormatError(f"{what}: eligibilityOnly is not a boolean")
+        if not_after is not None and not_after.valueInstant is None:
+            raise FhirFormatError(f"{what}: certificateNotAfter is not an instant")
         try:
             return cls(
                 token=token,
                 expires_at=expires,
                 patient_id=reference_id(patient.reference, "Patient"),
+                certificate_not_after=(
+                    _instant(not_after.valueInstant, what)
+                    if not_after is not None and not_after.valueInstant
+                    else None
+                ),
+                eligibility_only=bool(only and only.valueBoolean),
             )
         except ValueError as exc:
             if isinstance(exc, FhirFormatError):

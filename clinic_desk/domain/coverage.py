@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from clinic_desk.domain.bundle import bundle_resources, searchset
+from clinic_desk.domain.cost_share import CostShare
+from clinic_desk.domain.cost_share_fhir import cost_share_extensions, cost_share_from_extensions
 from clinic_desk.domain.fhir import (
     EXT_CEILING_CATEGORY,
     EXT_ELDERLY_RECIPIENT,
     EXT_INSURED_NUMBER,
     EXT_INSURED_SUBNUMBER,
     EXT_INSURED_SYMBOL,
+    EXT_NEWER_QUALIFICATION,
     EXT_VALIDITY,
     SYSTEM_COPAY_TYPE,
     SYSTEM_INSURER_NUMBER,
@@ -33,29 +36,14 @@ from clinic_desk.domain.fhir import (
     parse_wire,
     reference_id,
 )
-
-
-class ValidityState(IntEnum):
-    """The five answers of the national eligibility check."""
-
-    VALID = 1
-    INVALID = 2
-    INVALID_NEWER_EXISTS = 3
-    NOT_FOUND = 4
-    SEVERAL_MATCH = 5  # 複数該当: the signature of a mislink; never pick one
-
-    @property
-    def label(self) -> str:
-        return _VALIDITY_LABELS[self]
-
-
-_VALIDITY_LABELS = {
-    ValidityState.VALID: "valid",
-    ValidityState.INVALID: "invalid",
-    ValidityState.INVALID_NEWER_EXISTS: "invalid, a newer qualification exists",
-    ValidityState.NOT_FOUND: "no qualification found",
-    ValidityState.SEVERAL_MATCH: "several qualifications match",
-}
+from clinic_desk.domain.validity import (
+    NewerQualification,
+    ValidityGuidance,
+    validity_guidance,
+)
+from clinic_desk.domain.validity import (
+    ValidityState as ValidityState,  # re-exported: where it was defined first
+)
 
 
 class CoverageStatus(StrEnum):
@@ -133,10 +121,18 @@ class Coverage(BaseModel):
         max_length=16,
         description="限度額適用区分, present only when the patient agreed to share it",
     )
+    cost_share: CostShare = Field(
+        default_factory=CostShare, description="what the patient pays (cost_share.py)"
+    )
+    newer_qualification: NewerQualification | None = Field(
+        default=None, description="validity 3 only: what the answer says of the newer one"
+    )
 
     def model_post_init(self, __context: Any) -> None:
         if self.copay_ratio not in COPAY_RATIOS:
             raise ValueError("copay_ratio must be 10, 20 or 30")
+        if self.newer_qualification and self.validity is not ValidityState.INVALID_NEWER_EXISTS:
+            raise ValueError("only a validity-3 qualification names a newer one")
 
     def __repr__(self) -> str:
         return f"Coverage(id={self.id}, validity={self.validity.value})"
@@ -165,6 +161,9 @@ class Coverage(BaseModel):
             extensions.append({"url": EXT_ELDERLY_RECIPIENT, "valueBoolean": True})
         if self.ceiling_category:
             extensions.append({"url": EXT_CEILING_CATEGORY, "valueString": self.ceiling_category})
+        extensions += cost_share_extensions(self.cost_share)
+        if self.newer_qualification:
+            extensions.append(self.newer_qualification.to_extension())
         relationship = "self" if self.relationship is Relationship.INSURED else "other"
         period: dict[str, str] = {"start": self.period_start.isoformat()}
         if self.period_end:
@@ -261,6 +260,9 @@ class Coverage(BaseModel):
         start = _date(wire.period.start if wire.period else None, "period start")
         if start is None:
             raise FhirFormatError("Coverage: period start is missing")
+        newer = extension_value(wire.extension, EXT_NEWER_QUALIFICATION)
+        cost_share = cost_share_from_extensions(wire.extension)
+        newer_qualification = NewerQualification.from_extension(newer) if newer else None
         try:
             coverage = cls(
                 id=wire.id,
@@ -277,6 +279,8 @@ class Coverage(BaseModel):
                 validity=ValidityState(int(coding.code)),
                 elderly_recipient=bool(elderly and elderly.valueBoolean),
                 ceiling_category=text(EXT_CEILING_CATEGORY),
+                cost_share=cost_share,
+                newer_qualification=newer_qualification,
             )
         except ValueError as exc:
             fields = ", ".join(
@@ -312,6 +316,11 @@ class EligibilityRecord(BaseModel):
         if self.state is not ValidityState.VALID:
             return None
         return next(c for c in self.coverages if c.validity is ValidityState.VALID)
+
+    def guidance(self) -> ValidityGuidance:
+        """What staff tell the patient for this record's state (state 3: the newer one)."""
+        newer = next((c.newer_qualification for c in self.coverages if c.newer_qualification), None)
+        return validity_guidance(self.state, newer)
 
     @staticmethod
     def derive_state(coverages: tuple[Coverage, ...]) -> ValidityState:

@@ -31,6 +31,20 @@ EXT_STRENGTH = f"{DESK_BASE}/StructureDefinition/medication-strength"
 EXT_PRESCRIBER = f"{DESK_BASE}/StructureDefinition/prescribing-institution"
 EXT_ELDERLY_RECIPIENT = f"{DESK_BASE}/StructureDefinition/elderly-recipient"  # 高齢受給者
 EXT_CEILING_CATEGORY = f"{DESK_BASE}/StructureDefinition/high-cost-ceiling-category"
+# what the patient pays (clinic_desk.domain.cost_share_fhir; docs/gateway-api.md)
+EXT_PRESCHOOL = f"{DESK_BASE}/StructureDefinition/preschool"  # 未就学
+EXT_ELDERLY_CERTIFICATE = f"{DESK_BASE}/StructureDefinition/elderly-recipient-certificate"
+EXT_CEILING_CONSENT = f"{DESK_BASE}/StructureDefinition/high-cost-ceiling-consent"
+EXT_CEILING = f"{DESK_BASE}/StructureDefinition/high-cost-ceiling"
+EXT_SPECIFIC_DISEASE_CONSENT = f"{DESK_BASE}/StructureDefinition/specific-disease-consent"
+EXT_SPECIFIC_DISEASE = f"{DESK_BASE}/StructureDefinition/specific-disease"
+EXT_PUBLIC_EXPENSE = f"{DESK_BASE}/StructureDefinition/public-expense"
+EXT_NEWER_QUALIFICATION = f"{DESK_BASE}/StructureDefinition/newer-qualification"
+SYSTEM_CEILING_CONSENT = f"{DESK_BASE}/CodeSystem/oqs-consent"  # OQSCD001
+SYSTEM_CEILING_CLASSIFICATION = f"{DESK_BASE}/CodeSystem/high-cost-ceiling-classification"
+SYSTEM_CEILING_CATEGORY = f"{DESK_BASE}/CodeSystem/high-cost-ceiling-category"  # OQSCD012
+SYSTEM_SPECIFIC_DISEASE = f"{DESK_BASE}/CodeSystem/specific-disease"
+SYSTEM_SPECIFIC_DISEASE_CONSENT = f"{DESK_BASE}/CodeSystem/specific-disease-consent"
 SYSTEM_OUTCOME_REASON = f"{DESK_BASE}/CodeSystem/gateway-reason"
 
 FHIR_JSON = "application/fhir+json"
@@ -107,12 +121,22 @@ class Quantity(Wire):
     code: str | None = None
 
 
+class Money(Wire):
+    value: float | None = Field(default=None, allow_inf_nan=False)
+    currency: str | None = None
+
+
 class Extension(Wire):
     url: str
+    extension: list[Extension] = Field(default_factory=list, max_length=16)
     valueString: str | None = None
     valueCode: str | None = None
     valueBoolean: bool | None = None
+    valueInteger: int | None = None
+    valueDate: str | None = None
     valueCoding: Coding | None = None
+    valuePeriod: Period | None = None
+    valueMoney: Money | None = None
 
 
 def extension_value(extensions: list[Extension], url: str) -> Extension | None:
@@ -123,6 +147,7 @@ def extension_value(extensions: list[Extension], url: str) -> Extension | None:
 
 
 Reference.model_rebuild()
+Extension.model_rebuild()
 
 
 def check_resource_type(payload: Any, expected: str, what: str | None = None) -> dict[str, Any]:

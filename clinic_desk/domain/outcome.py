@@ -29,6 +29,8 @@ class OutcomeReason(StrEnum):
     CERTIFICATE_REVOKED = "certificate-revoked"
     CERTIFICATE_KEY_USAGE = "certificate-key-usage"
     CERTIFICATE_UNLINKED = "certificate-unlinked"
+    ELIGIBILITY_ONLY = "eligibility-only"
+    """The certificate expired less than three months ago: no medications."""
     TOKEN_MISSING = "token-missing"
     TOKEN_EXPIRED = "token-expired"
     FORBIDDEN = "forbidden"

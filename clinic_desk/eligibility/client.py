@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ import httpx
 from clinic_desk import __version__
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.bundle import next_link
+from clinic_desk.domain.certificate import CertificateStatus, certificate_status
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
@@ -87,6 +88,16 @@ class CardSession:
     expires_at: datetime
     certificate_sha256: str
     signer: CardSigner | None = field(default=None, repr=False)
+    # the card certificate's expiry (when the gateway says it) and whether the gateway
+    # answers eligibility only (the certificate expired less than three months ago)
+    certificate_not_after: datetime | None = None
+    eligibility_only: bool = False
+
+    def certificate_status(self, today: date) -> CertificateStatus | None:
+        """What the card's certificate allows on ``today`` (none when its expiry is unknown)."""
+        if self.certificate_not_after is None:
+            return None
+        return certificate_status(date.min, self.certificate_not_after, today)
 
     @property
     def patient_ref(self) -> str:
@@ -189,6 +200,8 @@ class EligibilityClient:
             patient_id=grant.patient_id,
             expires_at=grant.expires_at,
             certificate_sha256=hashlib.sha256(certificate_der).hexdigest(),
+            certificate_not_after=grant.certificate_not_after,
+            eligibility_only=grant.eligibility_only,
         )
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
@@ -375,6 +388,8 @@ class EligibilityClient:
                 code="link-changed",
             )
         session.token, session.expires_at = fresh.token, fresh.expires_at
+        session.certificate_not_after = fresh.certificate_not_after
+        session.eligibility_only = fresh.eligibility_only
         try:
             return await self._send(
                 "GET", url, route, params=params, token=session.token, budget=budget

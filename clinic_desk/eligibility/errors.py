@@ -106,8 +106,14 @@ REJECTION_TEXTS: dict[str, tuple[str, str]] = {
     ),
     OutcomeReason.CERTIFICATE_EXPIRED: (
         _CARD_UNUSABLE + " Ask the patient to renew the certificate at their municipal office.",
-        "The card's certificate is outside its validity period "
+        "The card's certificate expired more than three months ago, or is not valid yet "
         "(check the desk and gateway clocks).",
+    ),
+    OutcomeReason.ELIGIBILITY_ONLY: (
+        "The card's certificate has expired: eligibility only, no medication history. Ask "
+        "the patient to renew the certificate at their municipal office.",
+        "The card's certificate expired less than three months ago; the gateway answers "
+        "eligibility only.",
     ),
     OutcomeReason.CERTIFICATE_UNTRUSTED: (
         _CARD_UNUSABLE,

@@ -195,8 +195,10 @@ def _param_patient(request: Request, *names: str) -> str:
     )
 
 
-def _own_patient(state: GatewayState, request: Request, asked: str) -> Any:
-    entry = state.patient_for_token(request.headers.get("authorization"))
+def _own_patient(
+    state: GatewayState, request: Request, asked: str, *, clinical: bool = False
+) -> Any:
+    entry = state.patient_for_token(request.headers.get("authorization"), clinical=clinical)
     if asked != entry.record.id:
         raise Refusal(
             403, OutcomeReason.FORBIDDEN, "The token does not cover this Patient.", "forbidden"
@@ -308,7 +310,9 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 
 
 async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "subject", "patient"))
+    entry = _own_patient(
+        state, request, _param_patient(request, "subject", "patient"), clinical=True
+    )
     faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
     await _apply_early_faults(faults, state)
     count = _int_param(request, "_count", state.page_size, 1, MAX_PAGE_SIZE)

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
+from clinic_desk.domain.certificate import CertificateState, certificate_status
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.gateway.dataset import Dataset, PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, FaultPlan, Route
@@ -54,6 +55,7 @@ class _Nonce:
 class TokenGrant:
     patient_id: str
     expires_at: datetime
+    eligibility_only: bool = False  # the certificate expired less than three months ago
 
 
 class GatewayState:
@@ -139,7 +141,7 @@ class GatewayState:
             raise _security(
                 OutcomeReason.CERTIFICATE_INVALID, "The card's certificate cannot be read.", 400
             ) from None
-        self._check_certificate(certificate, now)
+        eligibility_only = self._check_certificate(certificate, now)
         public_key = certificate.public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise _security(OutcomeReason.CERTIFICATE_INVALID, "The card's key is not RSA.")
@@ -165,10 +167,20 @@ class GatewayState:
             )
         token = secrets.token_urlsafe(32)
         expires = now + self.token_ttl
-        self._tokens[token] = TokenGrant(patient_id=patient_id, expires_at=expires)
-        return CardAuthGrant(token=token, expires_at=expires, patient_id=patient_id)
+        self._tokens[token] = TokenGrant(
+            patient_id=patient_id, expires_at=expires, eligibility_only=eligibility_only
+        )
+        return CardAuthGrant(
+            token=token,
+            expires_at=expires,
+            patient_id=patient_id,
+            certificate_not_after=certificate.not_valid_after_utc,
+            eligibility_only=eligibility_only,
+        )
 
-    def _check_certificate(self, certificate: x509.Certificate, now: datetime) -> None:
+    def _check_certificate(self, certificate: x509.Certificate, now: datetime) -> bool:
+        """Refuse a certificate the card cannot be used with; True when it expired less
+        than three months ago (eligibility only)."""
         anchor = self.dataset.trust_anchor
         try:
             certificate.verify_directly_issued_by(anchor)
@@ -177,9 +189,23 @@ class GatewayState:
                 OutcomeReason.CERTIFICATE_UNTRUSTED,
                 "The card's certificate is not issued by a trusted authority.",
             ) from None
-        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        if certificate.serial_number in self.dataset.revoked_serials:
             raise _security(
-                OutcomeReason.CERTIFICATE_EXPIRED, "The card's certificate is not valid today."
+                OutcomeReason.CERTIFICATE_REVOKED, "The card's certificate has been revoked."
+            )
+        status = certificate_status(
+            certificate.not_valid_before_utc,
+            certificate.not_valid_after_utc,
+            now.date(),
+        )
+        if not certificate.not_valid_before_utc <= now:
+            raise _security(
+                OutcomeReason.CERTIFICATE_EXPIRED, "The card's certificate is not valid yet."
+            )
+        if status.state is CertificateState.EXPIRED:
+            raise _security(
+                OutcomeReason.CERTIFICATE_EXPIRED,
+                "The card's certificate expired more than three months ago.",
             )
         try:
             usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
@@ -196,10 +222,7 @@ class GatewayState:
                 OutcomeReason.CERTIFICATE_KEY_USAGE,
                 "The card's certificate does not allow authentication.",
             )
-        if certificate.serial_number in self.dataset.revoked_serials:
-            raise _security(
-                OutcomeReason.CERTIFICATE_REVOKED, "The card's certificate has been revoked."
-            )
+        return now > certificate.not_valid_after_utc
 
     # --- re-verification (desk to gateway, no card) ----------------------------------
     def reverify(self, certificate_sha256: str, mislink_to: str | None = None) -> PatientEntry:
@@ -224,14 +247,25 @@ class GatewayState:
         return entry
 
     # --- tokens ----------------------------------------------------------------------
-    def patient_for_token(self, authorization: str | None) -> PatientEntry:
-        """The Patient a bearer token was issued for (401 when missing or expired)."""
+    def patient_for_token(
+        self, authorization: str | None, *, clinical: bool = False
+    ) -> PatientEntry:
+        """The Patient a bearer token was issued for (401 when missing or expired).
+
+        ``clinical``: the read is clinical data (medications), which an eligibility-only
+        token (certificate expired less than three months ago) does not cover (403).
+        """
         if not authorization or not authorization.startswith("Bearer "):
             raise Refusal(401, OutcomeReason.TOKEN_MISSING, "A bearer token is required.", "login")
         grant = self._tokens.get(authorization[len("Bearer ") :].strip())
         if grant is None or self.clock() >= grant.expires_at:
             raise Refusal(
                 401, OutcomeReason.TOKEN_EXPIRED, "The token is unknown or expired.", "expired"
+            )
+        if clinical and grant.eligibility_only:
+            raise _security(
+                OutcomeReason.ELIGIBILITY_ONLY,
+                "The card's certificate has expired: eligibility only, no clinical data.",
             )
         entry = self.dataset.patient(grant.patient_id)
         if entry is None:  # the dataset is fixed for the server's life; defensive only

@@ -12,6 +12,10 @@ unified ideograph (塚 U+FA10 = 塚 U+585A, 神 U+FA19 = 神 U+795E, ...) are no
 listed: NFKC folds them before the table is consulted (see
 ``NFKC_EQUIVALENTS``). Compatibility ideographs with no decomposition, such as
 﨑 U+FA11, are ordinary characters and are listed.
+
+``CURATED_GROUPS`` below were entered from the printed tables; the derived
+groups (``variant_kanji_data``) come from machine-readable editions of the
+人名用漢字 list and the MJ縮退マップ, with the source of every row.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 from typing import NamedTuple
+
+from clinic_desk.identity.variant_kanji_data import DERIVED_GROUPS
 
 
 class VariantSource(StrEnum):
@@ -39,6 +45,9 @@ class VariantSource(StrEnum):
     SURNAME_USAGE = "surname-usage"
     """Distinct characters that registrations interchange in the same family name."""
 
+    JIS_UNIFICATION = "jis-unification"
+    """MJ縮退マップ, JIS包摂規準・UCS統合規則: forms JIS X 0213 unifies into one code point."""
+
 
 class VariantGroup(NamedTuple):
     """One set of interchangeable forms; ``forms[0]`` is the standard form."""
@@ -53,7 +62,7 @@ _X = VariantSource.JIS_X_0213_RELATED
 _K = VariantSource.KOSEKI_MJ
 _S = VariantSource.SURNAME_USAGE
 
-VARIANT_GROUPS: tuple[VariantGroup, ...] = (
+CURATED_GROUPS: tuple[VariantGroup, ...] = (
     # Registry (戸籍) variants outside JIS X 0208: the classic "cannot type it" names.
     VariantGroup("高髙", _K),  # はしご高
     VariantGroup("吉𠮷", _K),  # つちよし
@@ -144,6 +153,10 @@ VARIANT_GROUPS: tuple[VariantGroup, ...] = (
     VariantGroup("頼賴", _J),
     VariantGroup("経經", _J),
     VariantGroup("継繼", _J),
+)
+
+VARIANT_GROUPS: tuple[VariantGroup, ...] = CURATED_GROUPS + tuple(
+    VariantGroup(forms, VariantSource(source)) for forms, source in DERIVED_GROUPS
 )
 
 #: Compatibility ideographs that NFKC already maps to their unified form; listed

@@ -123,7 +123,7 @@ class ManagerPin:
 
     def status(self) -> PinCheck:
         """Where the lockout stands now, without a try (for the PIN screen's first look)."""
-        state = self._cache.lockout_state(LOCKOUT_NAME)
+        state = self._cache.lockouts.get(LOCKOUT_NAME)
         now = self._now()
         if state.locked(now):
             return PinCheck(verdict=Verdict.LOCKED, tries_left=0, locked_until=state.locked_until)
@@ -138,9 +138,9 @@ class ManagerPin:
             raise PinNotSet()
         with self._lock:
             now = self._now()
-            state = self._cache.lockout_state(LOCKOUT_NAME)
+            state = self._cache.lockouts.get(LOCKOUT_NAME)
             if state.locked(now):
-                self._cache.record_event(
+                self._cache.audit.record(
                     "manager.pin_refused", (LOCKOUT_NAME,), note=purpose, actor=self._actor
                 )
                 return PinCheck(
@@ -149,7 +149,7 @@ class ManagerPin:
             # A lock that has run out starts a fresh series of tries.
             failed = 0 if state.locked_until is not None else state.failed_tries
             if pin_matches(pin, stored):
-                self._cache.set_lockout_state(
+                self._cache.lockouts.put(
                     LOCKOUT_NAME,
                     LockoutState(),
                     action="manager.unlock",
@@ -160,7 +160,7 @@ class ManagerPin:
             failed += 1
             if failed >= self._settings.lockout_tries:
                 until = now + timedelta(minutes=self._settings.lockout_minutes)
-                self._cache.set_lockout_state(
+                self._cache.lockouts.put(
                     LOCKOUT_NAME,
                     LockoutState(failed_tries=failed, locked_until=until),
                     action="manager.lockout",
@@ -168,7 +168,7 @@ class ManagerPin:
                     actor=self._actor,
                 )
                 return PinCheck(verdict=Verdict.LOCKED, tries_left=0, locked_until=until)
-            self._cache.set_lockout_state(
+            self._cache.lockouts.put(
                 LOCKOUT_NAME,
                 LockoutState(failed_tries=failed),
                 action="manager.pin_wrong",

@@ -161,7 +161,7 @@ class ReviewSession:
     def queue(self) -> list[FlagSummary]:
         """Every flag as a queue line (no personal data), newest first."""
         self._check()
-        return self.cache.flag_summaries()
+        return self.cache.flags.summaries()
 
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
@@ -169,12 +169,12 @@ class ReviewSession:
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
         self._check()
-        flag = self.cache.flag(flag_id)
+        flag = self.cache.flags.get(flag_id)
         detail = self._reference(flag)
-        self.cache.record_event(
+        self.cache.audit.record(
             "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
         )
-        return detail.model_copy(update={"history": tuple(self.cache.flag_history(flag.id))})
+        return detail.model_copy(update={"history": tuple(self.cache.flags.history(flag.id))})
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
         stored = flag.insurer_reference
@@ -201,7 +201,7 @@ class ReviewSession:
         if reported_on > self._now().astimezone(UTC).date():
             raise ReviewInputError("the report date cannot be in the future")
         when = datetime.combine(reported_on, time(12, 0), tzinfo=UTC)
-        return self.cache.mark_flag_reported(
+        return self.cache.flags.mark_reported(
             flag_id, insurer_contact=contact, reported_at=when, actor=ACTOR
         )
 
@@ -211,12 +211,12 @@ class ReviewSession:
         note = note.strip()
         if not note:
             raise ReviewInputError("a note is required to resolve a flag")
-        return self.cache.resolve_flag(flag_id, note=note, actor=ACTOR)
+        return self.cache.flags.resolve(flag_id, note=note, actor=ACTOR)
 
     def reopen(self, flag_id: str, *, note: str = "") -> MismatchFlag:
         """Back to open; the earlier report and resolution stay in the flag's history."""
         self._check()
-        return self.cache.reopen_flag(flag_id, note=note.strip(), actor=ACTOR)
+        return self.cache.flags.reopen(flag_id, note=note.strip(), actor=ACTOR)
 
     # -- export ---------------------------------------------------------------
     def export_csv(
@@ -239,7 +239,9 @@ class ReviewSession:
         if not target.parent.is_dir():
             raise ReviewInputError(f"the folder {target.parent} does not exist")
         wanted = set(statuses)
-        rows = [f for f in filter_and_sort(self.cache.flags(), FlagFilter()) if f.status in wanted]
+        rows = [
+            f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.status in wanted
+        ]
         rows.reverse()  # oldest first reads like a report
         try:
             fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
@@ -260,7 +262,7 @@ class ReviewSession:
                 os.unlink(temp)
             raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
         status_note = "+".join(sorted(s.value for s in wanted))
-        self.cache.record_event(
+        self.cache.audit.record(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
         return len(rows)
@@ -302,7 +304,7 @@ class ReviewSession:
         self._unsealer = None
         action = "review.lock" if reason == "idle" else "review.close"
         with contextlib.suppress(ManagerError, Exception):
-            self.cache.record_event(action, note=reason, actor=ACTOR)
+            self.cache.audit.record(action, note=reason, actor=ACTOR)
 
     def _check(self) -> None:
         if self.closed:
@@ -347,7 +349,7 @@ def unlock_review(
         problem = None  # nothing was ever sealed for a key that does not exist
     except ManagerError as exc:
         problem = str(exc)
-    cache.record_event(
+    cache.audit.record(
         "review.open",
         note=f"key={'yes' if unsealer else 'problem' if problem else 'none'} via={purpose}",
         actor=ACTOR,

@@ -100,7 +100,7 @@ def set_manager_pin(
         os.replace(key_file, key_file.with_name(f"{key_file.name}.replaced-{stamp}"))
     os.replace(staged, key_file)
     if cache is not None:
-        cache.set_lockout_state(
+        cache.lockouts.put(
             LOCKOUT_NAME, LockoutState(), action=f"manager.pin_{kind}", actor="manager"
         )
     return kind

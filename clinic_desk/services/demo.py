@@ -31,7 +31,7 @@ from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.gateway import preload as preload_gateway_client
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.store import CacheStorePort
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from reader.errors import CardError
 from reader.transport import CardEvent, CardMonitor, InProcessTransport, PcscTransport, list_readers
 from reader.virtual_card.card import CardLeftField, VirtualCard

@@ -39,6 +39,7 @@ from clinic_desk.scenarios.world import (
     PROCESSING_RETRY_AFTER,
     card_profile,
     enable_key_store,
+    scenario_clock,
     scenario_dataset,
     seed_snapshot,
     temporary_cache,
@@ -222,7 +223,10 @@ async def build_fixture_services(
         dataset = await asyncio.to_thread(scenario_dataset, scenario, profile, fixture)
         server = await asyncio.to_thread(
             GatewayServer(
-                dataset, processing_retry_after=PROCESSING_RETRY_AFTER, max_seconds=None
+                dataset,
+                processing_retry_after=PROCESSING_RETRY_AFTER,
+                max_seconds=None,
+                clock=scenario_clock(scenario),
             ).start
         )
     except (ScenarioError, GatewayServerError) as exc:

@@ -44,11 +44,11 @@ from clinic_desk.services.card import ReaderCardPort
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
-from clinic_desk.services.store import CacheStorePort
+from clinic_desk.services.store import CacheStorePort, check_cache_pages
+from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
 from offline_cache.files import CacheFiles
 from offline_cache.models import CachePolicy
-from offline_cache.store import OfflineCache
 from reader.errors import CardError, ReaderUnavailable, VirtualReaderRefused
 from reader.transport import CardEvent, CardMonitor, PcscTransport
 
@@ -295,6 +295,9 @@ async def build_production_services(
             if not stopping.is_set():
                 await refresh_readiness(services)
 
+    async def start_page_check(services: DeskServices) -> None:
+        refreshing.append(asyncio.create_task(check_cache_pages(cache, services)))
+
     async def check_readiness(services: DeskServices) -> None:
         await refresh_readiness(services)
         refreshing.append(asyncio.create_task(keep_checking(services)))
@@ -339,7 +342,7 @@ async def build_production_services(
             mode="production",
         ),
         closers=[stop_everything],
-        starters=[check_readiness, start_monitor],
+        starters=[start_page_check, check_readiness, start_monitor],
         reverifier=Reverifier(cache, client, desk_id=settings.desk.desk_id),
         reverify_interval=settings.gateway.reverify_interval_seconds,
     )

@@ -43,8 +43,8 @@ from clinic_desk.eligibility.errors import (
 from clinic_desk.identity import IdentityInputError, verdict
 from clinic_desk.services.gateway import insurer_reference
 from clinic_desk.services.store import CacheStorePort
+from offline_cache import OfflineCache
 from offline_cache.models import EligibilitySnapshot, JsonObject, OfflineVisit, VisitStatus
-from offline_cache.store import OfflineCache
 
 log = logging.getLogger("clinic_desk.reverify")
 
@@ -178,7 +178,7 @@ class Reverifier:
 
     async def pending(self) -> int:
         """How many visits wait for re-verification."""
-        return len(await asyncio.to_thread(self.cache.pending_visits))
+        return len(await asyncio.to_thread(self.cache.visits.pending))
 
     async def run_once(self) -> ReverifyReport:
         """Re-check every pending visit (oldest first) until done or the gateway fails."""
@@ -189,7 +189,7 @@ class Reverifier:
         counts = {"checked": 0, "confirmed": 0, "changed": 0, "rejected": 0, "flagged": 0}
         failed = 0
         unavailable = False
-        visits = await asyncio.to_thread(self.cache.pending_visits)
+        visits = await asyncio.to_thread(self.cache.visits.pending)
         for visit in visits[: self._max_visits]:
             try:
                 decision = await self._reverify(visit)
@@ -209,7 +209,7 @@ class Reverifier:
                 failed += 1
                 continue
             await asyncio.to_thread(
-                self.cache.record_reverification,
+                self.cache.visits.record_reverification,
                 visit.id,
                 status=decision.status,
                 result=decision.result,
@@ -220,7 +220,7 @@ class Reverifier:
             if decision.flag is not None:
                 counts["flagged"] += 1
             log.info("visit %s re-verified: %s", visit.id, decision.status.value)
-        pending = len(await asyncio.to_thread(self.cache.pending_visits))
+        pending = len(await asyncio.to_thread(self.cache.visits.pending))
         report = ReverifyReport(
             **counts, failed=failed, pending=pending, gateway_unavailable=unavailable
         )
@@ -240,7 +240,7 @@ class Reverifier:
 
     async def _reverify(self, visit: OfflineVisit) -> _Decision:
         snapshot = await asyncio.to_thread(
-            self.cache.snapshot, visit.cert_sha256, include_expired=True
+            self.cache.snapshots.get, visit.cert_sha256, include_expired=True
         )
         if snapshot is None:
             # forgotten at the patient's request: nothing to compare with, staff check it

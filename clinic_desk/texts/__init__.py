@@ -10,6 +10,8 @@ import locale
 import os
 from typing import Literal
 
+from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+
 Lang = Literal["ja", "en"]
 
 CATALOGUE: dict[str, dict[Lang, str]] = {
@@ -34,6 +36,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.production": {"ja": "本番", "en": "production"},
     "status.fixture": {"ja": "サポート再現", "en": "support fixture"},
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
+    "status.damaged": {"ja": "破損", "en": "DAMAGED"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
@@ -393,6 +396,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "key.lock": {"ja": "ロック", "en": "Lock"},
     "key.detail": {"ja": "詳細", "en": "Detail"},
 }
+
+CATALOGUE.update(ELIGIBILITY_TEXTS)
 
 
 def t(key: str, lang: Lang, **params: object) -> str:

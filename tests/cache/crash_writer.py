@@ -21,7 +21,7 @@ def main() -> None:
     out = sys.stdout
     for n in range(1_000_000):
         cert = hashlib.sha256(f"{round_id}-{n}".encode()).hexdigest()
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert,
             identity={"n": n, "pad": "x" * (n % 7) * 300},
             coverage={"round": round_id},
@@ -30,11 +30,13 @@ def main() -> None:
         out.write(f"snapshot {cert}\n")
         out.flush()
         if n % 3 == 0:
-            visit = cache.record_offline_visit(cert, desk_id="desk-crash")
+            visit = cache.visits.record_offline(cert, desk_id="desk-crash")
             out.write(f"visit {visit.id}\n")
             out.flush()
         if n % 5 == 0:
-            flag = cache.raise_flag(desk_id="desk-crash", reason="name_mismatch", card_identity={})
+            flag = cache.flags.raise_flag(
+                desk_id="desk-crash", reason="name_mismatch", card_identity={}
+            )
             out.write(f"flag {flag.id}\n")
             out.flush()
 

@@ -12,10 +12,10 @@ from tests.cache.support import PASSPHRASE, FakeClock, cert, raw_connect
 
 def busy_cache(cache: OfflineCache) -> None:
     for n in range(5):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert(f"p{n}"), identity={}, coverage={}, gate_outcome=GateOutcome.MATCH
         )
-    cache.record_event("checkin.withheld", ("visit-9",), note="MISMATCH")
+    cache.audit.record("checkin.withheld", ("visit-9",), note="MISMATCH")
     cache.close()
 
 
@@ -93,7 +93,7 @@ def test_chain_continues_across_reopen(
 ) -> None:
     busy_cache(cache)
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as again:
-        entry = again.record_event("desk.start")
+        entry = again.audit.record("desk.start")
         assert entry.seq == 8
-        assert entry.prev_hash == again.audit_entries()[-2].hash
+        assert entry.prev_hash == again.audit.entries()[-2].hash
         assert again.verify().ok

@@ -80,7 +80,7 @@ def test_rekey_purge_verify_and_wipe(
 ) -> None:
     assert run(capsys, "init")[0] == 0
     with OfflineCache.open(desk_files.data_dir, desk_files.config_dir, PASSPHRASE) as cache:
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert("ito"), identity={}, coverage={}, gate_outcome=GateOutcome.MATCH
         )
 

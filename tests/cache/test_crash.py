@@ -53,12 +53,12 @@ def test_kill_dash_nine_loses_no_committed_row(cache: OfflineCache, files: Cache
 
         with OfflineCache.open(files.data_dir, files.config_dir, data_key) as reopened:
             for snapshot in committed["snapshot"]:
-                assert reopened.snapshot(snapshot) is not None, f"round {round_no}"
-            visits = {v.id for v in reopened.pending_visits()}
+                assert reopened.snapshots.get(snapshot) is not None, f"round {round_no}"
+            visits = {v.id for v in reopened.visits.pending()}
             assert committed["visit"] <= visits
             for flag in committed["flag"]:
-                reopened.flag(flag)
-            report = reopened.verify()  # page HMACs, SQLite integrity, audit chain
+                reopened.flags.get(flag)
+            report = reopened.verify()  # page HMACs, SQLite integrity, audit chain, seals
             assert report.ok, (round_no, report.problems)
 
     assert len(committed["snapshot"]) >= ROUNDS

@@ -14,7 +14,7 @@ from offline_cache import (
     CacheInUse,
     CacheWriteFailed,
 )
-from offline_cache.store import _translate
+from offline_cache.connection import translate as _translate
 
 
 def sqlite_error(name: str) -> sqlcipher3.Error:

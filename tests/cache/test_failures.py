@@ -35,7 +35,7 @@ from tests.cache.support import (
 
 def filled(cache: OfflineCache, rows: int = 40) -> None:
     for n in range(rows):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert(f"p{n}"),
             identity={"pad": "x" * 400},
             coverage={},
@@ -112,7 +112,7 @@ def test_damaged_later_page_is_reported_by_verify(
         # Reading every row crosses the damaged page: a typed error, not a crash.
         with pytest.raises(CacheCorrupt):
             for n in range(40):
-                opened.snapshot(cert(f"p{n}"))
+                opened.snapshots.get(cert(f"p{n}"))
 
 
 @pytest.mark.parametrize("keep", [0, 100])
@@ -154,7 +154,7 @@ def test_reset_moves_a_damaged_cache_aside_and_starts_anew(
     )
     with new:
         assert new.counts().snapshots == 0
-        assert [e.action for e in new.audit_entries()] == ["cache.create", "cache.reset"]
+        assert [e.action for e in new.audit.entries()] == ["cache.create", "cache.reset"]
     kept_db = next(p for p in kept if p.name.startswith("offline-cache.db.damaged-"))
     kept_key = next(p for p in kept if p.name.startswith("offline-cache.key.damaged-"))
     assert file_digest(kept_db) == damaged_digest
@@ -240,7 +240,7 @@ last = None
 for i in range(100000):
     key = hashlib.sha256(str(i).encode()).hexdigest()
     try:
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             key, identity={"pad": os.urandom(6000).hex()}, coverage={},
             gate_outcome=GateOutcome.MATCH,
         )
@@ -249,7 +249,7 @@ for i in range(100000):
         break
     print("COMMITTED", key, flush=True)
     last = key
-print("READABLE", cache.snapshot(last) is not None, flush=True)
+print("READABLE", cache.snapshots.get(last) is not None, flush=True)
 cache.close()
 """
 
@@ -287,8 +287,8 @@ def test_disk_full_gives_the_clear_error_and_no_half_written_rows(
 
     with open_cache(files) as again:
         for key in committed:
-            assert again.snapshot(key) is not None
-        assert again.snapshot(failed_key) is None
+            assert again.snapshots.get(key) is not None
+        assert again.snapshots.get(failed_key) is None
         report = again.verify()
         assert report.ok, report.problems
         # One audit row per committed snapshot plus cache.create: nothing half-written.

@@ -15,7 +15,9 @@ class Refuse:
         return None
 sys.meta_path.insert(0, Refuse())
 import offline_cache
-import offline_cache.store, offline_cache.keyfile, offline_cache.schema, offline_cache.audit
+import pkgutil, importlib
+for module in pkgutil.iter_modules(offline_cache.__path__):
+    importlib.import_module(f"offline_cache.{module.name}")
 print(sorted(m for m in sys.modules if m.split(".")[0] in {"textual", "clinic_desk"}))
 """
 

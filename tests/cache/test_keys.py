@@ -31,7 +31,7 @@ from tests.cache.support import (
 
 def fill(cache: OfflineCache) -> str:
     key = cert("yamada")
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         key,
         identity={"name": "山田 太郎", "birthdate": "1980-04-01"},
         coverage={"insurer": "06130001"},
@@ -69,7 +69,7 @@ def test_wrong_passphrase_leaves_the_file_byte_identical(
     assert {p.name: file_digest(p) for p in files.data_dir.iterdir()} == before
     assert file_digest(files.key_file) == key_before
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as again:
-        assert again.snapshot(cert("yamada")) is not None
+        assert again.snapshots.get(cert("yamada")) is not None
 
 
 def test_a_foreign_data_key_is_refused_without_touching_the_file(
@@ -119,7 +119,7 @@ def test_raw_data_key_reopens_without_key_derivation(
     cache.close()
     data_key = OfflineCache.unlock_key(files.config_dir, PASSPHRASE)
     with OfflineCache.open(files.data_dir, files.config_dir, data_key, now=clock) as again:
-        assert again.snapshot(key) is not None
+        assert again.snapshots.get(key) is not None
 
 
 def test_rekey_keeps_data_and_refuses_the_old_passphrase(
@@ -131,12 +131,12 @@ def test_rekey_keeps_data_and_refuses_the_old_passphrase(
     with pytest.raises(WeakPassphrase):
         cache.rekey(PASSPHRASE, "short")
     cache.rekey(PASSPHRASE, OTHER_PASSPHRASE)
-    assert cache.audit_entries()[-1].action == "cache.rekey"
+    assert cache.audit.entries()[-1].action == "cache.rekey"
     cache.close()
     with pytest.raises(WrongPassphrase):
         OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE)
     with OfflineCache.open(files.data_dir, files.config_dir, OTHER_PASSPHRASE, now=clock) as again:
-        assert again.snapshot(key) is not None
+        assert again.snapshots.get(key) is not None
         assert again.verify().ok
     loaded = KeyFile.load(files.key_file)
     assert loaded.rewrapped_at == clock.now
@@ -165,7 +165,7 @@ def test_weak_passphrase_is_refused_before_anything_is_written(tmp_path: Path) -
 
 def test_timestamps_must_carry_a_zone(cache: OfflineCache, clock: FakeClock) -> None:
     with pytest.raises(ValueError, match="time zone"):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert("x"),
             identity={},
             coverage={},

@@ -15,6 +15,7 @@ from offline_cache import (
     KeyFile,
     OfflineCache,
 )
+from offline_cache.audit import GENESIS_HASH, entry_hash
 from offline_cache.schema import MIGRATIONS
 from tests.cache.support import PASSPHRASE, TEST_SCRYPT_N, FakeClock, cert, raw_connect
 
@@ -56,20 +57,20 @@ def test_earlier_versions_migrate_forward(
     build_old_file(files, version, clock)
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
         assert cache.schema_version == CURRENT_VERSION
-        snap = cache.snapshot(cert("sato"))
+        snap = cache.snapshots.get(cert("sato"))
         assert snap is not None and snap.identity == {"name": "佐藤 健"}
-        assert [v.id for v in cache.pending_visits()] == ["v1"]
-        flag = cache.flag("f1")
+        assert [v.id for v in cache.visits.pending()] == ["v1"]
+        flag = cache.flags.get("f1")
         assert flag.status is FlagStatus.OPEN and flag.insurer_reference == "QUAL-9"
         # The workflow added since then works on the migrated rows.
-        assert cache.mark_flag_reported("f1", insurer_contact="fax").status is FlagStatus.REPORTED
-        entries = cache.audit_entries()
+        assert cache.flags.mark_reported("f1", insurer_contact="fax").status is FlagStatus.REPORTED
+        entries = cache.audit.entries()
         assert entries[0].action == "cache.migrate"
         assert entries[0].note == f"schema {version} -> {CURRENT_VERSION}"
         assert cache.verify().ok
     # A second open finds nothing left to migrate.
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
-        assert [e.action for e in cache.audit_entries()].count("cache.migrate") == 1
+        assert [e.action for e in cache.audit.entries()].count("cache.migrate") == 1
 
 
 def test_migrated_schema_equals_a_fresh_one(
@@ -96,3 +97,67 @@ def test_migrated_schema_equals_a_fresh_one(
         return [*rows, *columns]
 
     assert shape(files) == shape(fresh)
+
+
+def add_legacy_audit_rows(files: CacheFiles, clock: FakeClock, count: int) -> list[str]:
+    """Audit rows as a release before seals wrote them: a plain SHA-256 chain."""
+    conn: Any = raw_connect(files, OfflineCache.unlock_key(files.config_dir, PASSPHRASE))
+    prev = GENESIS_HASH
+    hashes = []
+    for seq in range(1, count + 1):
+        at = clock.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        fields = {"seq": seq, "at": at, "actor": "desk", "action": "desk.start", "note": ""}
+        digest = entry_hash(**fields, subject_ids=[], prev_hash=prev)
+        conn.execute(
+            "INSERT INTO audit_log VALUES (?, ?, 'desk', 'desk.start', '[]', '', ?, ?)",
+            (seq, at, prev, digest),
+        )
+        prev = digest
+        hashes.append(digest)
+    conn.execute("INSERT INTO meta VALUES ('audit_head', ?)", (f"{count}:{prev}",))
+    conn.close()
+    return hashes
+
+
+def test_migration_seals_existing_rows_and_anchors_the_old_chain(
+    files: CacheFiles, clock: FakeClock
+) -> None:
+    build_old_file(files, 3, clock)
+    add_legacy_audit_rows(files, clock, 3)
+    with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
+        report = cache.verify()
+        assert report.ok, report.problems
+        assert report.rows_checked == 3  # snapshot, flag and visit, sealed by the migration
+        migrate = cache.audit.entries()[3]
+        assert (migrate.seq, migrate.action) == (4, "cache.migrate")
+    conn: Any = raw_connect(files, OfflineCache.unlock_key(files.config_dir, PASSPHRASE))
+    seals = conn.execute("SELECT seal FROM mismatch_flag UNION ALL SELECT seal FROM offline_visit")
+    assert all(len(seal) == 64 for (seal,) in seals.fetchall())
+    # Rewriting an old row and recomputing the old chain after it cannot reach the
+    # first sealed row, whose seal covers the old chain's last hash.
+    conn.execute("DROP TRIGGER audit_log_append_only_update")
+    prev = GENESIS_HASH
+    for seq in (1, 2, 3):
+        at, note = conn.execute("SELECT at, note FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+        actor = "someone" if seq == 2 else "desk"
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action="desk.start",
+            subject_ids=[],
+            note=note,
+            prev_hash=prev,
+        )
+        conn.execute(
+            "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            (actor, prev, digest, seq),
+        )
+        prev = digest
+    conn.execute("UPDATE offline_visit SET status = 'confirmed'")
+    conn.close()
+    with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
+        assert list(cache.verify().problems) == [
+            "audit row 4 does not link to the row before it",
+            "offline_visit row v1 was changed outside clinic-desk",
+        ]

@@ -27,7 +27,7 @@ passphrase = sys.argv[2]
 key = "ab" * 32
 report = {}
 with OfflineCache.create(data, config, passphrase, scrypt_n=2**14) as cache:
-    cache.put_confirmed_snapshot(key, identity={}, coverage={}, gate_outcome=GateOutcome.MATCH)
+    cache.snapshots.put_confirmed(key, identity={}, coverage={}, gate_outcome=GateOutcome.MATCH)
 
 os.chmod(data, 0o500)
 try:
@@ -40,7 +40,7 @@ os.chmod(data, 0o700)
 os.chmod(data / "offline-cache.db", 0o400)
 try:
     with OfflineCache.open(data, config, passphrase) as cache:
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             "cd" * 32, identity={}, coverage={}, gate_outcome=GateOutcome.MATCH
         )
     report["file"] = "written"
@@ -50,8 +50,8 @@ os.chmod(data / "offline-cache.db", 0o600)
 
 with OfflineCache.open(data, config, passphrase) as cache:
     report["after"] = [
-        cache.snapshot(key) is not None,
-        cache.snapshot("cd" * 32) is not None,
+        cache.snapshots.get(key) is not None,
+        cache.snapshots.get("cd" * 32) is not None,
         cache.verify().ok,
         cache.counts().audit_rows,
     ]

@@ -27,7 +27,7 @@ COVERAGE = {"insurer": "06130001", "symbol": "1234", "number": "5678", "copay": 
 
 def store(cache: OfflineCache, label: str = "yamada") -> str:
     key = cert(label)
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         key, identity=IDENTITY, coverage=COVERAGE, gate_outcome=GateOutcome.MATCH
     )
     return key
@@ -35,34 +35,34 @@ def store(cache: OfflineCache, label: str = "yamada") -> str:
 
 def test_snapshot_round_trips_and_upserts(cache: OfflineCache, clock: FakeClock) -> None:
     key = store(cache)
-    got = cache.snapshot(key)
+    got = cache.snapshots.get(key)
     assert got is not None
     assert got.identity == IDENTITY and got.coverage == COVERAGE
     assert got.fetched_at == clock.now
     assert got.expires_at == clock.now + cache.policy.eligibility_ttl
 
     clock.advance(hours=1)
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         key,
         identity=IDENTITY,
         coverage={**COVERAGE, "copay": 0.1},
         gate_outcome=GateOutcome.VARIANT_ACCEPTED,
     )
-    again = cache.snapshot(key)
+    again = cache.snapshots.get(key)
     assert again is not None
     assert again.coverage["copay"] == 0.1
     assert again.gate_outcome is GateOutcome.VARIANT_ACCEPTED
     assert cache.counts().snapshots == 1
-    assert cache.snapshot(cert("nobody")) is None
+    assert cache.snapshots.get(cert("nobody")) is None
 
 
 def test_snapshot_expires_by_the_clock(cache: OfflineCache, clock: FakeClock) -> None:
     key = store(cache)
     clock.advance(days=30, seconds=-1)
-    assert cache.snapshot(key) is not None
+    assert cache.snapshots.get(key) is not None
     clock.advance(seconds=1)
-    assert cache.snapshot(key) is None
-    expired = cache.snapshot(key, include_expired=True)
+    assert cache.snapshots.get(key) is None
+    expired = cache.snapshots.get(key, include_expired=True)
     assert expired is not None and not expired.is_current(clock.now)
     assert cache.counts().expired_snapshots == 1
 
@@ -73,17 +73,17 @@ def test_policy_sets_the_ttls(files: CacheFiles, clock: FakeClock) -> None:
         files.data_dir, files.config_dir, PASSPHRASE, now=clock, policy=policy, scrypt_n=2**14
     ) as cache:
         key = store(cache)
-        snap = cache.snapshot(key)
+        snap = cache.snapshots.get(key)
         assert snap is not None and snap.expires_at == clock.now + timedelta(hours=2)
 
 
 def test_cards_are_keyed_by_certificate_hash_only(cache: OfflineCache) -> None:
     with pytest.raises(ValueError, match="SHA-256"):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             "123456789012", identity=IDENTITY, coverage=COVERAGE, gate_outcome=GateOutcome.MATCH
         )
     with pytest.raises(ValueError):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             cert("x"),
             identity=IDENTITY,
             coverage=COVERAGE,
@@ -96,69 +96,71 @@ def test_medications_need_a_snapshot_and_expire_sooner(
     cache: OfflineCache, clock: FakeClock
 ) -> None:
     with pytest.raises(SnapshotUnavailable):
-        cache.put_medications(cert("yamada"), medications={"items": []}, consented_at=clock.now)
+        cache.medications.put(cert("yamada"), medications={"items": []}, consented_at=clock.now)
     key = store(cache)
-    med = cache.put_medications(
+    med = cache.medications.put(
         key, medications={"items": [{"drug": "ロキソニン"}]}, consented_at=clock.now
     )
     assert med.expires_at == clock.now + cache.policy.medication_ttl
-    got = cache.medications(key)
+    got = cache.medications.get(key)
     assert got is not None and got.medications["items"][0]["drug"] == "ロキソニン"
     clock.advance(hours=24, seconds=-1)
-    assert cache.medications(key) is not None  # still inside the 24-hour consent window
+    assert cache.medications.get(key) is not None  # still inside the 24-hour consent window
     clock.advance(seconds=1)
-    assert cache.medications(key) is None
-    assert cache.snapshot(key) is not None
+    assert cache.medications.get(key) is None
+    assert cache.snapshots.get(key) is not None
 
 
 def test_medications_never_outlive_the_snapshot(cache: OfflineCache, clock: FakeClock) -> None:
     key = store(cache)
     clock.advance(days=29)
-    med = cache.put_medications(key, medications={"items": []}, consented_at=clock.now)
-    snap = cache.snapshot(key)
+    med = cache.medications.put(key, medications={"items": []}, consented_at=clock.now)
+    snap = cache.snapshots.get(key)
     assert snap is not None and med.expires_at == snap.expires_at
 
 
 def test_offline_visit_queue_and_reverification(cache: OfflineCache, clock: FakeClock) -> None:
     with pytest.raises(SnapshotUnavailable):
-        cache.record_offline_visit(cert("yamada"), desk_id="desk-1")
+        cache.visits.record_offline(cert("yamada"), desk_id="desk-1")
     key = store(cache)
     clock.advance(hours=1)
-    visit = cache.record_offline_visit(key, desk_id="desk-1")
+    visit = cache.visits.record_offline(key, desk_id="desk-1")
     assert visit.status is VisitStatus.PENDING
     assert visit.snapshot_fetched_at == clock.now - timedelta(hours=1)
-    assert [v.id for v in cache.pending_visits()] == [visit.id]
+    assert [v.id for v in cache.visits.pending()] == [visit.id]
 
-    done = cache.record_reverification(visit.id, status=VisitStatus.CHANGED, result={"copay": 0.2})
+    done = cache.visits.record_reverification(
+        visit.id, status=VisitStatus.CHANGED, result={"copay": 0.2}
+    )
     assert done.status is VisitStatus.CHANGED and done.reverification == {"copay": 0.2}
     assert done.reverified_at == clock.now
-    assert cache.pending_visits() == []
+    assert cache.visits.pending() == []
     with pytest.raises(InvalidTransition):
-        cache.record_reverification(visit.id, status=VisitStatus.CONFIRMED, result={})
+        cache.visits.record_reverification(visit.id, status=VisitStatus.CONFIRMED, result={})
     with pytest.raises(NotFound):
-        cache.record_reverification("missing", status=VisitStatus.CONFIRMED, result={})
+        cache.visits.record_reverification("missing", status=VisitStatus.CONFIRMED, result={})
     with pytest.raises(InvalidTransition):
-        cache.record_reverification(visit.id, status=VisitStatus.PENDING, result={})
+        cache.visits.record_reverification(visit.id, status=VisitStatus.PENDING, result={})
 
 
 def test_flag_workflow_and_flags_are_never_deleted(cache: OfflineCache, clock: FakeClock) -> None:
-    flag = cache.raise_flag(
+    flag = cache.flags.raise_flag(
         desk_id="desk-2",
         reason="name_mismatch",
         card_identity=IDENTITY,
         insurer_reference="QUAL-0001",
     )
-    assert [f.id for f in cache.flags(FlagStatus.OPEN)] == [flag.id]
+    assert [f.id for f in cache.flags.find(FlagStatus.OPEN)] == [flag.id]
     clock.advance(minutes=5)
-    reported = cache.mark_flag_reported(flag.id, insurer_contact="insurer desk 03-0000-0000")
+    reported = cache.flags.mark_reported(flag.id, insurer_contact="insurer desk 03-0000-0000")
     assert reported.status is FlagStatus.REPORTED and reported.reported_at == clock.now
-    resolved = cache.resolve_flag(flag.id, note="insurer corrected the link")
+    resolved = cache.flags.resolve(flag.id, note="insurer corrected the link")
     assert resolved.status is FlagStatus.RESOLVED
     assert resolved.resolution_note == "insurer corrected the link"
     with pytest.raises(InvalidTransition):
-        cache.mark_flag_reported(flag.id, insurer_contact="again")
+        cache.flags.mark_reported(flag.id, insurer_contact="again")
     with pytest.raises(NotFound):
-        cache.flag("missing")
+        cache.flags.get("missing")
 
     # Even someone with the key and plain SQL cannot delete a flag: a trigger refuses.
     cache.close()
@@ -171,40 +173,40 @@ def test_flag_workflow_and_flags_are_never_deleted(cache: OfflineCache, clock: F
 
 def test_audit_names_no_people(cache: OfflineCache) -> None:
     with pytest.raises(ValueError, match="ASCII"):
-        cache.record_event("checkin.withheld", ("山田太郎",))
+        cache.audit.record("checkin.withheld", ("山田太郎",))
     with pytest.raises(ValueError, match="ASCII"):
-        cache.raise_flag(desk_id="受付", reason="x", card_identity={})
+        cache.flags.raise_flag(desk_id="受付", reason="x", card_identity={})
     with pytest.raises(ValueError, match="never personal data"):
-        cache.record_event("checkin.withheld", ("visit-1",), note="山田太郎 1980-04-01")
-    entry = cache.record_event("checkin.withheld", ("visit-1",), note="MISMATCH")
+        cache.audit.record("checkin.withheld", ("visit-1",), note="山田太郎 1980-04-01")
+    entry = cache.audit.record("checkin.withheld", ("visit-1",), note="MISMATCH")
     assert entry.subject_ids == ("visit-1",) and entry.actor == "desk"
 
 
 def test_every_change_is_audited(cache: OfflineCache) -> None:
     key = store(cache)
-    visit = cache.record_offline_visit(key, desk_id="desk-1")
-    flag = cache.raise_flag(desk_id="desk-1", reason="several_matches", card_identity={})
-    actions = [(e.action, e.subject_ids) for e in cache.audit_entries()]
+    visit = cache.visits.record_offline(key, desk_id="desk-1")
+    flag = cache.flags.raise_flag(desk_id="desk-1", reason="several_matches", card_identity={})
+    actions = [(e.action, e.subject_ids) for e in cache.audit.entries()]
     assert actions == [
         ("cache.create", ()),
         ("snapshot.store", (key,)),
         ("visit.offline", (visit.id, key)),
         ("flag.raise", (flag.id,)),
     ]
-    assert [e.seq for e in cache.audit_entries(after_seq=2, limit=1)] == [3]
+    assert [e.seq for e in cache.audit.entries(after_seq=2, limit=1)] == [3]
 
 
 def test_purge_removes_only_what_expired(cache: OfflineCache, clock: FakeClock) -> None:
     old, busy, fresh = cert("old"), cert("busy"), cert("fresh")
     for key in (old, busy):
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             key, identity=IDENTITY, coverage=COVERAGE, gate_outcome=GateOutcome.MATCH
         )
-    cache.put_medications(old, medications={"items": []}, consented_at=clock.now)
-    visit = cache.record_offline_visit(busy, desk_id="desk-1")
-    flag = cache.raise_flag(desk_id="desk-1", reason="name_mismatch", card_identity={})
+    cache.medications.put(old, medications={"items": []}, consented_at=clock.now)
+    visit = cache.visits.record_offline(busy, desk_id="desk-1")
+    flag = cache.flags.raise_flag(desk_id="desk-1", reason="name_mismatch", card_identity={})
     clock.advance(days=31)
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         fresh, identity=IDENTITY, coverage=COVERAGE, gate_outcome=GateOutcome.MATCH
     )
 
@@ -212,23 +214,23 @@ def test_purge_removes_only_what_expired(cache: OfflineCache, clock: FakeClock) 
     assert (report.snapshots, report.medications, report.kept_for_pending_visits) == (1, 1, 1)
     counts = cache.counts()
     assert counts.snapshots == 2  # busy (pending visit) and fresh
-    assert cache.snapshot(fresh) is not None
+    assert cache.snapshots.get(fresh) is not None
 
-    cache.record_reverification(visit.id, status=VisitStatus.CONFIRMED, result={})
+    cache.visits.record_reverification(visit.id, status=VisitStatus.CONFIRMED, result={})
     clock.advance(days=91)
     report = cache.purge()
     assert report.visits == 1 and report.snapshots == 2
     assert cache.counts().visits == 0
-    assert cache.flag(flag.id).status is FlagStatus.OPEN  # flags are never purged
+    assert cache.flags.get(flag.id).status is FlagStatus.OPEN  # flags are never purged
     assert cache.verify().ok
 
 
 def test_forget_card_removes_its_records(cache: OfflineCache, clock: FakeClock) -> None:
     key = store(cache)
-    cache.put_medications(key, medications={"items": []}, consented_at=clock.now)
-    assert cache.forget_card(key) is True
-    assert cache.snapshot(key) is None and cache.medications(key) is None
-    assert cache.forget_card(key) is False
+    cache.medications.put(key, medications={"items": []}, consented_at=clock.now)
+    assert cache.snapshots.forget_card(key) is True
+    assert cache.snapshots.get(key) is None and cache.medications.get(key) is None
+    assert cache.snapshots.forget_card(key) is False
 
 
 def test_calls_from_many_threads_are_serialised(cache: OfflineCache) -> None:
@@ -238,7 +240,7 @@ def test_calls_from_many_threads_are_serialised(cache: OfflineCache) -> None:
         try:
             for i in range(20):
                 key = store(cache, f"t{n}-{i}")
-                assert cache.snapshot(key) is not None
+                assert cache.snapshots.get(key) is not None
         except BaseException as exc:
             errors.append(exc)
 
@@ -256,7 +258,7 @@ def test_calls_from_many_threads_are_serialised(cache: OfflineCache) -> None:
 def test_closed_cache_refuses_calls(cache: OfflineCache) -> None:
     cache.close()
     with pytest.raises(CacheClosed):
-        cache.snapshot(cert("x"))
+        cache.snapshots.get(cert("x"))
     cache.close()  # closing twice is harmless
 
 
@@ -266,12 +268,12 @@ def test_batch_commits_together_and_rolls_back_together(cache: OfflineCache) -> 
             store(cache, f"b{n}")
         # A failed write inside a batch leaves nothing of itself behind.
         with pytest.raises(SnapshotUnavailable):
-            cache.record_offline_visit(cert("nobody"), desk_id="desk-1")
+            cache.visits.record_offline(cert("nobody"), desk_id="desk-1")
     assert cache.counts().snapshots == 10
 
     with pytest.raises(RuntimeError), cache.batch():
         store(cache, "lost")
         raise RuntimeError("stop")
-    assert cache.snapshot(cert("lost")) is None
+    assert cache.snapshots.get(cert("lost")) is None
     report = cache.verify()
     assert report.ok and report.audit_rows == 11

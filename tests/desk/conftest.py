@@ -81,10 +81,10 @@ class Desk:
     def cache_dump(self) -> str:
         cache = self.store().cache
         rows: list[str] = []
-        with cache._mutex:  # raw rows: what an attacker holding the key would see
-            tables = cache._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        with cache._unit.mutex:  # raw rows: what an attacker holding the key would see
+            tables = cache._unit.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             for (table,) in tables.fetchall():
-                for row in cache._conn.execute(f'SELECT * FROM "{table}"').fetchall():
+                for row in cache._unit.conn.execute(f'SELECT * FROM "{table}"').fetchall():
                     rows.append(repr(row))
         assert rows, "the cache holds rows (audit at least)"
         return "\n".join(rows)

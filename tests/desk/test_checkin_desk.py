@@ -51,7 +51,7 @@ async def test_ordinary_patient_sees_nothing_before_confirming(desk: Desk) -> No
     assert text.index("2026-11-10") < text.index("2026-10-11")
     # confirmed results are cached for outages
     cert = desk.services.runner.machine.certificate_fingerprint()
-    assert desk.store().cache.snapshot(cert) is not None
+    assert desk.store().cache.snapshots.get(cert) is not None
     await desk.press("d")
     await desk.wait_for(Stage.WAITING_FOR_CARD)
     text = desk.capture()
@@ -98,7 +98,7 @@ async def test_black_circle_in_record_name_is_a_variant_staff_can_reject(desk: D
     text = desk.capture()
     assert "We could not confirm this record" in text
     assert "138149" not in text
-    flags = desk.store().cache.flags()
+    flags = desk.store().cache.flags.find()
     assert [f.reason for f in flags] == ["variant_rejected_by_staff"]
 
 
@@ -122,7 +122,8 @@ async def test_mislinked_card_leaks_nothing_anywhere(desk: Desk) -> None:
     assert not leaked(log_text, stranger), "in the log"
     assert not leaked(dump, stranger), "in the cache"
     assert (
-        desk.store().cache.snapshot(desk.services.runner.machine.certificate_fingerprint()) is None
+        desk.store().cache.snapshots.get(desk.services.runner.machine.certificate_fingerprint())
+        is None
     )
 
 
@@ -134,7 +135,7 @@ async def _check_in_mislinked(desk: Desk) -> None:
     text = desk.capture()
     assert "We could not confirm this record. Please use the paper form." in text
     assert "birthdate differs" in " ".join(text.split())  # the reason, in words, for staff
-    flags = desk.store().cache.flags()
+    flags = desk.store().cache.flags.find()
     assert len(flags) == 1 and flags[0].reason == "birthdate_mismatch"
     await desk.press("d")
     await desk.wait_for(Stage.WAITING_FOR_CARD)
@@ -165,7 +166,7 @@ async def test_revoked_certificate_is_withheld_and_flagged(desk: Desk) -> None:
     await desk.type_pin()
     await desk.wait_for(Stage.WITHHELD)
     assert "the card's certificate is revoked" in desk.capture()
-    assert [f.reason for f in desk.store().cache.flags()] == ["revoked_certificate"]
+    assert [f.reason for f in desk.store().cache.flags.find()] == ["revoked_certificate"]
 
 
 async def test_last_pin_try_needs_the_receptionist(desk: Desk) -> None:
@@ -218,7 +219,7 @@ async def test_gateway_down_uses_the_cache_with_its_date(desk: Desk) -> None:
     await desk.wait_for(Stage.OFFLINE_SHOWN)
     text = desk.capture()
     assert "OFFLINE — confirmed on" in text and "01130012" in text
-    visits = desk.store().cache.pending_visits()
+    visits = desk.store().cache.visits.pending()
     assert len(visits) == 1
 
 
@@ -279,7 +280,7 @@ async def test_patient_says_not_me(desk: Desk) -> None:
     await desk.wait_for(Stage.CONFIRMING_NAME)
     await desk.press("n")
     await desk.wait_for(Stage.WITHHELD)
-    assert [f.reason for f in desk.store().cache.flags()] == ["patient_said_not_me"]
+    assert [f.reason for f in desk.store().cache.flags.find()] == ["patient_said_not_me"]
 
 
 async def test_f1_help(desk: Desk) -> None:

@@ -101,4 +101,4 @@ def raise_desk_flag(
         linked_record_ref,
         SecretStr(insurer_reference),
     )
-    return cache.flags()[0]
+    return cache.flags.find()[0]

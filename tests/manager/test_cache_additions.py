@@ -46,37 +46,37 @@ def test_schema_2_files_migrate_with_their_review_history(tmp_path: Any) -> None
     )
     conn.close()
     with OfflineCache.open(files.data_dir, files.config_dir, PASSPHRASE, now=clock) as cache:
-        assert cache.schema_version == CURRENT_VERSION == 3
-        history = cache.flag_history("f1")
+        assert cache.schema_version == CURRENT_VERSION >= 3
+        history = cache.flags.history("f1")
         assert [(m.to_status, m.insurer_contact, m.note) for m in history] == [
             (FlagStatus.REPORTED, "保険者 電話", None),
             (FlagStatus.RESOLVED, None, "訂正済み"),
         ]
-        assert cache.flag_history("f2") == []
-        reopened = cache.reopen_flag("f1", note="again")
+        assert cache.flags.history("f2") == []
+        reopened = cache.flags.reopen("f1", note="again")
         assert reopened.status is FlagStatus.OPEN and reopened.insurer_contact == "保険者 電話"
-        assert [m.note for m in cache.flag_history("f1")][-1] == "again"
+        assert [m.note for m in cache.flags.history("f1")][-1] == "again"
         assert cache.verify().ok
 
 
 def test_queue_lines_and_lockout_state(cache: OfflineCache, clock: FakeClock) -> None:
     for reason in ("name_mismatch", "revoked_certificate"):
-        cache.raise_flag(
+        cache.flags.raise_flag(
             desk_id="desk-1", reason=reason, card_identity={"certificate_sha256": cert(reason)}
         )
         clock.advance(seconds=1)
-    lines = cache.flag_summaries()
+    lines = cache.flags.summaries()
     assert [line.reason for line in lines] == ["revoked_certificate", "name_mismatch"]
     assert lines[0].created_at == clock.now - timedelta(seconds=1)
     assert lines[0].status is FlagStatus.OPEN
-    assert [f.id for f in cache.flags()] == [line.id for line in lines]
+    assert [f.id for f in cache.flags.find()] == [line.id for line in lines]
 
-    assert cache.lockout_state("manager_pin") == LockoutState()
+    assert cache.lockouts.get("manager_pin") == LockoutState()
     until = clock.now + timedelta(minutes=15)
-    cache.set_lockout_state(
+    cache.lockouts.put(
         "manager_pin", LockoutState(failed_tries=5, locked_until=until), action="manager.lockout"
     )
-    state = cache.lockout_state("manager_pin")
+    state = cache.lockouts.get("manager_pin")
     assert state.failed_tries == 5 and state.locked(clock.now)
     assert not state.locked(until)
-    assert cache.audit_entries()[-1].subject_ids == ("manager_pin",)
+    assert cache.audit.entries()[-1].subject_ids == ("manager_pin",)

@@ -182,7 +182,7 @@ def test_review_opens_the_screen_on_the_desks_cache(
     from offline_cache import OfflineCache
 
     with OfflineCache.open(paths.data_dir(), paths.config_dir(), PASSPHRASE) as cache:
-        actions = [e.action for e in cache.audit_entries()]
+        actions = [e.action for e in cache.audit.entries()]
     assert actions[-3:] == ["manager.unlock", "review.open", "review.close"]
 
 

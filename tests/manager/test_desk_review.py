@@ -47,7 +47,7 @@ async def test_mislinked_flag_is_sealed_and_opened_from_the_desk(desk: Desk) -> 
     await desk.type_pin()
     await desk.confirm_identity("19900707")
     await desk.wait_for(Stage.WITHHELD)
-    (flag,) = desk.store().cache.flags()
+    (flag,) = desk.store().cache.flags.find()
     assert flag.insurer_reference is not None and flag.insurer_reference.startswith(SEALED_PREFIX)
     dump = desk.cache_dump()
     assert not leaked(dump, ("06400021", "3301", *STRANGER_RECORD))
@@ -71,5 +71,5 @@ async def test_mislinked_flag_is_sealed_and_opened_from_the_desk(desk: Desk) -> 
         assert value not in text
     await desk.press("escape")
     assert not isinstance(desk.app.screen, ReviewScreen)
-    actions = [e.action for e in desk.store().cache.audit_entries()]
+    actions = [e.action for e in desk.store().cache.audit.entries()]
     assert actions[-4:] == ["manager.unlock", "review.open", "review.view", "review.close"]

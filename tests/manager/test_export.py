@@ -52,8 +52,8 @@ def test_open_flags_export_with_bom_documented_columns_and_japanese(
     assert row["linked_record_ref"] == "Patient/p-wrong-1"
     assert row["card_certificate_sha256"] == cert("takahashi")
     assert rows[1]["reason"] == "患者さんが「本人ではない」と回答"
-    assert cache.audit_entries()[-1].action == "review.export"
-    assert cache.audit_entries()[-1].note == "rows=2 status=open"
+    assert cache.audit.entries()[-1].action == "review.export"
+    assert cache.audit.entries()[-1].note == "rows=2 status=open"
 
 
 def test_export_in_english_and_of_every_status(

@@ -37,7 +37,7 @@ def test_open_reported_resolved_reopened(cache: OfflineCache, clock: FakeClock) 
     again = session.resolve(flag.id, note="再訂正を確認")
     assert again.status is FlagStatus.RESOLVED
 
-    history = cache.flag_history(flag.id)
+    history = cache.flags.history(flag.id)
     assert [(m.from_status, m.to_status) for m in history] == [
         (FlagStatus.OPEN, FlagStatus.REPORTED),
         (FlagStatus.REPORTED, FlagStatus.RESOLVED),
@@ -54,7 +54,7 @@ def test_open_reported_resolved_reopened(cache: OfflineCache, clock: FakeClock) 
     assert history[0].insurer_contact == "協会けんぽ 東京支部 佐々木様"
     assert {m.actor for m in history} == {"manager"}
 
-    actions = [(e.action, e.subject_ids, e.note) for e in cache.audit_entries()]
+    actions = [(e.action, e.subject_ids, e.note) for e in cache.audit.entries()]
     flag_rows = [a for a in actions if a[1] == (flag.id,)]
     assert [a[0] for a in flag_rows if a[0].startswith("flag.")] == [
         "flag.raise",
@@ -73,19 +73,19 @@ def test_nothing_a_manager_does_deletes_a_flag_or_an_audit_row(
 ) -> None:
     flags = [raise_desk_flag(cache, reason=r) for r in ("name_mismatch", "patient_said_not_me")]
     session = open_session(cache, clock)
-    rows_before = len(cache.audit_entries())
+    rows_before = len(cache.audit.entries())
     session.mark_reported(flags[0].id, reported_on=date(2026, 4, 1), contact="fax 03-0000-0000")
     session.resolve(flags[0].id, note="done")
     session.reopen(flags[0].id)
     session.resolve(flags[1].id, note="patient's own card after all")
-    assert len(cache.flags()) == 2
-    entries = cache.audit_entries()
+    assert len(cache.flags.find()) == 2
+    entries = cache.audit.entries()
     assert len(entries) == rows_before + 4
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    with pytest.raises(Exception, match="never deleted"), cache._mutex:
-        cache._conn.execute("DELETE FROM mismatch_flag")
-    with pytest.raises(Exception, match="append-only"), cache._mutex:
-        cache._conn.execute("DELETE FROM flag_history")
+    with pytest.raises(Exception, match="never deleted"), cache._unit.mutex:
+        cache._unit.conn.execute("DELETE FROM mismatch_flag")
+    with pytest.raises(Exception, match="append-only"), cache._unit.mutex:
+        cache._unit.conn.execute("DELETE FROM flag_history")
 
 
 def test_entries_are_checked(cache: OfflineCache, clock: FakeClock) -> None:
@@ -99,11 +99,11 @@ def test_entries_are_checked(cache: OfflineCache, clock: FakeClock) -> None:
         session.resolve(flag.id, note=" ")
     with pytest.raises(InvalidTransition):
         session.reopen(flag.id)  # already open
-    assert cache.flag(flag.id).status is FlagStatus.OPEN
+    assert cache.flags.get(flag.id).status is FlagStatus.OPEN
     session.close("idle")
     with pytest.raises(ReviewInputError, match="locked"):
         session.flags()
-    assert cache.audit_entries()[-1].action == "review.lock"
+    assert cache.audit.entries()[-1].action == "review.lock"
 
 
 def test_filters_and_sorting(cache: OfflineCache, clock: FakeClock) -> None:

@@ -60,7 +60,7 @@ def test_changing_the_pin_needs_the_current_one(cache: OfflineCache) -> None:
     with pytest.raises(PinRefused, match="not the manager PIN"):
         set_pin(OTHER_PIN, cache=cache, current="999999")
     assert pin_matches(PIN, load_settings().manager.pin_hash or "")
-    assert [e.action for e in cache.audit_entries()][-1] == "manager.pin_wrong"
+    assert [e.action for e in cache.audit.entries()][-1] == "manager.pin_wrong"
 
 
 def test_verify_counts_wrong_tries_and_audits_codes_only(
@@ -75,7 +75,7 @@ def test_verify_counts_wrong_tries_and_audits_codes_only(
     assert ok.ok and ok.tries_left == 5
     # a right PIN starts the count again
     assert pin.verify("000000").tries_left == 4
-    entries = cache.audit_entries()
+    entries = cache.audit.entries()
     actions = [e.action for e in entries]
     assert actions[-4:] == [
         "manager.pin_wrong",
@@ -103,7 +103,7 @@ def test_lockout_after_five_and_its_expiry(cache: OfflineCache, clock: FakeClock
     clock.advance(seconds=1)
     assert pin.status().tries_left == 5
     assert pin.verify(PIN).ok
-    actions = [e.action for e in cache.audit_entries()]
+    actions = [e.action for e in cache.audit.entries()]
     assert "manager.lockout" in actions and "manager.pin_refused" in actions
 
 

@@ -123,7 +123,7 @@ async def test_pin_then_queue_filter_detail(review: Review, cache: OfflineCache)
     assert "山田 太郎" in text and "1980-04-01" in text and "male" in text
     assert "06400021 52 3301 00" in text and "39131012 高齢 77 01" in text, text
     assert "Patient/p-wrong-1" in text
-    assert [e.action for e in cache.audit_entries()][-1] == "review.view"
+    assert [e.action for e in cache.audit.entries()][-1] == "review.view"
 
 
 async def test_a_flag_without_a_kept_reference_says_so(review: Review) -> None:
@@ -146,18 +146,18 @@ async def test_actions_report_resolve_reopen_and_export(
     await review.type("enter", *"kyokai fax", "enter")
     text = await review.until("Marked as reported.")
     assert "reported to insurer" in text
-    assert cache.flag(flag_id).status is FlagStatus.REPORTED
-    assert cache.flag(flag_id).insurer_contact == "kyokai fax"
+    assert cache.flags.get(flag_id).status is FlagStatus.REPORTED
+    assert cache.flags.get(flag_id).insurer_contact == "kyokai fax"
 
     await review.type("v", "enter")  # a note is required
     text = await review.until("a note is required")
     await review.type(*"fixed by insurer", "enter")
     await review.until("Resolved.")
-    assert cache.flag(flag_id).status is FlagStatus.RESOLVED
+    assert cache.flags.get(flag_id).status is FlagStatus.RESOLVED
 
     await review.type("u", "enter")
     await review.until("Reopened.")
-    assert cache.flag(flag_id).status is FlagStatus.OPEN
+    assert cache.flags.get(flag_id).status is FlagStatus.OPEN
 
     await review.type("e")
     text_input = review.screen.query_one("#review-form-text")
@@ -167,7 +167,7 @@ async def test_actions_report_resolve_reopen_and_export(
     await review.until("Wrote 3 flags to")
     with default.open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 3
-    actions = [e.action for e in cache.audit_entries()]
+    actions = [e.action for e in cache.audit.entries()]
     for action in ("flag.reported", "flag.resolved", "flag.reopen", "review.export"):
         assert action in actions
 
@@ -182,7 +182,7 @@ async def test_idle_lock_returns_to_the_pin(review: Review, cache: OfflineCache)
     review.screen.check_idle()
     text = await review.until("Locked after 60 seconds without a key press.")
     assert review.screen.session is None and "Birthdate mismatch" not in text
-    assert "review.lock" in [e.action for e in cache.audit_entries()]
+    assert "review.lock" in [e.action for e in cache.audit.entries()]
     # the PIN opens it again
     await review.type(*PIN, "enter")
     await review.until("3 of 3 flags")
@@ -203,7 +203,7 @@ async def test_escape_closes_and_audits(review: Review, cache: OfflineCache) -> 
     await review.until("3 of 3 flags")
     await review.pilot.press("escape")
     await review.pilot.pause()
-    assert cache.audit_entries()[-1].action == "review.close"
+    assert cache.audit.entries()[-1].action == "review.close"
 
 
 async def test_typing_a_note_is_activity(review: Review, cache: OfflineCache) -> None:

@@ -38,7 +38,7 @@ def settings(
     cache: OfflineCache, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, fixed_zone: None
 ) -> DeskSettings:
     numbers = itertools.count(1)
-    monkeypatch.setattr("offline_cache.store.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
+    monkeypatch.setattr("offline_cache.flags.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
     settings = set_pin(PIN)
     for reason in ("birthdate_mismatch", "patient_said_not_me", "several_qualifications"):
         raise_desk_flag(cache, reason=reason)

@@ -21,12 +21,15 @@ from tests.support.leaks import leaked
 
 
 def dump(cache: OfflineCache) -> str:
-    with cache._mutex:  # raw rows, as someone holding the cache key would see them
+    with cache._unit.mutex:  # raw rows, as someone holding the cache key would see them
         tables = [
-            r[0] for r in cache._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            r[0]
+            for r in cache._unit.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]
         return "\n".join(
-            repr(row) for table in tables for row in cache._conn.execute(f'SELECT * FROM "{table}"')
+            repr(row)
+            for table in tables
+            for row in cache._unit.conn.execute(f'SELECT * FROM "{table}"')
         )
 
 
@@ -105,8 +108,8 @@ def test_a_damaged_key_file_still_raises_the_flag(cache: OfflineCache) -> None:
 def test_a_sealed_reference_moved_to_another_card_does_not_open(cache: OfflineCache) -> None:
     settings = set_pin(PIN).manager
     flag = raise_desk_flag(cache)
-    with cache._mutex:
-        cache._conn.execute(
+    with cache._unit.mutex:
+        cache._unit.conn.execute(
             "UPDATE mismatch_flag SET card_identity_json = ? WHERE id = ?",
             (f'{{"certificate_sha256": "{cert("someone else")}"}}', flag.id),
         )

@@ -28,7 +28,7 @@ from clinic_desk.readiness import (
     run_checks,
     startup_notice,
 )
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from tests.production.conftest import PASSPHRASE, ThrowawayCA, TlsGateway, write_config
 from tests.support.pcscd import PcscService
 

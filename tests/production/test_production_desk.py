@@ -22,7 +22,7 @@ from clinic_desk.services.production import (
     cache_policy,
     prepare_production,
 )
-from offline_cache.store import OfflineCache
+from offline_cache import OfflineCache
 from tests.desk.conftest import SIZE, screen_text
 from tests.production.conftest import PASSPHRASE, TlsGateway, write_config
 from tests.support.pcscd import PcscService

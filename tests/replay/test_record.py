@@ -235,6 +235,8 @@ def test_pseudonyms_are_consistent_and_keep_shape() -> None:
         ("サトウ　キョウコ", "サトウ　キヨウコ"),  # small kana: a variant
         ("すずき　はなこ", "スズキ　ハナコ"),  # hiragana and katakana: a match
         ("髙橋　一郎", "高橋　一郎"),  # variant kanji
+        ("齋藤　𪗒子", "斎藤　齋子"),  # forms of the largest variant class
+        ("渡𫟪　花子", "渡邉　花子"),  # a registry form of 辺
         ("渡邊　花子", "渡●　花子"),  # an unknown character
         ("山田　太郎", "鈴木　一郎"),  # a stranger
     ],
@@ -248,3 +250,36 @@ def test_pseudonyms_keep_the_identity_gates_verdict(card: str, record: str) -> N
         assert fake_card != card and fake_record != record
         expected = verdict(card, born, record, born).outcome
         assert verdict(fake_card, born, fake_record, born).outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden"),
+    [
+        ("cost-share-public-expense", ("54136015", "1234566", "2026-04-01", "2027-03-31")),
+        ("cost-share-elderly-ceiling", ("138008", "300412", "2026-07-15", "2026-08-01")),
+        ("validity-3-newer-qualification", ("01270016", "大阪支部", "2026-10-01", "06270011")),
+    ],
+)
+def test_recording_hides_the_cost_share_and_newer_qualification(
+    tmp_path: Path, name: str, hidden: tuple[str, ...]
+) -> None:
+    source = next(p for p in library() if p.stem == name)
+    recorded = tmp_path / "recorded.json"
+    assert main(["replay", str(source), "--record", str(recorded), "--json"]) == 0
+    assert main(["replay", str(recorded), "--json"]) == 0
+    text = recorded.read_text(encoding="utf-8")
+    for value in hidden:
+        assert value not in text, value
+    original = Scenario.load(source).gateway.patients  # the source names a dataset instead
+    assert original == []
+    coverage = Scenario.load(recorded).gateway.patients[0].coverages[0]
+    share = coverage.cost_share
+    # what decides the amount survives: kinds, ratios, categories, self-pay
+    if name == "cost-share-public-expense":
+        assert share.public_expenses[0].self_pay_yen == 5000
+        assert len(share.public_expenses[0].payer_number) == 8
+    if name == "cost-share-elderly-ceiling":
+        assert share.elderly is not None and share.elderly.ratio == 20
+        assert share.ceiling is not None and share.ceiling.category.value == "B05"
+    if name == "validity-3-newer-qualification":
+        assert coverage.newer_qualification is not None

@@ -32,13 +32,13 @@ def visit_id(monkeypatch: pytest.MonkeyPatch, dataset: Dataset) -> Iterator[str]
         entry.record.id, tuple(entry.coverages), datetime.now(UTC)
     )
     with OfflineCache.create(paths.data_dir(), paths.config_dir(), PASSPHRASE) as cache:
-        cache.put_confirmed_snapshot(
+        cache.snapshots.put_confirmed(
             fingerprint("yamada-taro"),
             identity={"name": profile.name, "birthdate": profile.birthdate.isoformat(), "sex": "1"},
             coverage=record.model_dump(mode="json"),
             gate_outcome=GateOutcome.MATCH,
         )
-        visit = cache.record_offline_visit(fingerprint("yamada-taro"), desk_id="desk-1")
+        visit = cache.visits.record_offline(fingerprint("yamada-taro"), desk_id="desk-1")
     yield visit.id
 
 
@@ -49,7 +49,7 @@ def _configure(url: str) -> None:
 
 def _status(visit_id: str) -> VisitStatus:
     with OfflineCache.open(paths.data_dir(), paths.config_dir(), PASSPHRASE) as cache:
-        return cache.visit(visit_id).status
+        return cache.visits.get(visit_id).status
 
 
 def test_without_a_configured_gateway_it_says_so(

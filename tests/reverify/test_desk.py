@@ -46,26 +46,26 @@ async def _online_then_offline_check_in(desk: Desk) -> None:
 async def test_gateway_back_up_confirms_the_offline_visit_without_the_card(desk: Desk) -> None:
     await _online_then_offline_check_in(desk)
     await _until(desk, "shows the count", lambda text: "1 awaiting re-check" in text)
-    [visit] = desk.store().cache.pending_visits()
+    [visit] = desk.store().cache.visits.pending()
     assert desk.services.status().awaiting_reverify == 1
     assert desk.services.demo is not None
     assert await desk.services.demo.toggle_gateway() is False  # back up; no card is tapped
     await _until(desk, "clears the count", lambda text: "awaiting re-check" not in text)
-    done = desk.store().cache.visit(visit.id)
+    done = desk.store().cache.visits.get(visit.id)
     assert done.status is VisitStatus.CONFIRMED
     assert desk.services.status().awaiting_reverify == 0
     assert desk.stage is Stage.WAITING_FOR_CARD
-    assert desk.store().cache.flags() == []
+    assert desk.store().cache.flags.find() == []
 
 
 async def test_an_online_check_in_sets_the_re_check_off(desk: Desk) -> None:
     await _online_then_offline_check_in(desk)
     await _until(desk, "shows the count", lambda text: "1 awaiting re-check" in text)
-    [visit] = desk.store().cache.pending_visits()
+    [visit] = desk.store().cache.visits.pending()
     # the gateway recovers by itself (the demo's switch is not touched) ...
     assert desk.services.demo is not None
     desk.services.demo._gateway.server.state.faults.clear()  # type: ignore[attr-defined]
-    assert desk.store().cache.visit(visit.id).status is VisitStatus.PENDING
+    assert desk.store().cache.visits.get(visit.id).status is VisitStatus.PENDING
     # ... and the next patient's online check-in proves it
     await desk.tap("nakamura-akemi")
     await desk.wait_for(Stage.PIN_ENTRY)
@@ -76,7 +76,7 @@ async def test_an_online_check_in_sets_the_re_check_off(desk: Desk) -> None:
     await desk.press("n")
     await desk.wait_for(Stage.SHOWN)
     await _until(desk, "clears the count", lambda text: "awaiting re-check" not in text)
-    assert desk.store().cache.visit(visit.id).status is VisitStatus.CONFIRMED
+    assert desk.store().cache.visits.get(visit.id).status is VisitStatus.CONFIRMED
 
 
 async def test_the_count_in_japanese(desk_ja: Desk) -> None:

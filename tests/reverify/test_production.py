@@ -29,7 +29,7 @@ async def test_production_desk_re_checks_pending_visits_over_mtls(
     prepared = prepare_production(settings, environ=ENV)
     entry = load_dataset().patients["p-yamada-taro"]
     profile = card_profile("yamada-taro")
-    prepared.cache.put_confirmed_snapshot(
+    prepared.cache.snapshots.put_confirmed(
         fingerprint("yamada-taro"),
         identity={"name": profile.name, "birthdate": profile.birthdate.isoformat(), "sex": "1"},
         coverage=EligibilityRecord.from_coverages(
@@ -37,15 +37,15 @@ async def test_production_desk_re_checks_pending_visits_over_mtls(
         ).model_dump(mode="json"),
         gate_outcome=GateOutcome.MATCH,
     )
-    visit = prepared.cache.record_offline_visit(fingerprint("yamada-taro"), desk_id="desk-3")
+    visit = prepared.cache.visits.record_offline(fingerprint("yamada-taro"), desk_id="desk-3")
     services = await build_production_services(settings, prepared=prepared)
     try:
         await services.start()  # visits are waiting: the first run starts at once
         deadline = time.monotonic() + 30
-        while prepared.cache.visit(visit.id).status is VisitStatus.PENDING:
+        while prepared.cache.visits.get(visit.id).status is VisitStatus.PENDING:
             assert time.monotonic() < deadline, "the visit was never re-checked"
             await asyncio.sleep(0.05)
-        assert prepared.cache.visit(visit.id).status is VisitStatus.CONFIRMED
+        assert prepared.cache.visits.get(visit.id).status is VisitStatus.CONFIRMED
         deadline = time.monotonic() + 10
         while services.status().awaiting_reverify:
             assert time.monotonic() < deadline

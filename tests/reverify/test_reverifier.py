@@ -58,7 +58,7 @@ def offline_visit(
     confirmed (the chip's identity, the coverage shown) and a pending visit."""
     profile = card_profile(profile_id)
     cert = fingerprint(profile_id)
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         cert,
         identity={
             "name": profile.name,
@@ -68,15 +68,15 @@ def offline_visit(
         coverage=coverage.model_dump(mode="json") if coverage is not None else {},
         gate_outcome=GateOutcome.MATCH,
     )
-    return cache.record_offline_visit(cert, desk_id="desk-1")
+    return cache.visits.record_offline(cert, desk_id="desk-1")
 
 
 def cache_dump(cache: OfflineCache) -> str:
     rows: list[str] = []
-    with cache._mutex:  # raw rows: what someone holding the key would see
-        tables = cache._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    with cache._unit.mutex:  # raw rows: what someone holding the key would see
+        tables = cache._unit.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         for (table,) in tables.fetchall():
-            for row in cache._conn.execute(f'SELECT * FROM "{table}"').fetchall():
+            for row in cache._unit.conn.execute(f'SELECT * FROM "{table}"').fetchall():
                 rows.append(repr(row))
     assert rows
     return "\n".join(rows)
@@ -89,10 +89,10 @@ async def test_same_coverage_is_confirmed(
     assert await reverifier.pending() == 1
     report = await reverifier.run_once()
     assert (report.checked, report.confirmed, report.pending) == (1, 1, 0)
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.CONFIRMED
     assert done.reverified_at is not None
-    assert cache.flags() == []
+    assert cache.flags.find() == []
     assert await reverifier.pending() == 0
 
 
@@ -106,7 +106,7 @@ async def test_a_dependent_and_a_variant_name_are_confirmed(
     ]
     report = await reverifier.run_once()
     assert report.confirmed == 2
-    assert {cache.visit(v.id).status for v in visits} == {VisitStatus.CONFIRMED}
+    assert {cache.visits.get(v.id).status for v in visits} == {VisitStatus.CONFIRMED}
 
 
 async def test_changed_coverage_names_the_fields_only(
@@ -119,7 +119,7 @@ async def test_changed_coverage_names_the_fields_only(
     visit = offline_visit(cache, "yamada-taro", record.model_copy(update={"coverages": (shown,)}))
     report = await reverifier.run_once()
     assert report.changed == 1
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.CHANGED
     assert done.reverification == {"changed": ["number", "branch", "copay_ratio"]}
     for value in (current.number, "999", current.insurer_number):
@@ -145,7 +145,7 @@ async def test_coverage_no_longer_valid_is_rejected_with_its_state(
     )
     report = await reverifier.run_once()
     assert report.rejected == 1 and report.flagged == 0
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.REJECTED
     assert done.reverification == {"state": 2}
 
@@ -159,8 +159,8 @@ async def test_several_qualifications_are_rejected_and_flagged(
     )
     report = await reverifier.run_once()
     assert (report.rejected, report.flagged) == (1, 1)
-    assert cache.visit(visit.id).reverification == {"state": 5}
-    assert [f.reason for f in cache.flags()] == [SEVERAL_QUALIFICATIONS_FOUND]
+    assert cache.visits.get(visit.id).reverification == {"state": 5}
+    assert [f.reason for f in cache.flags.find()] == [SEVERAL_QUALIFICATIONS_FOUND]
 
 
 async def test_mislink_found_is_rejected_and_flagged_without_the_strangers_data(
@@ -176,10 +176,10 @@ async def test_mislink_found_is_rejected_and_flagged_without_the_strangers_data(
     caplog.set_level(logging.DEBUG)
     report = await reverifier.run_once()
     assert (report.rejected, report.flagged) == (1, 1)
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.REJECTED
     assert done.reverification == {"reason": "mislink_found"}
-    [flag] = cache.flags()
+    [flag] = cache.flags.find()
     assert flag.reason == MISLINK_FOUND
     profile = card_profile("sato-ken")
     assert flag.card_identity["name"] == profile.name
@@ -190,7 +190,7 @@ async def test_mislink_found_is_rejected_and_flagged_without_the_strangers_data(
         assert value not in dump, f"{value!r} in the cache"
         assert value not in caplog.text, f"{value!r} in the log"
     # the snapshot the patient confirmed is left as it was
-    snapshot = cache.snapshot(fingerprint("sato-ken"))
+    snapshot = cache.snapshots.get(fingerprint("sato-ken"))
     assert snapshot is not None and snapshot.identity["name"] == profile.name
 
 
@@ -202,8 +202,8 @@ async def test_mislink_fault_on_the_route_is_found_too(
     )
     visit = offline_visit(cache, "yamada-taro", own_record(dataset, "p-yamada-taro"))
     await reverifier.run_once()
-    assert cache.visit(visit.id).reverification == {"reason": "mislink_found"}
-    assert [f.reason for f in cache.flags()] == [MISLINK_FOUND]
+    assert cache.visits.get(visit.id).reverification == {"reason": "mislink_found"}
+    assert [f.reason for f in cache.flags.find()] == [MISLINK_FOUND]
     dump = cache_dump(cache)
     assert "鈴木" not in dump and "06400021" not in dump
 
@@ -214,8 +214,8 @@ async def test_revoked_certificate_is_rejected_and_flagged(
     visit = offline_visit(cache, "ito-makoto", own_record(dataset, "p-ito-makoto"))
     report = await reverifier.run_once()
     assert (report.rejected, report.flagged) == (1, 1)
-    assert cache.visit(visit.id).reverification == {"reason": "certificate_revoked"}
-    assert [f.reason for f in cache.flags()] == [REVOKED_FOUND]
+    assert cache.visits.get(visit.id).reverification == {"reason": "certificate_revoked"}
+    assert [f.reason for f in cache.flags.find()] == [REVOKED_FOUND]
 
 
 async def test_gateway_down_leaves_visits_pending_then_confirms_them(
@@ -232,11 +232,11 @@ async def test_gateway_down_leaves_visits_pending_then_confirms_them(
     assert (report.checked, report.pending) == (0, 2)
     # it stops at the first failure instead of asking again for every visit
     assert gateway.state.requests_served - served == 1 + reverifier.client.settings.get_retries
-    assert all(cache.visit(v.id).status is VisitStatus.PENDING for v in visits)
+    assert all(cache.visits.get(v.id).status is VisitStatus.PENDING for v in visits)
     gateway.state.faults.clear()
     report = await reverifier.run_once()
     assert (report.confirmed, report.pending, report.gateway_unavailable) == (2, 0, False)
-    assert all(cache.visit(v.id).status is VisitStatus.CONFIRMED for v in visits)
+    assert all(cache.visits.get(v.id).status is VisitStatus.CONFIRMED for v in visits)
 
 
 async def test_gateway_not_running_leaves_visits_pending(
@@ -254,7 +254,7 @@ async def test_gateway_not_running_leaves_visits_pending(
     async with EligibilityClient(settings) as client:
         report = await Reverifier(cache, client, desk_id="desk-1").run_once()
     assert report.gateway_unavailable and report.pending == 1
-    assert cache.visit(visit.id).status is VisitStatus.PENDING
+    assert cache.visits.get(visit.id).status is VisitStatus.PENDING
 
 
 async def test_an_unreadable_answer_leaves_the_visit_pending(
@@ -264,7 +264,7 @@ async def test_an_unreadable_answer_leaves_the_visit_pending(
     gateway.state.faults.add(Fault(kind=FaultKind.GARBAGE, routes=REVERIFY, times=1))
     report = await reverifier.run_once()
     assert (report.failed, report.pending) == (1, 1)
-    assert cache.visit(visit.id).status is VisitStatus.PENDING
+    assert cache.visits.get(visit.id).status is VisitStatus.PENDING
     assert (await reverifier.run_once()).confirmed == 1
 
 
@@ -277,17 +277,17 @@ async def test_unlinked_card_is_rejected(
         await reverifier.run_once()
     finally:
         gateway.state.dataset.links[fingerprint("yamada-taro")] = "p-yamada-taro"
-    assert cache.visit(visit.id).reverification == {"reason": "certificate_unlinked"}
-    assert cache.flags() == []
+    assert cache.visits.get(visit.id).reverification == {"reason": "certificate_unlinked"}
+    assert cache.flags.find() == []
 
 
 async def test_a_forgotten_card_cannot_be_confirmed(
     cache: OfflineCache, reverifier: Reverifier, dataset: Dataset
 ) -> None:
     visit = offline_visit(cache, "yamada-taro", own_record(dataset, "p-yamada-taro"))
-    cache.forget_card(visit.cert_sha256)
+    cache.snapshots.forget_card(visit.cert_sha256)
     await reverifier.run_once()
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.REJECTED and done.reverification == {"reason": "no_snapshot"}
 
 
@@ -296,9 +296,9 @@ async def test_a_snapshot_replaced_since_the_visit_is_said(
 ) -> None:
     visit = offline_visit(cache, "yamada-taro", own_record(dataset, "p-yamada-taro"))
     # a later online check-in of the same card confirmed (and cached) its record again
-    snapshot = cache.snapshot(visit.cert_sha256)
+    snapshot = cache.snapshots.get(visit.cert_sha256)
     assert snapshot is not None
-    cache.put_confirmed_snapshot(
+    cache.snapshots.put_confirmed(
         visit.cert_sha256,
         identity=snapshot.identity,
         coverage=snapshot.coverage,
@@ -306,6 +306,6 @@ async def test_a_snapshot_replaced_since_the_visit_is_said(
         fetched_at=visit.snapshot_fetched_at + timedelta(minutes=5),
     )
     await reverifier.run_once()
-    done = cache.visit(visit.id)
+    done = cache.visits.get(visit.id)
     assert done.status is VisitStatus.CONFIRMED
     assert done.reverification == {"snapshot_replaced": True}
