@@ -109,6 +109,11 @@ class PatientDisplayLink:
         return self._peer is not None
 
     @property
+    def seq(self) -> int:
+        """The number of the screen sent last."""
+        return self._seq
+
+    @property
     def view(self) -> PatientView:
         """What the display shows now (or would show, once paired)."""
         return self._view

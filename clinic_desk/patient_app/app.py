@@ -89,7 +89,7 @@ class PatientDisplayApp(App[None]):
         self.view: PatientView | None = None  # None: not paired, nothing of a patient shown
         self.link_note: PatientTextKey = "link.waiting"
         self.pairings = 0
-        self._seq = -1
+        self.seq = -1  # the screen shown (the desk's number for it)
         self._sending = False
         self._connection: DeskConnection | None = None
 
@@ -148,7 +148,7 @@ class PatientDisplayApp(App[None]):
 
     def _forget_patient(self) -> None:
         self.view = None
-        self._seq = -1
+        self.seq = -1
         self._sending = False
         self.lang = self.default_lang
         self.render_view()
@@ -160,7 +160,7 @@ class PatientDisplayApp(App[None]):
         )
         if new_patient:
             self.lang = self.default_lang
-        self.view, self._seq, self._sending = show.view, show.seq, False
+        self.view, self.seq, self._sending = show.view, show.seq, False
         self.render_view()
         # each screen reaches the terminal before the next is read
         refreshed = asyncio.Event()
@@ -231,9 +231,9 @@ class PatientDisplayApp(App[None]):
         if view is None or self._sending:
             return
         if view.stage is PatientStage.NAME:
-            await self._send(msg.NameAnswer(seq=self._seq, is_me=yes))
+            await self._send(msg.NameAnswer(seq=self.seq, is_me=yes))
         elif view.stage is PatientStage.CONSENT:
-            await self._send(msg.ConsentAnswer(seq=self._seq, consent=yes))
+            await self._send(msg.ConsentAnswer(seq=self.seq, consent=yes))
 
     def action_switch_language(self) -> None:
         self.lang = "en" if self.lang == "ja" else "ja"
@@ -257,13 +257,13 @@ class PatientDisplayApp(App[None]):
             if len(value) != 4:
                 detail.update(pt("pin.four_digits", self.lang))
                 return
-            await self._send(msg.PinAnswer(seq=self._seq, pin=SecretStr(value)))
+            await self._send(msg.PinAnswer(seq=self.seq, pin=SecretStr(value)))
         elif message.input.id == "birthdate" and view.stage is PatientStage.BIRTHDATE:
             typed = parse_typed_date(value)
             if typed is None:
                 detail.update(pt("birthdate.invalid", self.lang))
                 return
-            await self._send(msg.BirthdateAnswer(seq=self._seq, birthdate=typed))
+            await self._send(msg.BirthdateAnswer(seq=self.seq, birthdate=typed))
 
     async def _send(self, answer: msg.Answer) -> None:
         connection = self._connection

@@ -88,18 +88,18 @@ PATIENT_TEXTS: dict[PatientTextKey, dict[Lang, str]] = {
     "name.question": {"ja": "こちらはあなたのお名前ですか？", "en": "Is this your name?"},
     "birthdate.question": {
         "ja": "生年月日を西暦8桁で入力して、Enter キーを押してください。\n"
-        "（例：1980年4月1日 → 19800401）",
+        "（例：1965年3月8日 → 19650308）",
         "en": "Please type your date of birth as 8 digits and press Enter.\n"
-        "(e.g. 1 April 1980 → 19800401)",
+        "(e.g. 8 March 1965 → 19650308)",
     },
     "birthdate.retry": {
-        "ja": "入力された生年月日がカードと一致しませんでした。\nもう一度入力してください。",
+        "ja": "先ほどの日付は、カードの生年月日と異なっていました。\nもう一度入力してください。",
         "en": "That date does not match the card.\nPlease type it once more.",
     },
-    "birthdate.placeholder": {"ja": "例 19800401", "en": "e.g. 19800401"},
+    "birthdate.placeholder": {"ja": "例 19650308", "en": "e.g. 19650308"},
     "birthdate.invalid": {
-        "ja": "年・月・日を8桁の数字で入力してください（例：19800401）。",
-        "en": "Please type 8 digits: year, month, day (e.g. 19800401).",
+        "ja": "年・月・日を8桁の数字で入力してください（例：19650308）。",
+        "en": "Please type 8 digits: year, month, day (e.g. 19650308).",
     },
     "consent.question": {
         "ja": "これまでのお薬の情報を、\n医師・薬剤師が診療に使うことに同意しますか？",
