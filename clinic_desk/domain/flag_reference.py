@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import StringConstraints
 
@@ -32,6 +32,34 @@ FLAG_REFERENCE_LABEL = b"clinic-desk flag reference v1"
 _PATTERN = rf"^[{ALPHABET}]{{{GROUP}}}-[{ALPHABET}]{{{GROUP}}}$"
 FlagReference = Annotated[str, StringConstraints(pattern=_PATTERN)]
 """A flag's reference as shown and printed: ``XXXX-XXXX``."""
+
+
+class KeyDeriver(Protocol):
+    """What gives the reference key: the opened offline cache (``derive_key``)."""
+
+    def derive_key(self, label: bytes) -> bytes: ...
+
+
+class FlagReferences:
+    """The references of one cache's flags. Holds only the derived key (hidden in repr)."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("a reference key has at least 128 bits")
+        self._key = key
+
+    @classmethod
+    def of_cache(cls, cache: KeyDeriver) -> FlagReferences:
+        return cls(cache.derive_key(FLAG_REFERENCE_LABEL))
+
+    def __call__(self, flag_id: str) -> str:
+        """The reference of the flag ``flag_id``."""
+        return derive_flag_reference(self._key, flag_id)
+
+    def __repr__(self) -> str:
+        return "FlagReferences(<key hidden>)"
 
 
 def derive_flag_reference(key: bytes, flag_id: str) -> str:

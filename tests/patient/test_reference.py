@@ -4,15 +4,21 @@ the same flag and key, nothing of the patient in it."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic_desk.domain.flag_reference import (
     ALPHABET,
+    FlagReferences,
     derive_flag_reference,
     normalise_reference,
 )
+from offline_cache import OfflineCache
+from offline_cache.seals import SEAL_LABEL
+from tests.cache.support import PASSPHRASE, TEST_SCRYPT_N
 
 KEY = bytes(range(32))
 SHAPE = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
@@ -49,3 +55,19 @@ def test_a_reference_read_back_any_way_is_found() -> None:
     assert normalise_reference(full_width) == reference
     for wrong in ("", compact[:7], compact + "A", "OOOO-OOOO", "山田太郎"):
         assert normalise_reference(wrong) is None
+
+
+def test_a_cache_gives_the_same_references_after_reopening_and_rekeying(tmp_path: Path) -> None:
+    data, config = tmp_path / "data", tmp_path / "config"
+    with OfflineCache.create(data, config, PASSPHRASE, scrypt_n=TEST_SCRYPT_N) as cache:
+        flag = cache.flags.raise_flag(desk_id="desk-1", reason="name_mismatch", card_identity={})
+        first = FlagReferences.of_cache(cache)(flag.id)
+        cache.rekey(PASSPHRASE, PASSPHRASE + "-new")
+        assert FlagReferences.of_cache(cache)(flag.id) == first
+        assert "key" in repr(FlagReferences.of_cache(cache)) and first not in repr(cache)
+    with OfflineCache.open(data, config, PASSPHRASE + "-new") as cache:
+        assert FlagReferences.of_cache(cache)(flag.id) == first
+        with pytest.raises(ValueError):
+            cache.derive_key(SEAL_LABEL)  # the seal key never leaves the cache
+        with pytest.raises(ValueError):
+            cache.derive_key(b"")
