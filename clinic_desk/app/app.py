@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -11,6 +12,7 @@ from textual.binding import Binding, BindingType
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.idle import IdleClock, events_to_clear
+from clinic_desk.app.patient_side import PatientSide
 from clinic_desk.app.screens.desk import DeskScreen
 from clinic_desk.checkin import DeskView
 from clinic_desk.checkin import events as ev
@@ -41,8 +43,14 @@ class DeskApp(App[None]):
         *,
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
+        patient_display: Path | None = None,
     ) -> None:
         super().__init__()
+        # the patient display pairs through this socket (None: the desk has none)
+        self.patient_side = PatientSide(patient_display)
+        if self.patient_side.link is not None:
+            self.patient_side.link.dispatch = self.dispatch
+            self.patient_side.link.on_change = self._patient_display_changed
         # idle this long (no key, no stage change): back to waiting for a card
         self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
         self.idle_check_seconds = 1.0
@@ -58,6 +66,7 @@ class DeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))
+        self.run_worker(self._start_patient_side(), name="patient-display", group="patient")
         if self.idle is not None:
             self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
         if self.services is not None:
@@ -81,6 +90,7 @@ class DeskApp(App[None]):
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
         services.on_card_event = self._card_event_from_thread
+        self.patient_side.publish(services.runner.view())
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -88,8 +98,13 @@ class DeskApp(App[None]):
         self.refresh_status()
 
     async def on_unmount(self) -> None:
+        await self.patient_side.stop()
         if self.services is not None:
             await self.services.stop()
+
+    async def _start_patient_side(self) -> None:
+        await self.patient_side.start()
+        self.refresh_status()
 
     @property
     def desk_screen(self) -> DeskScreen | None:
@@ -105,7 +120,9 @@ class DeskApp(App[None]):
     def refresh_status(self) -> None:
         screen = self.desk_screen
         if screen is not None and screen.is_mounted and self.services is not None:
-            screen.show_status(self.services.status())
+            status = self.services.status()
+            display = self.patient_side.state()
+            screen.show_status(status.model_copy(update={"patient_display": display}))
 
     async def on_event(self, event: events.Event) -> None:
         if self.idle is not None and isinstance(event, events.Key | events.MouseDown):
@@ -120,11 +137,19 @@ class DeskApp(App[None]):
         self.idle.touch()
 
     def _view_changed(self, view: DeskView) -> None:
+        self.patient_side.publish(view)
         if self.idle is not None:
             self.idle.touch()
         screen = self.desk_screen
         if screen is not None and screen.is_mounted:
             screen.show_view(view)
+        self.refresh_status()
+
+    def _patient_display_changed(self) -> None:
+        """A display paired or left: the patient's questions move to it or back."""
+        screen = self.desk_screen
+        if screen is not None and screen.is_mounted:
+            screen.show_view(screen.current, keys_may_change=True)
         self.refresh_status()
 
     def _card_event_from_thread(self, event: ev.Event) -> None:

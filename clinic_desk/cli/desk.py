@@ -102,7 +102,17 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
         services.update_status(notice=await readiness.startup_notice(settings, running))
         return _recording(services, args.record)
 
-    app = DeskApp(build, lang=lang, idle_lock_seconds=settings.desk.idle_lock_seconds)
+    patient_display = None
+    if settings.desk.patient_display:
+        from clinic_desk.patient.socket_file import socket_path
+
+        patient_display = socket_path()
+    app = DeskApp(
+        build,
+        lang=lang,
+        idle_lock_seconds=settings.desk.idle_lock_seconds,
+        patient_display=patient_display,
+    )
     try:
         await app.run_async()
     finally:

@@ -68,12 +68,12 @@ class DeskConnection:
     async def answer(self, answer: msg.Answer) -> None:
         await self._write(answer)
 
-    async def close(self) -> None:
+    def close(self) -> None:
+        """Say goodbye (the desk unpairs at once) and close; never waits."""
         with contextlib.suppress(OSError, RuntimeError):
             if not self._writer.is_closing():
                 self._writer.write(msg.encode(msg.Goodbye()))
             self._writer.close()
-            await self._writer.wait_closed()
 
     async def _write(self, message: msg.FromDisplay) -> None:
         try:

@@ -50,12 +50,13 @@ class PatientDisplayLink:
 
     def __init__(
         self,
-        dispatch: Dispatch,
+        dispatch: Dispatch | None = None,
         *,
         path: Path | None = None,
         on_change: Callable[[], None] | None = None,
     ) -> None:
-        self._dispatch = dispatch
+        # where the patient's answers go (the desk's check-in); None: nowhere yet
+        self.dispatch = dispatch
         self.path = path if path is not None else socket_path()
         self.on_change = on_change
         self._server: asyncio.Server | None = None
@@ -226,8 +227,10 @@ class PatientDisplayLink:
         event = self._event_for(answer)
         if event is None:
             return  # an answer to an earlier screen, or one this screen does not ask
+        if self.dispatch is None:
+            return
         self._answered = True
-        await self._dispatch(event)
+        await self.dispatch(event)
         if self._answered:  # the screen did not change: the display waits for a new seq
             self._show()
 

@@ -59,6 +59,14 @@ _REFUSALS: dict[msg.RefusalCode, PatientTextKey] = {
 FrameObserver = Callable[["PatientDisplayApp"], None]
 
 
+class DigitInput(Input):
+    """A field for digits only: any other key stays free for the display's own keys
+    (L switches the language while the PIN field has the focus)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character.isascii() and character.isdigit()
+
+
 class PatientDisplayApp(App[None]):
     CSS_PATH = "patient.tcss"
     TITLE = "clinic-desk"
@@ -102,10 +110,12 @@ class PatientDisplayApp(App[None]):
             yield Static("", id="detail", markup=False)
             yield Static("", id="highlight-label", markup=False)
             yield Static("", id="highlight", markup=False)
-            yield Input(
+            yield DigitInput(
                 password=True, restrict=r"[0-9]*", max_length=4, id="pin", select_on_focus=False
             )
-            yield Input(restrict=r"[0-9]*", max_length=8, id="birthdate", select_on_focus=False)
+            yield DigitInput(
+                restrict=r"[0-9]*", max_length=8, id="birthdate", select_on_focus=False
+            )
             with Horizontal(id="answers"):
                 yield Button("", id="yes", variant="success")
                 yield Button("", id="no", variant="error")
@@ -118,33 +128,37 @@ class PatientDisplayApp(App[None]):
         self.render_view()
         self.run_worker(self._stay_paired(), name="desk-link", group="desk-link", exclusive=True)
 
-    async def on_unmount(self) -> None:
-        await self._drop_connection()
+    async def action_quit(self) -> None:
+        self._drop_connection()  # the desk takes its questions back at once
+        self.exit()
 
     # -- the link ----------------------------------------------------------------------
     async def _stay_paired(self) -> None:
         """Pair, show what the desk sends, and pair again after the desk goes away."""
-        while True:
-            try:
-                self._connection = await DeskConnection.open(self.socket)
-                self.pairings += 1
-                self.link_note = "link.paired"
-                while True:
-                    await self._apply(await self._connection.next_show())
-            except DeskUnavailable:
-                self.link_note = "link.waiting"
-            except Refusal as refusal:
-                self.link_note = _REFUSALS[refusal.code]
-            except msg.ProtocolError:
-                self.link_note = "link.desk_garbled"
-            await self._drop_connection()
-            self._forget_patient()
-            await asyncio.sleep(self.retry_seconds)
+        try:
+            while True:
+                try:
+                    self._connection = await DeskConnection.open(self.socket)
+                    self.pairings += 1
+                    self.link_note = "link.paired"
+                    while True:
+                        await self._apply(await self._connection.next_show())
+                except DeskUnavailable:
+                    self.link_note = "link.waiting"
+                except Refusal as refusal:
+                    self.link_note = _REFUSALS[refusal.code]
+                except msg.ProtocolError:
+                    self.link_note = "link.desk_garbled"
+                self._drop_connection()
+                self._forget_patient()
+                await asyncio.sleep(self.retry_seconds)
+        finally:  # the display is closing
+            self._drop_connection()
 
-    async def _drop_connection(self) -> None:
+    def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            await connection.close()
+            connection.close()
 
     def _forget_patient(self) -> None:
         self.view = None

@@ -38,6 +38,8 @@ class DeskStatus(BaseModel):
     notice: str = ""
     # offline visits waiting to be re-verified with the gateway
     awaiting_reverify: int = 0
+    # the patient display: "" (none), "paired", "waiting" or "unavailable"
+    patient_display: str = ""
 
 
 class Rechecker(Protocol):

@@ -195,3 +195,54 @@ def pt(key: PatientTextKey, lang: Lang, **params: object) -> str:
     """The patient display's text ``key`` in ``lang``."""
     text = PATIENT_TEXTS[key][lang]
     return text.format(**params) if params else text
+
+
+# What the receptionist's desk says about the patient display.
+DeskTextKey = Literal[
+    "status.label",
+    "status.paired",
+    "status.waiting",
+    "status.unavailable",
+    "asking.pin_entry",
+    "asking.confirming_name",
+    "asking.confirming_birthdate",
+    "asking.consent",
+    "reference",
+]
+
+DESK_TEXTS: dict[DeskTextKey, dict[Lang, str]] = {
+    "status.label": {"ja": "患者用画面", "en": "Patient display"},
+    "status.paired": {"ja": "接続中", "en": "paired"},
+    "status.waiting": {"ja": "未接続", "en": "not paired"},
+    "status.unavailable": {"ja": "使用不可", "en": "unavailable"},
+    "asking.pin_entry": {
+        "ja": "患者さまが患者用画面で暗証番号を入力しています。",
+        "en": "The patient is typing the PIN on the patient display.",
+    },
+    "asking.confirming_name": {
+        "ja": "患者さまが患者用画面で、カードのお名前がご本人のものか確認しています。",
+        "en": "The patient is confirming on the patient display that the name on the card is "
+        "theirs.",
+    },
+    "asking.confirming_birthdate": {
+        "ja": "患者さまが患者用画面で生年月日を入力しています。",
+        "en": "The patient is typing their birthdate on the patient display.",
+    },
+    "asking.consent": {
+        "ja": "患者さまが患者用画面で、薬剤情報の提供に同意するか回答しています。",
+        "en": "The patient is answering on the patient display whether to share their "
+        "medication history.",
+    },
+    "reference": {
+        "ja": "お問い合わせ番号：{reference}（患者さまにお伝えください。管理者の確認画面と"
+        "保険者向けCSVにも同じ番号が載ります）",
+        "en": "Reference for the patient: {reference} (read it out or write it down; the "
+        "manager's review and the insurer CSV carry the same reference)",
+    },
+}
+
+
+def dt(key: DeskTextKey, lang: Lang, **params: object) -> str:
+    """The desk's text ``key`` about the patient display, in ``lang``."""
+    text = DESK_TEXTS[key][lang]
+    return text.format(**params) if params else text

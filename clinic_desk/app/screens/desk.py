@@ -137,12 +137,14 @@ class DeskScreen(Screen[None]):
     def show_status(self, status: DeskStatus) -> None:
         self.query_one(StatusBar).show(status)
 
-    def show_view(self, view: DeskView) -> None:
+    def show_view(self, view: DeskView, *, keys_may_change: bool = False) -> None:
         # The footer rebuilds itself on every refresh_bindings(): only when keys change.
-        keys_changed = self._allowed(view) != self._allowed(self.current)
+        keys_changed = keys_may_change or self._allowed(view) != self._allowed(self.current)
         self.current = view
         lang = self.lang
         stage = view.stage
+        # a paired patient display asks the patient's questions; the desk says so
+        on_display = self.desk.patient_side.asks_patient(view)
         prompt_key = f"stage.{stage.value}"
         if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
             prompt_key = "stage.pin_entry.auth"
@@ -151,19 +153,22 @@ class DeskScreen(Screen[None]):
             params["message"] = view.error_message or view.error_code
         if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
             params["date"] = view.result.offline_confirmed_at.date().isoformat()
-        self.query_one("#prompt", Static).update(t(prompt_key, lang, **params))
-        self.query_one("#detail", Static).update(self._detail(view))
+        prompt = t(prompt_key, lang, **params)
+        if on_display:
+            prompt = self.desk.patient_side.asking(view, lang)
+        self.query_one("#prompt", Static).update(prompt)
+        self.query_one("#detail", Static).update(self._detail(view, on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
 
         pin = self.query_one("#pin", Input)
-        pin.display = stage is Stage.PIN_ENTRY
+        pin.display = stage is Stage.PIN_ENTRY and not on_display
         pin.disabled = view.needs_last_try_confirmation
         birthdate = self.query_one("#birthdate", Input)
-        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE
-        if stage is not Stage.PIN_ENTRY:
+        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
+        if not pin.display:
             pin.value = ""
-        if stage is not Stage.CONFIRMING_BIRTHDATE:
+        if not birthdate.display:
             birthdate.value = ""
         if pin.display and not pin.disabled:
             pin.focus()
@@ -182,9 +187,10 @@ class DeskScreen(Screen[None]):
             self.refresh_bindings()
         self.query_one(KeyBar).show_for(self)
 
-    def _detail(self, view: DeskView) -> str:
+    def _detail(self, view: DeskView, on_display: bool) -> str:
         lang = self.lang
         stage = view.stage
+        keys = "" if on_display else t("confirm.keys", lang)
         if stage is Stage.PIN_ENTRY:
             tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
             lines = [t("pin.one_try_left" if tries == 1 else "pin.tries_left", lang, tries=tries)]
@@ -192,7 +198,7 @@ class DeskScreen(Screen[None]):
                 lines.append(t("pin.last_try", lang))
             return "\n".join(lines)
         if stage is Stage.CONFIRMING_NAME and view.card_name:
-            return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
+            return f"\n    {view.card_name}\n\n{keys}"
         if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
             return t("birthdate.retry", lang)
         if stage is Stage.STAFF_DECISION and view.variant is not None:
@@ -202,7 +208,7 @@ class DeskScreen(Screen[None]):
                 f"{'; '.join(view.variant.reasons)}\n\n{t('variant.keys', lang)}"
             )
         if stage is Stage.CONSENT:
-            return t("confirm.keys", lang)
+            return keys
         if stage is Stage.WITHHELD and view.flagged:
             return t("withheld.staff", lang, reason=self._reason(view.error_code))
         if stage is Stage.PAPER_FORM and view.error_code:
@@ -224,11 +230,11 @@ class DeskScreen(Screen[None]):
             self.query_one(KeyBar).show_for(self)
 
     # -- actions -------------------------------------------------------------
-    @staticmethod
-    def _allowed(view: DeskView) -> dict[str, bool]:
+    def _allowed(self, view: DeskView) -> dict[str, bool]:
         stage = view.stage
+        on_display = self.desk.patient_side.asks_patient(view)
         return {
-            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
+            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
             "confirm_last_try": view.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,

@@ -6,6 +6,13 @@ from textual.widgets import Static
 
 from clinic_desk.services.desk import DeskStatus
 from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.texts.patient import DeskTextKey, dt
+
+_DISPLAY_STATES: dict[str, DeskTextKey] = {
+    "paired": "status.paired",
+    "waiting": "status.waiting",
+    "unavailable": "status.unavailable",
+}
 
 
 class StatusBar(Static):
@@ -39,6 +46,9 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
+        display = _DISPLAY_STATES.get(status.patient_display)
+        if display is not None:
+            parts.append(f"{dt('status.label', lang)}: {dt(display, lang)}")
         if status.awaiting_reverify > 0:
             parts.append(t("status.awaiting_reverify", lang, count=status.awaiting_reverify))
         if status.notice:
