@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.flag_reference import FlagReference
 
 
 class _Event(BaseModel):
@@ -78,6 +79,13 @@ class GatewayUnavailable(_Event):
 class GatewayRejected(_Event):
     code: str  # e.g. "revoked_certificate", "bad_signature"
     message: str
+
+
+class FlagRaised(_Event):
+    """The withheld record's flag is in the cache: the reference the patient can quote
+    (``clinic_desk.domain.flag_reference``; nothing of the patient in it)."""
+
+    reference: FlagReference
 
 
 class CacheHit(_Event):
@@ -152,6 +160,7 @@ Event = (
     | RecordFetched
     | GatewayUnavailable
     | GatewayRejected
+    | FlagRaised
     | CacheHit
     | CacheMiss
     | MedicationsFetched

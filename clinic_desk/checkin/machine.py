@@ -107,6 +107,8 @@ class CheckInMachine:
                 record_name=self._record_identity.name,
                 reasons=tuple(self._verdict.reasons),
             )
+        if stage is Stage.WITHHELD:
+            base["flag_reference"] = self._flag_reference
         if stage in (Stage.SHOWN, Stage.OFFLINE_SHOWN):
             base["result"] = CheckInResult(
                 eligibility=self._eligibility,
@@ -250,7 +252,13 @@ class CheckInMachine:
             return [*self._go(Stage.WAITING_FOR_CARD), fx.Audit(action="desk_cleared")]
         return []
 
-    _on_shown = _on_offline_shown = _on_withheld = _on_paper_form = _ended
+    def _on_withheld(self, event: ev.Event) -> list[fx.Effect]:
+        if isinstance(event, ev.FlagRaised):
+            self._flag_reference = event.reference
+            return []
+        return self._ended(event)
+
+    _on_shown = _on_offline_shown = _on_paper_form = _ended
     _on_pin_blocked = _on_error = _on_cancelled = _ended
 
     # -- transitions ---------------------------------------------------------
@@ -406,6 +414,7 @@ class CheckInMachine:
         self._error_code = ""
         self._error_message = ""
         self._flagged = False
+        self._flag_reference = ""
 
     def certificate_fingerprint(self) -> str:
         """The current card's certificate fingerprint (an id, not personal data)."""

@@ -52,3 +52,5 @@ class DeskView(BaseModel):
     error_code: str = ""
     error_message: str = ""
     flagged: bool = False
+    # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
+    flag_reference: str = ""

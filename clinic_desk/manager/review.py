@@ -22,6 +22,7 @@ from typing import Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
@@ -43,6 +44,7 @@ _STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED
 # The export's columns, in order (documented in docs/manager-review.md).
 CSV_COLUMNS: tuple[str, ...] = (
     "flag_id",
+    "patient_reference",
     "raised_at",
     "desk_id",
     "reason_code",
@@ -113,6 +115,8 @@ class FlagDetail(BaseModel):
     reference: SealedReference | None = None
     gateway_ref: str | None = None  # the gateway's id of the record, when not sealed
     history: tuple[FlagMove, ...] = ()
+    # the reference the patient was given at the desk (derived from the flag's id)
+    patient_reference: str = ""
 
 
 def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date") -> list[R]:
@@ -148,6 +152,8 @@ class ReviewSession:
         now: Clock = utc_now,
     ) -> None:
         self.cache = cache
+        # the references patients were given for their flags (clinic_desk.domain.flag_reference)
+        self.references = FlagReferences.of_cache(cache)
         self._unsealer = unsealer
         self.key_problem = key_problem
         self._now = now
@@ -166,6 +172,15 @@ class ReviewSession:
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
 
+    def find_reference(self, text: str) -> list[str]:
+        """The ids of the flags whose patient reference is ``text`` (as a patient or an
+        insurer reads it out: any case, dashes and spaces optional), newest first."""
+        self._check()
+        wanted = normalise_reference(text)
+        if wanted is None:
+            return []
+        return [f.id for f in self.queue() if self.references(f.id) == wanted]
+
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
         self._check()
@@ -174,7 +189,12 @@ class ReviewSession:
         self.cache.audit.record(
             "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
         )
-        return detail.model_copy(update={"history": tuple(self.cache.flags.history(flag.id))})
+        return detail.model_copy(
+            update={
+                "history": tuple(self.cache.flags.history(flag.id)),
+                "patient_reference": self.references(flag.id),
+            }
+        )
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
         stored = flag.insurer_reference
@@ -280,6 +300,7 @@ class ReviewSession:
             linked = detail.gateway_ref or ""
         return [
             flag.id,
+            self.references(flag.id),
             _iso(flag.created_at),
             flag.desk_id,
             flag.reason,

@@ -107,11 +107,11 @@ def patient_stage(stage: Stage) -> PatientStage:
     return _STAGES.get(stage, PatientStage.PLEASE_WAIT)
 
 
-def patient_view(view: DeskView, reference: str | None = None) -> PatientView:
+def patient_view(view: DeskView) -> PatientView:
     """Project the desk's view onto what the patient may see.
 
-    ``reference`` is the withheld record's flag reference (``FlagReference``); it is
-    shown only when the check-in ended withheld.
+    Of a withheld check-in the patient is given the flag's reference to quote, once the
+    flag is stored.
     """
     stage = patient_stage(view.stage)
     if stage is PatientStage.PIN:
@@ -131,6 +131,7 @@ def patient_view(view: DeskView, reference: str | None = None) -> PatientView:
     if stage is PatientStage.BIRTHDATE:
         return PatientView(stage=stage, retry=view.retry_birthdate)
     if stage is PatientStage.NOT_CONFIRMED:
-        valid = reference is not None and normalise_reference(reference) == reference
+        reference = view.flag_reference
+        valid = bool(reference) and normalise_reference(reference) == reference
         return PatientView(stage=stage, reference=reference if valid else None)
     return PatientView(stage=stage)

@@ -208,6 +208,7 @@ DeskTextKey = Literal[
     "asking.confirming_birthdate",
     "asking.consent",
     "reference",
+    "review.reference",
 ]
 
 DESK_TEXTS: dict[DeskTextKey, dict[Lang, str]] = {
@@ -238,6 +239,10 @@ DESK_TEXTS: dict[DeskTextKey, dict[Lang, str]] = {
         "保険者向けCSVにも同じ番号が載ります）",
         "en": "Reference for the patient: {reference} (read it out or write it down; the "
         "manager's review and the insurer CSV carry the same reference)",
+    },
+    "review.reference": {
+        "ja": "お問い合わせ番号（受付で患者さまにお伝えした番号）",
+        "en": "Patient's reference (given to the patient at the desk)",
     },
 }
 

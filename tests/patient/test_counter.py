@@ -3,8 +3,14 @@ display that leaves mid check-in, one that drops and comes back, a second one re
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from clinic_desk.checkin import Stage
+from clinic_desk.domain.flag_reference import normalise_reference
+from clinic_desk.manager.review import ReviewSession
 from clinic_desk.patient.view import PatientStage
+from clinic_desk.services.store import CacheStorePort
 from tests.patient.counter import counter
 from tests.support.leaks import leaked
 
@@ -143,3 +149,42 @@ async def test_the_last_pin_try_waits_for_the_receptionist() -> None:
         assert c.display.app.query_one("#pin").display
         await c.display.press(*"1234", "enter")
         await c.shown(PatientStage.NAME)
+
+
+async def test_a_withheld_record_gives_one_reference_on_both_screens_the_review_and_the_csv(
+    tmp_path: Path,
+) -> None:
+    async with counter() as c:
+        await c.tap("sato-ken")  # linked to a stranger's record
+        await c.shown(PatientStage.PIN)
+        await c.display.press(*"1234", "enter")
+        await c.shown(PatientStage.NAME)
+        await c.display.press("y")
+        await c.shown(PatientStage.BIRTHDATE)
+        await c.display.press(*"19900707", "enter")
+        await c.until(
+            lambda: c.display.app.view is not None and c.display.app.view.reference is not None,
+            "the reference",
+        )
+        await c.shown(PatientStage.NOT_CONFIRMED)
+        reference = c.display.app.view.reference if c.display.app.view else None
+        assert reference is not None and normalise_reference(reference) == reference
+        shown = " ".join(c.display.text().split())
+        assert reference in shown
+        assert "Nothing you did caused this." in shown
+        assert "this clinic's reception or to your health insurer" in shown
+        assert reference in c.desk_says() and "Reference for the patient" in c.desk_says()
+        for frame in c.display.frames:  # the stranger's record, the reason
+            assert not leaked(frame, ("鈴木", "1962-05-14", "19620514", "06400021"))
+            assert "differs from the card" not in frame and "mismatch" not in frame
+
+        store = c.services.runner.store
+        assert isinstance(store, CacheStorePort)
+        session = ReviewSession(store.cache, None)
+        (flag_id,) = session.find_reference(reference.lower().replace("-", " "))
+        assert session.detail(flag_id).patient_reference == reference
+        export = tmp_path / "flags.csv"
+        assert session.export_csv(export, lang="en") == 1
+        with export.open(encoding="utf-8-sig", newline="") as handle:
+            (row,) = list(csv.DictReader(handle))
+        assert row["flag_id"] == flag_id and row["patient_reference"] == reference

@@ -21,6 +21,7 @@ from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
 from clinic_desk.services.desk import DeskServices, DeskStatus
 from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.texts.patient import dt
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp
@@ -210,7 +211,10 @@ class DeskScreen(Screen[None]):
         if stage is Stage.CONSENT:
             return keys
         if stage is Stage.WITHHELD and view.flagged:
-            return t("withheld.staff", lang, reason=self._reason(view.error_code))
+            staff = t("withheld.staff", lang, reason=self._reason(view.error_code))
+            if view.flag_reference:
+                staff += "\n" + dt("reference", lang, reference=view.flag_reference)
+            return staff
         if stage is Stage.PAPER_FORM and view.error_code:
             return t("paper.cause", lang, cause=self._reason(view.error_code))
         return ""

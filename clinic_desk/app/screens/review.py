@@ -44,6 +44,7 @@ from clinic_desk.manager.review import (
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.texts.patient import dt
 from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
 
 Mode = Literal["pin", "queue", "form"]
@@ -432,6 +433,7 @@ class ReviewScreen(Screen[None]):
             f"{t('review.detail.flag', lang)}: {flag.id}   "
             f"{flag.created_at.astimezone():%Y-%m-%d %H:%M}   {flag.desk_id}   "
             f"{reason_words(flag.reason, lang)}   [{status_words(flag.status, lang)}]",
+            f"{dt('review.reference', lang)}: {detail.patient_reference}",
             "",
             t("review.detail.card", lang),
             f"  {t('review.detail.name', lang)}: {card.get('name', '')}",
