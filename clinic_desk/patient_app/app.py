@@ -19,7 +19,7 @@ from typing import ClassVar
 from pydantic import SecretStr
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.theme import Theme
 from textual.widgets import Button, Input, Static
@@ -109,14 +109,22 @@ class PatientDisplayApp(App[None]):
             yield Static("", id="prompt", markup=False)
             yield Static("", id="detail", markup=False)
             yield Static("", id="highlight-label", markup=False)
-            yield Static("", id="highlight", markup=False)
-            yield DigitInput(
-                password=True, restrict=r"[0-9]*", max_length=4, id="pin", select_on_focus=False
-            )
-            yield DigitInput(
-                restrict=r"[0-9]*", max_length=8, id="birthdate", select_on_focus=False
-            )
-            with Horizontal(id="answers"):
+            # each narrow part centred on its own (Textual aligns a column as one block)
+            with Center():
+                yield Static("", id="highlight", markup=False)
+            with Center():
+                yield DigitInput(
+                    password=True,
+                    restrict=r"[0-9]*",
+                    max_length=4,
+                    id="pin",
+                    select_on_focus=False,
+                )
+            with Center():
+                yield DigitInput(
+                    restrict=r"[0-9]*", max_length=8, id="birthdate", select_on_focus=False
+                )
+            with Center(), Horizontal(id="answers"):
                 yield Button("", id="yes", variant="success")
                 yield Button("", id="no", variant="error")
             yield Static("", id="after", markup=False)
