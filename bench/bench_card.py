@@ -6,8 +6,14 @@ the floor: the very same APDU list sent by a bare pyscard loop (connect, transmi
 disconnect) in the same run, interleaved with the measured reads. Also the in-process
 time of the same read, without pcscd.
 
-    python bench/bench_card.py          # 200 rounds
-    python bench/bench_card.py --quick  # CI smoke run (20 rounds)
+Then the same read of a card under the real-card timing model (the latencies a real
+card on a USB NFC reader spends, reader.virtual_card.timing): the modelled card time
+is the physical floor, and the bare pyscard loop against the same card the software
+floor. And what a virtual card's key costs to make: derived (a fresh machine before
+the shipped test keys) against read from the test keys shipped with the fixtures.
+
+    python bench/bench_card.py          # 200 rounds (5 under the real-card model)
+    python bench/bench_card.py --quick  # CI smoke run (20 rounds; 1 real-card round)
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ from clinic_desk.paths import fixtures_dir
 from reader.errors import CardError
 from reader.mynumber import MyNumberCard
 from reader.transport import InProcessTransport, PcscTransport, list_readers, wait_for_card_state
-from reader.virtual_card import CardProfile, VirtualCard, VpcdCardServer, find_profile
+from reader.virtual_card import CardProfile, KeyStore, VirtualCard, VpcdCardServer, find_profile
+from reader.virtual_card.keys import deterministic_rsa_key
+from reader.virtual_card.pki import card_key_seed
 from reader.virtual_card.vpcd import reader_name_for_port
 
 APDU_TARGET = 16
@@ -127,6 +135,61 @@ def timed(call: Callable[[], object]) -> float:
     return (time.perf_counter() - began) * 1000
 
 
+def key_costs(profile: CardProfile) -> None:
+    """A card's key derived from its seed (as on a fresh machine before) vs read back."""
+    seed = card_key_seed(profile.seed)
+    derive_ms = timed(lambda: deterministic_rsa_key.__wrapped__(seed))  # type: ignore[attr-defined]
+    cards = fixtures_dir() / "cards"
+    shipped_ms = statistics.median(
+        timed(lambda: KeyStore.for_cards(cards).rsa_key(seed)) for _ in range(20)
+    )
+    print(
+        f"a virtual card's key: derived {derive_ms:.0f} ms, "
+        f"from the shipped test keys {shipped_ms:.2f} ms"
+    )
+
+
+def modelled_seconds(profile: CardProfile, pin: str) -> float:
+    """What the card itself spends on one full read under its timing model."""
+    spent: list[float] = []
+    card = VirtualCard(profile, KeyStore.for_cards(fixtures_dir() / "cards"), sleep=spent.append)
+    one_read(InProcessTransport(card), pin)
+    return sum(spent)
+
+
+def real_card_figures(
+    profile: CardProfile, pin: str, commands: list[bytes], port: int, reader_name: str, rounds: int
+) -> None:
+    timed_profile = profile.model_copy(update={"timing": "real-card"})
+    model_ms = modelled_seconds(timed_profile, pin) * 1000
+    card = VirtualCard(timed_profile, KeyStore.for_cards(fixtures_dir() / "cards"))
+    server = VpcdCardServer(card, port=port).start()
+    try:
+        if not wait_for_card_state(reader_name, present=True, timeout=10):
+            print("real-card figures not measured: the virtual card did not appear")
+            return
+        hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        assert hresult == scard.SCARD_S_SUCCESS
+        transport = PcscTransport(reader_name, allow_virtual=True)
+        ours: list[float] = []
+        floor: list[float] = []
+        for _ in range(rounds):
+            ours.append(timed(lambda: one_read(transport, pin)))
+            floor.append(timed(lambda: floor_read(context, reader_name, commands)))
+        scard.SCardReleaseContext(context)
+    finally:
+        server.stop()
+        wait_for_card_state(reader_name, present=False, timeout=10)
+    ours_ms, floor_ms = statistics.median(ours), statistics.median(floor)
+    print(f"full read with signature under the real-card model, {rounds} round(s):")
+    print(f"  the card's own time (physical floor): {model_ms:.0f} ms")
+    print(
+        f"  ours: median {ours_ms:.0f} ms (+{ours_ms - model_ms:.1f} ms over the card, "
+        f"{ours_ms / model_ms:.3f}x); bare pyscard loop {floor_ms:.0f} ms "
+        f"({ours_ms / floor_ms:.3f}x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 rounds (CI smoke run)")
@@ -136,7 +199,8 @@ def main() -> int:
 
     profile = CardProfile.load(find_profile("yamada-taro", fixtures_dir() / "cards"))
     pin = profile.pins.text_pin
-    card = VirtualCard(profile)
+    key_costs(profile)
+    card = VirtualCard(profile, KeyStore.for_cards(fixtures_dir() / "cards"))
     _ = card.credentials  # make the key before anything is timed
 
     read_apdus, full_apdus, commands = count_apdus(card, pin)
@@ -180,6 +244,7 @@ def main() -> int:
         scard.SCardReleaseContext(context)
     finally:
         server.stop()
+        wait_for_card_state(reader_name, present=False, timeout=10)
 
     ours_ms = statistics.median(ours)
     floor_ms = statistics.median(floor)
@@ -194,6 +259,8 @@ def main() -> int:
         f"  floor with the ATR status and one exclusive transaction (as the reader does): "
         f"median {exclusive_ms:.3f} ms; ratio {ours_ms / exclusive_ms:.3f}x"
     )
+    real_rounds = 1 if args.quick else 5
+    real_card_figures(profile, pin, commands, port, reader_name, real_rounds)
     return 0
 
 

@@ -17,31 +17,30 @@ machine the desk runs on, not on the file.
 from __future__ import annotations
 
 import os
-import tomllib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
+    SettingsError,
 )
 
 from clinic_desk import paths
-from clinic_desk.eligibility.settings import is_loopback_host
+from clinic_desk.eligibility.settings import (
+    GatewaySection,
+    redact_url,
+    settings_rule,
+)
+from clinic_desk.jsonfiles import load_toml
 from reader.transport import is_virtual_reader
 
 Mode = Literal["demo", "production"]
@@ -59,58 +58,6 @@ class ReaderConfig(_Section):
         description="which reader to use: exact name, glob or substring (production: "
         "required; `clinic-desk card readers` lists the names)",
     )
-
-
-class GatewayConfig(_Section):
-    base_url: str | None = Field(
-        default=None,
-        description="https://… of the clinic's eligibility gateway (production: required; "
-        "plain http only to this computer)",
-    )
-    ca_bundle: Path | None = Field(
-        default=None, description="PEM file of the CAs that sign the gateway's certificate"
-    )
-    client_certificate: Path | None = Field(
-        default=None, description="PEM certificate of this desk, for mutual TLS"
-    )
-    client_key: Path | None = Field(
-        default=None, description="PEM private key of client_certificate"
-    )
-    client_key_password: SecretStr | None = Field(
-        default=None, description="password of client_key, if it is encrypted"
-    )
-    verify_tls: bool = Field(
-        default=True, description="never false in production; false only for a loopback gateway"
-    )
-    connect_timeout: float = Field(default=1.0, gt=0, le=60, description="seconds")
-    read_timeout: float = Field(default=5.0, gt=0, le=300, description="seconds")
-    checkin_budget: float = Field(
-        default=10.0, gt=0, le=600, description="seconds one check-in may wait on the gateway"
-    )
-    reverify_interval_seconds: float = Field(
-        default=60.0,
-        ge=5,
-        le=24 * 3600,
-        description="how often visits checked in from the offline cache are re-checked "
-        "while any wait (also at once after an online check-in)",
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _check_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an https:// URL with a host name")
-        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-            raise ValueError(
-                "plain http is allowed only to this computer (127.0.0.1 or localhost); "
-                "patient data to another computer must go over https"
-            )
-        if parts.query or parts.fragment:
-            raise ValueError("must not carry a query (?…) or a fragment (#…)")
-        return value.rstrip("/")
 
 
 class CacheConfig(_Section):
@@ -173,11 +120,6 @@ class LoggingConfig(_Section):
     backups: int = Field(default=5, ge=1, le=100, description="rotated files kept")
 
 
-def _rule(problems: list[tuple[str, str]]) -> PydanticCustomError:
-    text = "; ".join(f"{key}: {why}" for key, why in problems)
-    return PydanticCustomError("desk_rule", text, {"problems": problems})
-
-
 class DeskSettings(BaseSettings):
     """Everything configurable about one desk."""
 
@@ -194,7 +136,7 @@ class DeskSettings(BaseSettings):
         "reader, gateway and cache",
     )
     reader: ReaderConfig = Field(default_factory=ReaderConfig)
-    gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    gateway: GatewaySection = Field(default_factory=GatewaySection)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
     manager: ManagerConfig = Field(default_factory=ManagerConfig)
@@ -204,7 +146,7 @@ class DeskSettings(BaseSettings):
     def _refuse_unsafe(self) -> DeskSettings:
         problems = unsafe_settings(self)
         if problems:
-            raise _rule(problems)
+            raise settings_rule(problems)
         return self
 
     @classmethod
@@ -216,26 +158,23 @@ class DeskSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=_toml_path.get())
-        return (init_settings, env_settings, toml)
+        data = _file_data.get()
+        if data is None:
+            return (init_settings, env_settings)
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=data))
 
 
 def unsafe_settings(settings: DeskSettings) -> list[tuple[str, str]]:
-    """(key, why) for each value that is refused whatever the machine holds."""
-    problems: list[tuple[str, str]] = []
+    """(key, why) for each value refused whatever the machine holds: the gateway
+    section's own rules, then what production mode refuses besides."""
     gateway = settings.gateway
-    for key in ("ca_bundle", "client_certificate", "client_key"):
-        value = getattr(gateway, key)
-        if value is not None and not value.is_absolute():
-            problems.append((f"gateway.{key}", f"{str(value)!r} must be an absolute path"))
-    if gateway.client_key is not None and gateway.client_certificate is None:
-        problems.append(("gateway.client_key", "is set without gateway.client_certificate"))
-    if gateway.client_certificate is not None and gateway.client_key is None:
-        problems.append(("gateway.client_certificate", "is set without gateway.client_key"))
-    host = urlsplit(gateway.base_url or "").hostname
     production = settings.mode == "production"
-    if not gateway.verify_tls and host and not is_loopback_host(host) and not production:
-        problems.append(("gateway.verify_tls", "may be false only for a gateway on this computer"))
+    problems = [
+        (f"gateway.{key}", why)
+        for key, why in gateway.rule_problems()
+        # production refuses verification off everywhere, in its own words below
+        if not (production and key == "verify_tls")
+    ]
     if not production:
         return problems
     if not gateway.verify_tls:
@@ -323,20 +262,18 @@ def production_problems(
     return problems
 
 
-class _TomlPath:
-    """The file the next ``DeskSettings()`` reads (set by ``load_settings``)."""
-
-    def __init__(self) -> None:
-        self._path: Path | None = None
-
-    def get(self) -> Path | None:
-        return self._path if self._path is not None and self._path.exists() else None
-
-    def set(self, path: Path | None) -> None:
-        self._path = path
+# The configuration file's data while ``load_settings`` builds the settings (read once,
+# bounded, by ``jsonfiles.load_toml``): the lowest-priority source, under the environment.
+_file_data: ContextVar[dict[str, Any] | None] = ContextVar("config_file_data", default=None)
 
 
-_toml_path = _TomlPath()
+@contextmanager
+def _reading(data: dict[str, Any] | None) -> Iterator[None]:
+    token = _file_data.set(data)
+    try:
+        yield
+    finally:
+        _file_data.reset(token)
 
 
 class ConfigError(Exception):
@@ -351,45 +288,79 @@ class ConfigError(Exception):
         self.problems = problems or [message]
 
 
-def _is_secret(key: str) -> bool:
+def is_secret(key: str) -> bool:
     return any(word in key for word in ("password", "passphrase", "pin_hash"))
 
 
+def _shown(key: str, value: object) -> str:
+    """A refused value as a message may show it: secrets hidden, URL credentials masked."""
+    if is_secret(key):
+        return "(secret)"
+    if isinstance(value, str):
+        return repr(redact_url(value) if "://" in value else value)
+    if isinstance(value, dict | list):
+        return "(a table)" if isinstance(value, dict) else "(a list)"
+    return repr(value)
+
+
+def _env_name(loc: tuple[Any, ...]) -> str | None:
+    """The ``CLINIC_DESK_…`` variable that set the setting at ``loc``, if one did."""
+    present = {name.upper() for name in os.environ if name.upper().startswith("CLINIC_DESK_")}
+    for depth in range(len(loc), 0, -1):
+        name = "CLINIC_DESK_" + "__".join(str(part).upper() for part in loc[:depth])
+        if name in present:
+            return name
+    return None
+
+
 def _describe(error: Any, source: Path | None) -> list[str]:
-    key = ".".join(str(part) for part in error["loc"])
-    where = f" in {source}" if source else ""
+    loc = ".".join(str(part) for part in error["loc"])
+    variable = _env_name(tuple(error["loc"]))
+    if variable:
+        where = f" (from the environment variable {variable})"
+    else:
+        where = f" in {source}" if source else ""
     if error["type"] == "desk_rule":
-        return [f"setting {k!r}{where} {why}" for k, why in error["ctx"]["problems"]]
+        prefix = f"{loc}." if loc else ""
+        return [f"setting {prefix + k!r}{where} {why}" for k, why in error["ctx"]["problems"]]
     if error["type"] == "extra_forbidden":
-        return [f"unknown setting {key!r}{where}: remove it or check its spelling"]
-    value = error.get("input")
-    shown = "(secret)" if _is_secret(key) else repr(value)
+        return [f"unknown setting {loc!r}{where}: remove it or check its spelling"]
     message = str(error["msg"]).removeprefix("Value error, ")
-    return [f"setting {key!r}{where} has the value {shown}: {message}"]
+    return [f"setting {loc!r}{where} has the value {_shown(loc, error.get('input'))}: {message}"]
+
+
+def _environment_problem(exc: SettingsError) -> str:
+    """One sentence naming the ``CLINIC_DESK_<SECTION>`` variable that cannot be read."""
+    found = re.search(r'field "(\w+)"', str(exc))
+    field = found.group(1) if found else ""
+    name = f"CLINIC_DESK_{field.upper()}" if field else "a CLINIC_DESK_ variable"
+    return (
+        f"the environment variable {name} is not a JSON object: a whole section set from "
+        f'the environment must look like \'{{"key": "value"}}\' (or set one key with '
+        f"{name}__KEY instead)"
+    )
 
 
 def load_settings(path: Path | None = None) -> DeskSettings:
-    """Read the configuration file (default: ``paths.config_file()``) and the environment."""
+    """Read the configuration file (default: ``paths.config_file()``) and the environment.
+
+    Raises ConfigError (one sentence per problem, naming the setting or the variable)
+    for anything that cannot be used: a file that is not valid TOML, too large, too
+    deep, not a regular file; a refused value; a section override that is not JSON.
+    """
     source = path or paths.config_file()
-    if source.exists():
-        try:
-            tomllib.loads(source.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"the configuration file {source} is not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(
-                f"the configuration file {source} cannot be read: {exc.strerror}"
-            ) from None
-    _toml_path.set(source)
+    data: dict[str, Any] | None = None
+    if source.exists() or source.is_symlink():
+        data = load_toml(source, "configuration file", ConfigError)
     try:
-        return DeskSettings()
+        with _reading(data):
+            return DeskSettings()
     except ValidationError as exc:
-        messages = [
-            line for e in exc.errors() for line in _describe(e, source if source.exists() else None)
-        ]
+        shown = source if data is not None else None
+        messages = [line for e in exc.errors() for line in _describe(e, shown)]
         raise ConfigError("; ".join(messages), messages) from None
-    finally:
-        _toml_path.set(None)
+    except SettingsError as exc:
+        raise ConfigError(_environment_problem(exc)) from None
 
 
 def check_settings(
@@ -401,95 +372,3 @@ def check_settings(
     if problems:
         raise ConfigError("; ".join(problems), problems)
     return settings
-
-
-# --- the commented template (`clinic-desk config init`) ------------------------------
-
-_PRODUCTION_EXAMPLES: dict[str, dict[str, object]] = {
-    "reader": {"name_pattern": "ACR39U"},
-    "gateway": {
-        "base_url": "https://gateway.clinic.example:8443",
-        "ca_bundle": "/etc/clinic-desk/gateway-ca.pem",
-        "client_certificate": "/etc/clinic-desk/desk.pem",
-        "client_key": "/etc/clinic-desk/desk.key",
-    },
-    "desk": {"clinic_id": "clinic-0001", "desk_id": "desk-1"},
-}
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
-def render_template(mode: Mode = "demo") -> str:
-    """A commented config.toml listing every setting with its meaning and default.
-
-    ``demo``: everything commented out (the file loads as the demo). ``production``:
-    the settings a clinic must fill in are written out with example values to replace.
-    """
-    lines = [
-        "# clinic-desk configuration (written by `clinic-desk config init`).",
-        "# Every setting may also come from the environment: CLINIC_DESK_<SECTION>__<KEY>,",
-        "# e.g. CLINIC_DESK_GATEWAY__BASE_URL. A line starting with # shows the default.",
-        "# Check this file with `clinic-desk config check`, then `clinic-desk doctor`.",
-        "",
-    ]
-    mode_field = DeskSettings.model_fields["mode"]
-    lines.append(f"# {mode_field.description}")
-    lines.append(f'mode = "{mode}"' if mode == "production" else '# mode = "demo"')
-    for section, field in DeskSettings.model_fields.items():
-        if section == "mode":
-            continue
-        model = field.default_factory() if field.default_factory else None  # type: ignore[call-arg]
-        assert isinstance(model, BaseModel)
-        examples = _PRODUCTION_EXAMPLES.get(section, {}) if mode == "production" else {}
-        lines += ["", f"[{section}]"]
-        for key, sub in type(model).model_fields.items():
-            if sub.description:
-                lines.append(f"# {sub.description}")
-            if key in examples:
-                lines.append("# CHANGE THIS: an example value")
-                lines.append(f"{key} = {_toml_value(examples[key])}")
-                continue
-            default = getattr(model, key)
-            if default is None:
-                lines.append(f"# {key} =    (not set)")
-            else:
-                lines.append(f"# {key} = {_toml_value(default)}")
-    return "\n".join(lines) + "\n"
-
-
-def masked_dump(settings: DeskSettings) -> dict[str, Any]:
-    """The settings as plain data with every secret replaced by ``********``."""
-    data = settings.model_dump(mode="json")
-    for section, values in data.items():
-        if not isinstance(values, dict):
-            continue
-        for key, value in values.items():
-            if _is_secret(key) and value is not None:
-                values[key] = "********"
-        data[section] = values
-    return data
-
-
-def to_toml(data: Mapping[str, Any]) -> str:
-    """Render ``masked_dump`` output as TOML (unset values as comments)."""
-    lines: list[str] = []
-    tables: list[tuple[str, Mapping[str, Any]]] = []
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            tables.append((key, value))
-        elif value is not None:
-            lines.append(f"{key} = {_toml_value(value)}")
-    for name, table in tables:
-        lines += ["", f"[{name}]"]
-        for key, value in table.items():
-            lines.append(
-                f"# {key} =    (not set)" if value is None else f"{key} = {_toml_value(value)}"
-            )
-    return "\n".join(lines) + "\n"

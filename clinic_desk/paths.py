@@ -5,19 +5,67 @@ Built on platformdirs. ``CLINIC_DESK_HOME`` moves all of them under one folder
 ``CLINIC_DESK_CONFIG_DIR``, ``CLINIC_DESK_DATA_DIR``, ``CLINIC_DESK_CACHE_DIR``,
 ``CLINIC_DESK_LOG_DIR`` and ``CLINIC_DESK_RUNTIME_DIR``. Nothing else in the code base
 builds a path to the user's profile.
+
+A variable that names a file (or a folder inside a file) is a ``LocationError`` naming
+the variable, raised before anything is read or written there.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
 
 APP_NAME = "clinic-desk"
 HOME_ENV = "CLINIC_DESK_HOME"
+FIXTURES_ENV = "CLINIC_DESK_FIXTURES_DIR"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class LocationError(Exception):
+    """A folder clinic-desk needs is, or lies inside, something that is not a folder."""
+
+    def __init__(self, variable: str | None, value: Path, blocker: Path) -> None:
+        self.variable = variable
+        self.value = value
+        self.blocker = blocker
+        if variable is None:
+            message = (
+                f"{blocker} is a file, not a folder, so clinic-desk cannot keep its files in "
+                f"{value}: move the file aside, or set {HOME_ENV} to a folder"
+            )
+        elif blocker == value:
+            message = (
+                f"{variable} is set to {value}, which is a file, not a folder: set it to a "
+                "folder (it is created when missing)"
+            )
+        else:
+            message = (
+                f"{variable} is set to {value}, but {blocker} is a file, not a folder: set "
+                f"{variable} to a folder (it is created when missing)"
+            )
+        super().__init__(message)
+
+
+def _require_folder(path: Path, variable: str | None, value: Path) -> Path:
+    """``path`` when it is a folder or can become one; else ``LocationError``."""
+    probe = path
+    while True:
+        try:
+            mode = os.stat(probe).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            if probe.parent == probe:
+                return path
+            probe = probe.parent
+            continue
+        except OSError:
+            return path  # unreadable: whoever uses the folder says so
+        if stat.S_ISDIR(mode):
+            return path
+        raise LocationError(variable, value, probe)
 
 
 def _home() -> Path | None:
@@ -28,11 +76,12 @@ def _home() -> Path | None:
 def _resolve(env: str, sub: str, default: Path) -> Path:
     own = os.environ.get(env)
     if own:
-        return Path(own).expanduser()
+        path = Path(own).expanduser()
+        return _require_folder(path, env, path)
     home = _home()
     if home is not None:
-        return home / sub
-    return default
+        return _require_folder(home / sub, HOME_ENV, home)
+    return _require_folder(default, None, default)
 
 
 def config_dir() -> Path:
@@ -82,10 +131,17 @@ def fixtures_dir() -> Path:
     In a source checkout they live in ``fixtures/`` at the repository root; an
     installed wheel carries them as ``clinic_desk/_fixtures``.
     """
-    override = os.environ.get("CLINIC_DESK_FIXTURES_DIR")
+    override = os.environ.get(FIXTURES_ENV)
     if override:
-        return Path(override).expanduser()
+        path = Path(override).expanduser()
+        return _require_folder(path, FIXTURES_ENV, path)
     bundled = _PACKAGE_DIR / "_fixtures"
     if bundled.is_dir():
         return bundled
     return _PACKAGE_DIR.parent / "fixtures"
+
+
+def check_locations() -> None:
+    """Every folder clinic-desk may use, checked at once (``LocationError``)."""
+    for folder in (config_dir, data_dir, cache_dir, log_dir, fixtures_dir):
+        folder()

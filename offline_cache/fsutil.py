@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 from pathlib import Path
 
 from offline_cache.errors import CacheDiskFull, CacheError, CacheWriteFailed
@@ -33,11 +34,17 @@ def os_error(exc: OSError, path: Path) -> CacheError:
     return CacheWriteFailed(f"the offline cache could not write {path.name}: {exc.strerror}")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` (mode 0600) so a crash leaves the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_atomically(
+    path: Path, data: bytes, *, mode: int = 0o600, exclusive: bool = False
+) -> None:
+    """Put ``data`` at ``path`` in one step, owner-only: after a crash the file is the old
+    one (or absent) or the new one, never half written.
+
+    ``exclusive``: never over an existing file (FileExistsError). Raises OSError.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             view = memoryview(data)
             while view:
@@ -45,11 +52,24 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except OSError as exc:
+        if exclusive:
+            os.link(tmp, path)  # refuses an existing file, even one made meanwhile
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` (mode 0600) so a crash leaves the old or the new file;
+    a failure is the cache error that says what went wrong."""
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
         raise os_error(exc, path) from exc
 
 

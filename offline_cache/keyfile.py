@@ -17,7 +17,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -27,9 +29,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from offline_cache.errors import CacheCorrupt, WeakPassphrase, WrongPassphrase
+from offline_cache.errors import CacheCorrupt, CacheError, WeakPassphrase, WrongPassphrase
 from offline_cache.fsutil import atomic_write
 from offline_cache.models import UtcDatetime
 
@@ -37,6 +39,11 @@ MIN_PASSPHRASE_LENGTH = 8
 KEY_CHECK_LABEL = b"clinic-desk offline cache key check v1"
 WRAP_AAD = b"clinic-desk offline cache data key v1"
 _DAMAGED_KEY_FILE = "the cache key file is damaged; restore it from a backup"
+MAX_KEY_FILE_BYTES = 64 * 1024  # the desk writes about 500 bytes
+# scrypt needs 128 * r * n bytes: the desk's own (n=2^15, r=8) is 32 MiB. A damaged or
+# hostile key file must not make an unlock allocate gigabytes or run for minutes.
+MAX_SCRYPT_MEMORY = 128 * 1024 * 1024
+MAX_SCRYPT_WORK = 2**21  # n * r * p: eight times the desk's own
 
 
 class DataKey:
@@ -91,6 +98,12 @@ class ScryptParams(BaseModel):
     r: int = Field(default=8, ge=1)
     p: int = Field(default=1, ge=1)
     salt: str  # base64
+
+    @model_validator(mode="after")
+    def _bounded_cost(self) -> ScryptParams:
+        if 128 * self.r * self.n > MAX_SCRYPT_MEMORY or self.n * self.r * self.p > MAX_SCRYPT_WORK:
+            raise ValueError("the scrypt parameters ask for more memory or time than allowed")
+        return self
 
     def derive(self, passphrase: str) -> bytes:
         kdf = Scrypt(salt=_b64d(self.salt), length=32, n=self.n, r=self.r, p=self.p)
@@ -171,11 +184,15 @@ class KeyFile(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
-        """Read and validate the key file; a damaged one raises CacheCorrupt."""
-        raw = path.read_bytes()
+        """Read and validate the key file; a damaged one raises CacheCorrupt.
+
+        Only a regular file of at most ``MAX_KEY_FILE_BYTES`` is read (a FIFO cannot
+        block, a device cannot fill the memory); a missing one is ``FileNotFoundError``.
+        """
+        raw = _read_regular(path)
         try:
             return cls.model_validate(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
+        except (ValueError, ValidationError, RecursionError) as exc:
             raise CacheCorrupt(
                 f"the cache key file {path} is damaged; restore it from a backup"
             ) from exc
@@ -183,6 +200,34 @@ class KeyFile(BaseModel):
     def save(self, path: Path) -> None:
         """Write the key file atomically with mode 0600."""
         atomic_write(path, self.model_dump_json(indent=2).encode("utf-8") + b"\n")
+
+
+def _read_regular(path: Path) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise CacheError(f"the cache key file {path} cannot be read: {exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CacheCorrupt(
+                f"the cache key file {path} is not a regular file (a folder, a pipe or a "
+                "device); it was left untouched: restore the key file from a backup"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, MAX_KEY_FILE_BYTES + 1 - size):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_KEY_FILE_BYTES:
+                raise CacheCorrupt(
+                    f"the cache key file {path} is larger than a key file can be; it was left "
+                    "untouched: restore the key file from a backup"
+                )
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def check_passphrase_strength(passphrase: str) -> None:

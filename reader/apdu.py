@@ -1,4 +1,4 @@
-"""APDUs of the My Number card: the bytes, the status words, and the file guard.
+"""APDUs of the My Number card: the bytes and the status words (the guard: reader.guard).
 
 Short APDUs only (extended length is not portable across readers).
 """
@@ -6,8 +6,6 @@ Short APDUs only (extended length is not portable across readers).
 from __future__ import annotations
 
 from typing import NamedTuple
-
-from reader.errors import ForbiddenFile
 
 JPKI_AID = bytes.fromhex("D392F000260100000001")
 TEXT_AID = bytes.fromhex("D3921000310001010408")
@@ -119,75 +117,3 @@ def compute_digital_signature(digest_info: bytes) -> bytes:
 def is_verify_with_data(command: bytes) -> bool:
     """True for a VERIFY that carries a PIN (its data must never be recorded)."""
     return len(command) > 5 and command[1] == INS_VERIFY
-
-
-# --- the guard --------------------------------------------------------------------------
-
-# Files the desk must never reach, per application. The individual number (text AP
-# 0001) and its signature file (0003 holds a hash of the number) are never selected;
-# the JPKI signing side (0001/0002 certificates with name, birthdate and address,
-# 001A/001B key and password) is not for a clinic.
-_FORBIDDEN: dict[bytes, dict[int, str]] = {
-    TEXT_AID: {
-        EF_TEXT_MY_NUMBER: "the individual-number file (text AP EF 0001)",
-        EF_TEXT_SIGNATURE: "the individual-number signature file (text AP EF 0003)",
-    },
-    JPKI_AID: {
-        EF_JPKI_SIGN_CERT: "the signing certificate (JPKI EF 0001)",
-        EF_JPKI_SIGN_CA_CERT: "the signing CA certificate (JPKI EF 0002)",
-        EF_JPKI_SIGN_KEY: "the signing key (JPKI EF 001A)",
-        EF_JPKI_SIGN_PIN: "the signing password (JPKI EF 001B)",
-    },
-}
-# Until an application is known, refuse every id that is forbidden in any of them.
-_FORBIDDEN_ANYWHERE = {fid: what for files in _FORBIDDEN.values() for fid, what in files.items()}
-
-
-class FileGuard:
-    """Tracks the selected application and refuses commands that reach forbidden files.
-
-    It sits in the APDU layer so that no caller, however it builds its commands, can
-    select the individual-number EF or the signing side of the card.
-    """
-
-    def __init__(self) -> None:
-        self.application: bytes | None = None
-
-    def reset(self) -> None:
-        """Forget the selected application (after a reconnect or a card reset)."""
-        self.application = None
-
-    def check(self, command: bytes) -> None:
-        """Raise ForbiddenFile if ``command`` must not be sent."""
-        if len(command) < 4:
-            return
-        ins, p1 = command[1], command[2]
-        if ins == INS_SELECT:
-            self._check_select(command)
-        elif ins in (INS_READ_BINARY, 0xB1, 0xD6, 0xD0) and p1 & 0x80:
-            # A short EF identifier in P1 reaches a file without selecting it.
-            raise ForbiddenFile("a file by short identifier (READ/UPDATE BINARY with SFI)")
-
-    def _check_select(self, command: bytes) -> None:
-        p1 = command[2]
-        data = command[5 : 5 + command[4]] if len(command) > 5 else b""
-        if p1 == 0x04:
-            return
-        if p1 in (0x00, 0x02) and len(data) == 2:
-            file_id = int.from_bytes(data, "big")
-            table = (
-                _FORBIDDEN.get(self.application, {})
-                if self.application in (TEXT_AID, JPKI_AID)
-                else _FORBIDDEN_ANYWHERE
-            )
-            if file_id in table:
-                raise ForbiddenFile(table[file_id])
-            return
-        # Select by path or by parent/child: could reach anything, so never.
-        raise ForbiddenFile("a file selected by path")
-
-    def observe(self, command: bytes, response: Response) -> None:
-        """Follow successful application selections."""
-        if len(command) > 5 and command[1] == INS_SELECT and command[2] == 0x04:
-            aid = bytes(command[5 : 5 + command[4]])
-            self.application = aid if response.ok else None

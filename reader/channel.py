@@ -1,16 +1,19 @@
 """The APDU layer between the protocol and a transport.
 
-Every command passes the file guard, is timed and recorded (PIN redacted), and
-gets the ISO 7816 response handling that readers leave to the host:
-``61 xx`` (GET RESPONSE until complete) and ``6C xx`` (resend with Le = xx).
+Every command passes the card guard (an allow-list, ``reader.guard``), is timed and
+recorded (PIN redacted), and gets the ISO 7816 response handling that readers leave
+to the host: ``61 xx`` (GET RESPONSE until complete) and ``6C xx`` (resend with
+Le = xx). The follow-up commands pass the guard too.
 """
 
 from __future__ import annotations
 
 import time
 
-from reader.apdu import FileGuard, Response, get_response
+from reader.apdu import Response, get_response
 from reader.errors import CardCommunicationError
+from reader.guard import CommandGuard
+from reader.pinpad import PinPad, PinPadEntry
 from reader.transcript import Transcript
 from reader.transport import CardTransport
 
@@ -23,25 +26,43 @@ class CardChannel:
     def __init__(self, transport: CardTransport, transcript: Transcript | None = None) -> None:
         self.transport = transport
         self.transcript = transcript
-        self.guard = FileGuard()
+        self.guard = CommandGuard()
         self.apdus_sent = 0
 
     def exchange(self, step: str, command: bytes) -> Response:
-        """Send ``command`` (refused if it reaches a forbidden file) and return the answer."""
-        self.guard.check(command)
-        response = self._send(step, command)
-        self.guard.observe(command, response)
+        """Send ``command`` (refused unless a check-in needs it) and return the answer."""
+        response = self._guarded(step, command)
         if response.sw >> 8 == 0x6C and _expects_data(command):
             # The card wants the exact length: ask again with Le = SW2.
-            response = self._send(step, command[:-1] + bytes([response.sw & 0xFF]))
+            response = self._guarded(step, command[:-1] + bytes([response.sw & 0xFF]))
         if response.sw >> 8 == 0x61:
             data = bytearray(response.data)
             for _ in range(_MAX_GET_RESPONSE_ROUNDS):
-                response = self._send(step, get_response(response.sw & 0xFF))
+                response = self._guarded(step, get_response(response.sw & 0xFF))
                 data += response.data
                 if response.sw >> 8 != 0x61:
                     break
             response = Response(bytes(data), response.sw)
+        return response
+
+    def verify_on_pin_pad(
+        self, step: str, template: bytes, pad: PinPad, entry: PinPadEntry
+    ) -> Response:
+        """Have ``pad`` complete and send the VERIFY ``template`` (its PIN block is a
+        placeholder: the PIN is typed on the reader and never reaches this process)."""
+        self.guard.check_pin_pad_verify(template)
+        started = time.perf_counter()
+        sw = pad.verify(template, entry)
+        self.apdus_sent += 1
+        if self.transcript is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self.transcript.record(step, template, b"", sw, elapsed_ms)
+        return Response(b"", sw)
+
+    def _guarded(self, step: str, command: bytes) -> Response:
+        self.guard.check(command)
+        response = self._send(step, command)
+        self.guard.observe(command, response)
         return response
 
     def _send(self, step: str, command: bytes) -> Response:

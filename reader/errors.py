@@ -7,6 +7,11 @@ happened and what to do, and never contain a PIN or personal data.
 from __future__ import annotations
 
 
+class CardLeftField(Exception):
+    """A card emulator's card is no longer in the field (its transport turns this into
+    ``NoCard`` or ``CardRemoved``)."""
+
+
 class CardError(Exception):
     """Base of every error the reader layer raises on purpose."""
 
@@ -169,8 +174,54 @@ class MalformedCardData(CardError):
         super().__init__(f"The card's data could not be read: {what}.")
 
 
-class ForbiddenFile(CardError):
-    """The APDU layer refused a command that would reach a file the desk must never touch."""
+class ForbiddenCommand(CardError):
+    """The APDU layer refused a command that a check-in does not need."""
+
+    def __init__(self, description: str, *, reach: bool = False) -> None:
+        what = f"would reach {description}" if reach else f"is not allowed: {description}"
+        super().__init__(f"Refused to send a command that {what}.")
+        self.description = description
+
+
+class ForbiddenFile(ForbiddenCommand):
+    """The APDU layer refused a command that would reach a file the desk must not touch."""
 
     def __init__(self, description: str) -> None:
-        super().__init__(f"Refused to send a command that would reach {description}.")
+        super().__init__(description, reach=True)
+
+
+# --- PIN pads (PC/SC part 10) ------------------------------------------------------------
+
+
+class PinPadUnavailable(CardError):
+    """The reader has no PIN pad the desk can use (no FEATURE_VERIFY_PIN_DIRECT)."""
+
+    def __init__(self, reader: str) -> None:
+        super().__init__(
+            f"The card reader {reader} has no PIN pad the desk can use. "
+            "Use a reader with a PIN pad, or allow keyboard entry in the configuration."
+        )
+
+
+class PinPadTimeout(CardError):
+    """The PIN pad answered 64 00: nobody finished typing in time. No try was spent."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No PIN was typed on the card reader in time. No try was used; ask the patient "
+            "to try again."
+        )
+
+
+class PinPadCancelled(CardError):
+    """The PIN pad answered 64 01: the cancel key was pressed. No try was spent."""
+
+    def __init__(self) -> None:
+        super().__init__("The PIN entry was cancelled on the card reader. No try was used.")
+
+
+class PinPadRefused(CardError):
+    """The reader refused the PIN-pad request (e.g. 6B 80, or a PC/SC failure)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The card reader's PIN pad could not be used: {detail}.")

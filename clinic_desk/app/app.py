@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import ClassVar
@@ -43,17 +44,21 @@ class DeskApp(App[None]):
         *,
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
         patient_display: Path | None = None,
     ) -> None:
         super().__init__()
+        self._idle_clock = idle_clock
+        # idle this long (no key, no stage change): back to waiting for a card; by
+        # default as long as the desk's services say (the same for every desk kind)
+        self.idle = IdleClock(idle_lock_seconds, idle_clock) if idle_lock_seconds else None
         # the patient display pairs through this socket (None: the desk has none)
         self.patient_side = PatientSide(patient_display)
         if self.patient_side.link is not None:
             self.patient_side.link.dispatch = self.dispatch
             self.patient_side.link.on_change = self._patient_display_changed
-        # idle this long (no key, no stage change): back to waiting for a card
-        self.idle = IdleClock(idle_lock_seconds) if idle_lock_seconds else None
         self.idle_check_seconds = 1.0
+        self._idle_timer_started = False
         self.services: DeskServices | None = None
         self._factory: ServicesFactory | None = None
         if isinstance(services, DeskServices):
@@ -67,8 +72,7 @@ class DeskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))
         self.run_worker(self._start_patient_side(), name="patient-display", group="patient")
-        if self.idle is not None:
-            self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
+        self._start_idle_lock()
         if self.services is not None:
             self._attach_services(self.services)
         else:
@@ -86,10 +90,17 @@ class DeskApp(App[None]):
         self.services = services
         self._attach_services(services)
 
+    def _start_idle_lock(self) -> None:
+        if self.idle is not None and not self._idle_timer_started:
+            self._idle_timer_started = True
+            self.set_interval(self.idle_check_seconds, self._clear_if_idle, name="idle-lock")
+
     def _attach_services(self, services: DeskServices) -> None:
+        if self.idle is None and services.idle_lock_seconds:
+            self.idle = IdleClock(services.idle_lock_seconds, self._idle_clock)
+        self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
-        services.on_card_event = self._card_event_from_thread
         self.patient_side.publish(services.runner.view())
         screen = self.desk_screen
         if screen is not None:
@@ -151,7 +162,3 @@ class DeskApp(App[None]):
         if screen is not None and screen.is_mounted:
             screen.show_view(screen.current, keys_may_change=True)
         self.refresh_status()
-
-    def _card_event_from_thread(self, event: ev.Event) -> None:
-        # card monitors run in their own thread; hand the event to the loop
-        self.call_from_thread(self.run_worker, self.dispatch(event), group="card-events")

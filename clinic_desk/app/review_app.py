@@ -11,8 +11,9 @@ from textual.binding import Binding, BindingType
 
 from clinic_desk.app.screens.review import ReviewScreen
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.texts import Lang
-from offline_cache import Clock, OfflineCache, utc_now
+from offline_cache import OfflineCache
 
 
 class ReviewApp(App[None]):

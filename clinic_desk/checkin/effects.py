@@ -3,15 +3,18 @@ and answers with events; the machine itself does no I/O."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from clinic_desk.checkin.stages import FlagReason, join_reasons
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.medication import MedicationHistory
 
 
 class _Effect(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ReadCard(_Effect):
@@ -42,8 +45,8 @@ class StoreConfirmed(_Effect):
 
     identity: CardIdentity
     gate_outcome: Literal["match", "variant_accepted"]
-    eligibility: Any
-    medications: Any = None
+    eligibility: EligibilityRecord
+    medications: MedicationHistory | None = None
 
 
 class QueueReverification(_Effect):
@@ -53,13 +56,22 @@ class QueueReverification(_Effect):
 
 
 class RaiseFlag(_Effect):
-    """Flag a withheld record for manager review (no record contents)."""
+    """Flag a withheld record for manager review (no record contents).
 
-    reason: str
+    ``reasons`` holds every reason the check-in found, the record's own first (a
+    mislink stays a mislink when the patient then also mistypes the birthdate).
+    """
+
+    reasons: tuple[FlagReason, ...] = Field(min_length=1)
     identity: CardIdentity | None
     certificate_sha256: str
     linked_record_ref: str
     insurer_reference: SecretStr = SecretStr("")  # sealed for the manager, never stored plain
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one code, as the flag queue stores it."""
+        return join_reasons(self.reasons)
 
 
 class Audit(_Effect):

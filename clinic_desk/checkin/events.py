@@ -4,16 +4,18 @@ patient and the receptionist did."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.flag_reference import FlagReference
+from clinic_desk.domain.medication import MedicationHistory
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 # --- the card ---------------------------------------------------------------
@@ -58,18 +60,27 @@ class RecordIdentity(_Event):
     name: str
     birthdate: date
 
+    def __repr__(self) -> str:  # keep personal data out of tracebacks and debug logs
+        return "RecordIdentity(…)"
+
+    __str__ = __repr__
+
 
 class RecordFetched(_Event):
-    """Eligibility answered. ``eligibility`` is opaque to the machine."""
+    """Eligibility answered: the linked Patient's identity and its coverages."""
 
     patient_ref: str
     identity: RecordIdentity | None
-    validity: int  # the national check's five states, 1 = valid
-    eligibility: Any = None
+    eligibility: EligibilityRecord
     linked_record_ref: str = ""
     # insurer number, symbol, number, branch of the linked record: kept only to be
     # sealed for the manager when the record is withheld, never shown or logged
     insurer_reference: SecretStr = SecretStr("")
+
+    @property
+    def validity(self) -> ValidityState:
+        """The national check's answer (1 = valid), derived from the coverages."""
+        return self.eligibility.state
 
 
 class GatewayUnavailable(_Event):
@@ -91,8 +102,8 @@ class FlagRaised(_Event):
 class CacheHit(_Event):
     identity: RecordIdentity
     confirmed_at: datetime
-    eligibility: Any = None
-    medications: Any = None  # only when still inside its consent window
+    eligibility: EligibilityRecord
+    medications: MedicationHistory | None = None  # only when still inside its consent window
 
 
 class CacheMiss(_Event):
@@ -100,7 +111,7 @@ class CacheMiss(_Event):
 
 
 class MedicationsFetched(_Event):
-    history: Any
+    history: MedicationHistory
 
 
 class MedicationsUnavailable(_Event):

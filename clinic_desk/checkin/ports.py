@@ -9,6 +9,7 @@ are async.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from pydantic import SecretStr
@@ -33,7 +34,15 @@ class CardPort(Protocol):
     def sign(
         self, challenge: bytes, pin: str, confirm_last_try: bool
     ) -> bytes | ev.PinRejected | ev.PinBlocked | ev.Failed:
-        """Verify the authentication PIN and sign SHA-256(challenge) on the card."""
+        """Verify the authentication PIN and sign SHA-256(challenge) on the card.
+
+        The card stays verified (connected, in the slot) until ``release``."""
+
+    def sign_again(self, challenge: bytes) -> bytes | ev.Failed:
+        """Sign once more without the PIN while the card is still verified (re-authentication)."""
+
+    def release(self) -> None:
+        """End the card's verified state (disconnect with a reset)."""
 
 
 class GatewaySession(Protocol):
@@ -43,12 +52,24 @@ class GatewaySession(Protocol):
 GatewayFailure = ev.GatewayUnavailable | ev.GatewayRejected | ev.Failed
 
 
+# Signs a new challenge without the PIN for a re-authentication; None when the card
+# cannot (removed, reset, another check-in): the holder is then asked again.
+Resign = Callable[[bytes], Awaitable[bytes | None]]
+
+
 class GatewayPort(Protocol):
-    async def challenge(self) -> bytes | GatewayFailure: ...
+    async def challenge(self) -> bytes | GatewayFailure:
+        """Start a check-in's gateway exchange (and its shared time budget)."""
 
     async def authenticate(
-        self, certificate_der: bytes, signature: bytes, challenge: bytes
-    ) -> GatewaySession | GatewayFailure: ...
+        self,
+        certificate_der: bytes,
+        signature: bytes,
+        challenge: bytes,
+        resign: Resign | None = None,
+    ) -> GatewaySession | GatewayFailure:
+        """Trade the card's signature for a session; ``resign`` renews it once without
+        the PIN when the gateway's token expires mid-check-in."""
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure: ...
 

@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.machine import CheckInMachine
-from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, StorePort
+from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, Resign, StorePort
+from clinic_desk.checkin.stages import ENDINGS, Stage
 from clinic_desk.checkin.view import DeskView
 
 log = logging.getLogger("clinic_desk.checkin")
@@ -52,6 +53,7 @@ class CheckInRunner:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: GatewaySession | None = None
         self._session_generation = -1
+        self._card_verified = False  # the card holds a verified auth PIN (after a signature)
 
     # -- driving -----------------------------------------------------------
     async def dispatch(self, event: ev.Event, generation: int | None = None) -> None:
@@ -66,6 +68,12 @@ class CheckInRunner:
         if self.machine.stage is not before:
             log.info("stage %s -> %s", before.value, self.machine.stage.value)
         self._publish()
+        if self._card_verified and (
+            self.machine.stage in ENDINGS or self.machine.stage is Stage.WAITING_FOR_CARD
+        ):
+            # the check-in is over: the card's verified state must not outlive it
+            self._card_verified = False
+            await self._on_card(self._card.release)
         gen, cert = self.machine.generation, self.machine.certificate_fingerprint()
         for effect in effects:
             task = asyncio.create_task(self._run(effect, gen, cert))
@@ -153,14 +161,31 @@ class CheckInRunner:
         if not isinstance(signature, bytes):
             await self.dispatch(signature, gen)
             return
+        self._card_verified = True
         certificate = await self._on_card(self._card.certificate_der)
-        session = await self._gateway.authenticate(certificate, signature, challenge)
+        session = await self._gateway.authenticate(
+            certificate, signature, challenge, self._resigner(gen)
+        )
         if isinstance(session, ev.GatewayUnavailable | ev.GatewayRejected | ev.Failed):
             await self.dispatch(session, gen)
             return
         self._session, self._session_generation = session, gen
         await self.dispatch(ev.Authenticated(), gen)
         await self.dispatch(await self._gateway.fetch_record(session), gen)
+
+    def _resigner(self, gen: int) -> Resign:
+        """Signs again without the PIN while this check-in's card is still verified."""
+
+        async def resign(challenge: bytes) -> bytes | None:
+            if gen != self.machine.generation or not self._card_verified:
+                return None  # another check-in, or the card was released: ask again
+            signed = await self._on_card(self._card.sign_again, challenge)
+            if isinstance(signed, bytes):
+                return signed
+            self._card_verified = False
+            return None
+
+        return resign
 
     def _on_card(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
         return asyncio.get_running_loop().run_in_executor(self._card_thread, fn, *args)

@@ -61,3 +61,19 @@ class FlagReason(StrEnum):
     SEVERAL_QUALIFICATIONS = "several_qualifications"
     REVOKED_CERTIFICATE = "revoked_certificate"
     VARIANT_REJECTED = "variant_rejected_by_staff"
+
+
+# Several reasons are kept as one flag code, joined in the order they were found
+# (the flag queue stores one short ASCII code; a reader that knows one reason only
+# still shows the whole code).
+REASON_SEPARATOR = "/"
+
+
+def join_reasons(reasons: tuple[FlagReason, ...]) -> str:
+    """One flag code for ``reasons`` (each once, in order)."""
+    return REASON_SEPARATOR.join(dict.fromkeys(r.value for r in reasons))
+
+
+def split_reasons(code: str) -> tuple[str, ...]:
+    """The reason codes inside a flag code (a single reason gives itself)."""
+    return tuple(part for part in code.split(REASON_SEPARATOR) if part)

@@ -8,11 +8,13 @@ confirmed it; before that the view carries no field that could hold it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from clinic_desk.checkin.stages import Stage
+from clinic_desk.checkin.outcome import EligibilityOutcome, outcome_of
+from clinic_desk.checkin.stages import FlagReason, Stage
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.medication import MedicationHistory
 
 
 class VariantForStaff(BaseModel):
@@ -28,13 +30,18 @@ class VariantForStaff(BaseModel):
 class CheckInResult(BaseModel):
     """A confirmed record, ready to show."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
-    eligibility: Any
-    medications: Any = None
+    eligibility: EligibilityRecord
+    medications: MedicationHistory | None = None
     consented: bool = False
     offline_confirmed_at: datetime | None = None
     medications_note: str = ""
+
+    @property
+    def outcome(self) -> EligibilityOutcome:
+        """What the record's validity state means for the receptionist."""
+        return outcome_of(self.eligibility.state)
 
 
 class DeskView(BaseModel):
@@ -49,8 +56,12 @@ class DeskView(BaseModel):
     card_name: str | None = None  # the patient's own name from the chip: asked "is this you?"
     variant: VariantForStaff | None = None
     result: CheckInResult | None = None
-    error_code: str = ""
+    error_code: str = ""  # a withheld check-in: its first reason
     error_message: str = ""
     flagged: bool = False
+    flag_reasons: tuple[FlagReason, ...] = ()  # every reason the check-in found
+    # the eligibility check's answer as the receptionist acts on it: set when a record
+    # is shown, and when validity 4 or 5 ends the check-in without showing anything
+    outcome: EligibilityOutcome | None = None
     # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
     flag_reference: str = ""

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from clinic_desk import __version__
+from clinic_desk import __version__, paths
 from clinic_desk.cli import desk
 
 # (subcommand, module in clinic_desk.cli, one-line help). Modules are imported
@@ -57,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         handler = desk.run_desk
     try:
+        # A CLINIC_DESK_… folder that is a file: one sentence naming it, before anything.
+        paths.check_locations()
         return handler(args)
-    except CliError as exc:
+    except (CliError, paths.LocationError) as exc:
         print(f"clinic-desk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

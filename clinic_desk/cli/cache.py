@@ -198,18 +198,12 @@ def _reverify(_args: argparse.Namespace) -> int:
             "configured the desk runs the demo, whose gateway and cache exist only while "
             "it runs; the demo desk re-checks its visits by itself"
         )
-    from clinic_desk.eligibility.client import EligibilityClient, GatewaySettingsError
-    from clinic_desk.services.production import StartupError, gateway_settings
+    from clinic_desk.eligibility import EligibilityClient, GatewaySettingsError
     from clinic_desk.services.reverify import Reverifier, ReverifyReport
-
-    try:
-        client_settings = gateway_settings(settings)
-    except (StartupError, ValueError) as exc:
-        raise CliError(str(exc)) from None
 
     async def run(cache: OfflineCache) -> ReverifyReport:
         try:
-            client = EligibilityClient(client_settings)
+            client = EligibilityClient(settings.gateway)
         except GatewaySettingsError as exc:
             raise CliError(str(exc)) from None
         async with client:

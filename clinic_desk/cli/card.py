@@ -34,12 +34,14 @@ from reader.transport import (
 )
 from reader.virtual_card import (
     CardProfile,
+    KeyStore,
     VirtualCard,
     VpcdCardServer,
     available_profiles,
     find_profile,
     reader_name_for_port,
 )
+from reader.virtual_card.profile import ProfileError
 from reader.virtual_card.vpcd import DEFAULT_PORT
 
 READER_ENV = "CLINIC_DESK_READER"
@@ -113,14 +115,18 @@ def _cards_dir() -> Path:
     return paths.fixtures_dir() / "cards"
 
 
+def _key_store() -> KeyStore:
+    return KeyStore.for_cards(_cards_dir(), paths.cache_dir() / "card-keys")
+
+
 def _load_profile(name: str) -> CardProfile:
     try:
         return CardProfile.load(find_profile(name, _cards_dir()))
     except FileNotFoundError:
         known = ", ".join(available_profiles(_cards_dir()))
         raise CliError(f"there is no card fixture called {name!r} (known: {known})") from None
-    except ValueError as exc:
-        raise CliError(f"the card fixture {name!r} is not valid: {exc}") from None
+    except ProfileError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _card_call(call: Callable[[], T]) -> T:
@@ -201,7 +207,7 @@ def _tries_text(tries: int) -> str:
 
 def _serve(args: argparse.Namespace) -> int:
     profile = _load_profile(args.fixture)
-    card = VirtualCard(profile)
+    card = VirtualCard(profile, _key_store())
     stop = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
@@ -243,7 +249,9 @@ def _demo(args: argparse.Namespace) -> int:
     profile = _load_profile(args.fixture)
     print(f"clinic-desk card demo: virtual card {profile.profile_id!r}")
     started = time.perf_counter()
-    card = _timed("make the card's key and certificate", lambda: VirtualCard(profile))[0]
+    card = _timed(
+        "make the card's key and certificate", lambda: VirtualCard(profile, _key_store())
+    )[0]
     server: VpcdCardServer | None = None
     transport: CardTransport
     if args.in_process:

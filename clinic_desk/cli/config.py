@@ -34,16 +34,14 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def _init(args: argparse.Namespace) -> int:
     from clinic_desk import paths
-    from clinic_desk.config import render_template
+    from clinic_desk.config_toml import render_template
+    from offline_cache.fsutil import write_atomically
 
     target = paths.config_file()
     if target.exists() and not args.force:
         raise CliError(f"{target} already exists; it was left untouched (use --force to replace)")
     paths.ensure_dir(target.parent)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render_template(args.mode), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, target)
+    write_atomically(target, render_template(args.mode).encode("utf-8"))
     print(f"wrote {target} ({args.mode} template)")
     if args.mode == "production":
         print("replace the example values, then run `clinic-desk config check`")
@@ -52,7 +50,8 @@ def _init(args: argparse.Namespace) -> int:
 
 def _show(_args: argparse.Namespace) -> int:
     from clinic_desk import paths
-    from clinic_desk.config import ConfigError, load_settings, masked_dump, to_toml
+    from clinic_desk.config import ConfigError, load_settings
+    from clinic_desk.config_toml import masked_dump, to_toml
 
     try:
         settings = load_settings()

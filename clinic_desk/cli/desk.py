@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from clinic_desk.texts import Lang, default_lang
 
 if TYPE_CHECKING:
+    from clinic_desk.config import DeskSettings
     from clinic_desk.services.desk import DeskServices
 
 
@@ -50,6 +52,12 @@ def add_desk_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="record each finished check-in into a pseudonymised fixture (FILE, FILE-2 …)",
     )
+    parser.add_argument(
+        "--allow-outside-paths",
+        action="store_true",
+        help="with --fixture: let the fixture name files outside its own folder and the "
+        "shipped fixtures/",
+    )
 
 
 def run_desk(args: argparse.Namespace) -> int:
@@ -60,18 +68,41 @@ def run_desk(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         raise CliError(exc.message) from None
-    if settings.mode == "production" and args.fixture is None:
+    # What must stop a desk is said here, on the terminal, before the full screen.
+    prepared: object = None
+    if args.fixture is not None:
+        from clinic_desk.scenarios.desk import FixtureDeskUnavailable, prepare_fixture
+
+        try:
+            prepared = prepare_fixture(args.fixture, allow_outside_paths=args.allow_outside_paths)
+        except FixtureDeskUnavailable as exc:
+            raise CliError(str(exc)) from None
+    elif settings.mode == "production":
         from clinic_desk.services.production import StartupError, prepare_production
 
-        try:  # what must stop a production desk is said here, before the full screen
-            prepare_production(settings)
+        try:
+            prepared = prepare_production(settings)
         except StartupError as exc:
             raise CliError(exc.message) from None
+    if not sys.stdin.isatty():
+        _release(prepared)
+        raise CliError(
+            "the desk is a full-screen program and there is no terminal to show it in: "
+            "start clinic-desk in a terminal"
+        )
     lang: Lang = args.lang or settings.desk.lang or default_lang()
-    return asyncio.run(_run(args, settings, lang))
+    return asyncio.run(_run(args, settings, lang, prepared))
 
 
-async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
+def _release(prepared: object) -> None:
+    """Close what was prepared for a desk that will not start."""
+    cache = getattr(prepared, "cache", None)
+    close = getattr(cache, "close", None)
+    if callable(close):
+        close()
+
+
+async def _run(args: argparse.Namespace, settings: object, lang: Lang, prepared: object) -> int:
     # Textual and the services are imported here, so `clinic-desk card …` stays light.
     from clinic_desk.app.app import DeskApp
     from clinic_desk.config import DeskSettings
@@ -82,37 +113,14 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
 
     async def build() -> DeskServices:
         # Imported in a thread: the first frame does not wait for httpx, uvicorn or SQLCipher.
-        if args.fixture is not None:
-            fixture_desk = await asyncio.to_thread(
-                import_module, "clinic_desk.services.fixture_desk"
-            )
-            services: DeskServices = await fixture_desk.build_fixture_services(
-                args.fixture, drive=args.drive, record=args.record
-            )
-            return services
-        if settings.mode == "production":
-            production = await asyncio.to_thread(import_module, "clinic_desk.services.production")
-            services = await production.build_production_services(settings)
-            return _recording(services, args.record)
-        demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
-        source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
-        services = await demo.build_demo_services(card_source=source)
-        readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
-        running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
-        services.update_status(notice=await readiness.startup_notice(settings, running))
-        return _recording(services, args.record)
+        return await _build(args, settings, prepared)
 
     patient_display = None
     if settings.desk.patient_display:
         from clinic_desk.patient.socket_file import socket_path
 
         patient_display = socket_path()
-    app = DeskApp(
-        build,
-        lang=lang,
-        idle_lock_seconds=settings.desk.idle_lock_seconds,
-        patient_display=patient_display,
-    )
+    app = DeskApp(build, lang=lang, patient_display=patient_display)
     try:
         await app.run_async()
     finally:
@@ -121,10 +129,46 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang) -> int:
     return 0
 
 
-def _recording(services: DeskServices, record: Path | None) -> DeskServices:
-    """Attach a recorder to the desk's runner when --record asks for one."""
-    from clinic_desk.scenarios.record import record_into
-
-    if record is not None:
-        record_into(services.runner, record, title="Recorded at the desk")
+async def _build(
+    args: argparse.Namespace, settings: DeskSettings, prepared: object
+) -> DeskServices:
+    """The desk's services: the fixture's, the clinic's or the demo's."""
+    record = await asyncio.to_thread(import_module, "clinic_desk.scenarios.record")
+    recorder = None
+    if args.record is not None:
+        title = f"Recorded from {args.fixture.name}" if args.fixture else "Recorded at the desk"
+        recorder = record.record_to(args.record, title=title)
+    observers = (recorder.observe,) if recorder is not None else ()
+    transcript = recorder.transcript if recorder is not None else None
+    idle = settings.desk.idle_lock_seconds
+    if args.fixture is not None:
+        fixture = await asyncio.to_thread(import_module, "clinic_desk.scenarios.desk")
+        desk = await fixture.build_fixture_desk(
+            prepared, drive=args.drive, idle_lock_seconds=idle, recorder=recorder
+        )
+        services: DeskServices = desk.services
+        return services
+    if settings.mode == "production":
+        production = await asyncio.to_thread(import_module, "clinic_desk.services.production")
+        services = await production.build_production_services(
+            prepared, observers=observers, transcript=transcript
+        )
+        return services
+    demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
+    assembly = await asyncio.to_thread(import_module, "clinic_desk.services.assembly")
+    source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
+    services = await demo.build_demo_services(
+        card_source=source,
+        manager=settings.manager,
+        options=assembly.DeskOptions(
+            kind="demo",
+            desk_id=demo.DEMO_DESK_ID,
+            idle_lock_seconds=idle,
+            observers=observers,
+            transcript=transcript,
+        ),
+    )
+    readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
+    running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
+    services.update_status(notice=await readiness.startup_notice(settings, running))
     return services

@@ -124,24 +124,48 @@ def _check(args: argparse.Namespace) -> int:
         GatewaySettings,
         GatewaySettingsError,
     )
+    from clinic_desk.eligibility.settings import redact_url
+
+    def absolute(path: Path | None) -> Path | None:
+        return None if path is None else path.expanduser().absolute()
 
     try:
         settings = GatewaySettings(
             base_url=args.url,
-            ca_bundle=args.ca_bundle,
-            client_certificate=args.client_cert,
-            client_key=args.client_key,
+            ca_bundle=absolute(args.ca_bundle),
+            client_certificate=absolute(args.client_cert),
+            client_key=absolute(args.client_key),
             read_timeout=args.timeout,
         )
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        raise CliError(f"{first['msg'].removeprefix('Value error, ')}.") from None
+        options = {
+            "base_url": f"the URL {redact_url(args.url)!r}",
+            "read_timeout": "--timeout",
+            "ca_bundle": "--ca-bundle",
+            "client_certificate": "--client-cert",
+            "client_key": "--client-key",
+            "gateway.client_certificate": "--client-cert",
+            "gateway.client_key": "--client-key",
+        }
+        if first["type"] == "desk_rule":
+            problems = first.get("ctx", {}).get("problems", [])
+            text = "; ".join(f"{options.get(key, key)} {why}" for key, why in problems)
+            for name, option in options.items():
+                text = text.replace(name, option) if name.startswith("gateway.") else text
+            raise CliError(f"{text}.") from None
+        where = str(first["loc"][0]) if first["loc"] else ""
+        what = options.get(where, "the options")
+        text = str(first["msg"]).removeprefix("Value error, ")
+        # pydantic's own wording ("Input should be …") follows a colon
+        text = ": " + text[0].lower() + text[1:] if text[:1].isupper() else " " + text
+        raise CliError(f"{what}{text}.") from None
 
     async def probe() -> int:
         try:
             client = EligibilityClient(settings)
         except GatewaySettingsError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(f"{exc}.") from None
         async with client:
             try:
                 grant = await client.challenge()
@@ -151,7 +175,8 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"  support: {exc.support_hint}")
                 return 1
         print(
-            f"ok: {settings.base_url} issued a challenge valid until {grant.expires_at:%H:%M:%S %Z}"
+            f"ok: {settings.display_url} issued a challenge valid until "
+            f"{grant.expires_at:%H:%M:%S %Z}"
         )
         return 0
 

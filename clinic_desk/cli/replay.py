@@ -32,6 +32,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="record the replayed check-in (one fixture) into a new, pseudonymised fixture",
     )
     parser.add_argument(
+        "--allow-outside-paths",
+        action="store_true",
+        help="let fixtures name files outside their own folder and the shipped fixtures/",
+    )
+    parser.add_argument(
         "--schema", action="store_true", help="print the fixture format's JSON Schema and exit"
     )
     parser.set_defaults(handler=run)
@@ -61,17 +66,19 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"{args.record} exists already; choose a new file.")
     # uvicorn's notes about faults the gateway injects on purpose are not for this output
     logging.getLogger().addHandler(logging.NullHandler())
-    return asyncio.run(_run(fixtures, args.json, args.record))
+    return asyncio.run(_run(fixtures, args.json, args.record, args.allow_outside_paths))
 
 
-async def _run(fixtures: list[Path], as_json: bool, record: Path | None) -> int:
+async def _run(
+    fixtures: list[Path], as_json: bool, record: Path | None, allow_outside_paths: bool
+) -> int:
     from clinic_desk.scenarios.record import CheckInRecorder
     from clinic_desk.scenarios.replay import Replayer, ReplayResult
 
     recorder = CheckInRecorder() if record is not None else None
     failures = 0
     results: list[ReplayResult] = []
-    async with Replayer(recorder=recorder) as replayer:
+    async with Replayer(recorder=recorder, allow_outside_paths=allow_outside_paths) as replayer:
         for path in fixtures:
             result = await replayer.replay(path)
             results.append(result)
@@ -110,15 +117,15 @@ def _save_recording(
 ) -> None:
     from clinic_desk.checkin.runner import CheckInRunner
     from clinic_desk.scenarios.record import CheckInRecorder
+    from offline_cache.fsutil import write_atomically
 
     assert isinstance(recorder, CheckInRecorder)
     if not isinstance(runner, CheckInRunner):
         print("clinic-desk: the fixture did not run; nothing was recorded.", file=sys.stderr)
         return
     text = recorder.scenario(runner.machine, title=f"Recorded: {title}").dump()
-    try:
-        with record.open("x", encoding="utf-8") as out:  # never over an existing file
-            out.write(text)
+    try:  # never over an existing file; owner-only, as a recording came from a clinic
+        write_atomically(record, text.encode("utf-8"), exclusive=True)
     except OSError as exc:
         raise CliError(f"The recording cannot be written to {record}: {exc.strerror}.") from None
     if not as_json:

@@ -92,6 +92,7 @@ def _pin_stdin(parser: argparse.ArgumentParser) -> None:
 def _screen(args: argparse.Namespace) -> int:
     from clinic_desk.app.review_app import ReviewApp
 
+    _require_cache()
     settings = _settings()
     lang = _lang(args, settings)
     with _open_cache() as cache:
@@ -201,9 +202,24 @@ def _settings() -> DeskSettings:
         raise CliError(exc.message) from None
 
 
+def _require_cache() -> None:
+    """Say that there is no cache before asking for its passphrase."""
+    from offline_cache.files import CacheFiles
+
+    files = CacheFiles(paths.data_dir(), paths.config_dir())
+    if not files.database.exists():
+        raise CliError(
+            f"there is no offline cache at {files.database}, so no flag to review: no "
+            "production desk has run on this computer yet. The demo desk keeps its flags in "
+            "a temporary cache that goes when the demo closes: review them in the demo desk "
+            "with M (F2), where the demo's manager PIN is shown"
+        )
+
+
 def _open_cache() -> OfflineCache:
     from offline_cache import CacheError, OfflineCache
 
+    _require_cache()
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase:
         if not sys.stdin.isatty():
@@ -245,6 +261,7 @@ class _Session:
         from clinic_desk.manager.pin import Verdict
         from clinic_desk.manager.review import unlock_review
 
+        _require_cache()
         settings = _settings()
         if settings.manager.pin_hash is None:
             raise CliError("no manager PIN is set yet: run `clinic-desk review set-pin` first")
@@ -269,7 +286,8 @@ class _Session:
                 )
             raise CliError(f"that is not the manager PIN ({check.tries_left} tries left)")
         self._session = result.session
-        if result.session.key_problem:
+        # export refuses with the key problem in its own message; the others go on without
+        if result.session.key_problem and self._args.review_command != "export":
             print(f"note: {result.session.key_problem}", file=sys.stderr)
         return result.session
 

@@ -23,9 +23,11 @@ class GatewayError(Exception):
         code: str,
         status: int | None = None,
         request_id: str | None = None,
+        cause: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.cause = cause  # the technical cause in a few words (e.g. a TLS verify message)
         self.desk_action = desk_action
         self.support_hint = support_hint
         self.code = code

@@ -20,13 +20,15 @@ from starlette.routing import Route as HttpRoute
 from starlette.types import Receive, Scope, Send
 
 from clinic_desk.domain.auth import CardAuthRequest
-from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.coverage import Coverage, EligibilityRecord
 from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
 from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
+from clinic_desk.gateway.dataset import PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, Route
 from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
+from clinic_desk.jsonfiles import parse_json
 
 log = logging.getLogger("clinic_desk.gateway")
 
@@ -105,6 +107,8 @@ def _endpoint(
         faults: list[Fault] = []
         try:
             answer, faults = await handler(request, state)
+        except FhirFormatError as exc:  # a request body in the wrong shape
+            answer = _outcome(400, OutcomeReason.BAD_REQUEST, str(exc), "structure")
         except Refusal as refusal:
             answer = _outcome(refusal.status, refusal.reason, refusal.text, refusal.code)
             if refusal.status == 401:
@@ -177,12 +181,15 @@ async def _read_json(request: Request) -> Any:
         body += chunk
         if len(body) > MAX_REQUEST_BYTES:
             raise too_large
-    try:
-        return json.loads(bytes(body)) if body else {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refusal(
-            400, OutcomeReason.BAD_REQUEST, "The request is not JSON.", "structure"
-        ) from None
+    if not body:
+        return {}
+
+    def not_json(_why: str) -> Refusal:
+        return Refusal(
+            400, OutcomeReason.BAD_REQUEST, "The request is not JSON it can read.", "structure"
+        )
+
+    return parse_json(bytes(body), "request", not_json)  # nesting bounded too
 
 
 def _param_patient(request: Request, *names: str) -> str:
@@ -196,8 +203,10 @@ def _param_patient(request: Request, *names: str) -> str:
 
 
 def _own_patient(
-    state: GatewayState, request: Request, asked: str, *, clinical: bool = False
+    state: GatewayState, request: Request, asked: str, route: Route, *, clinical: bool = False
 ) -> Any:
+    if state.faults.take(route, FaultKind.EXPIRE_TOKEN):
+        state.expire_tokens()  # as if the token ran out just now
     entry = state.patient_for_token(request.headers.get("authorization"), clinical=clinical)
     if asked != entry.record.id:
         raise Refusal(
@@ -224,7 +233,7 @@ async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, lis
 
 
 async def _patient(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, request.path_params["patient_id"])
+    entry = _own_patient(state, request, request.path_params["patient_id"], Route.PATIENT)
     faults = state.faults_for(Route.PATIENT, entry.record.id)
     await _apply_early_faults(faults, state)
     return Answer(200, entry.record.to_fhir()), faults
@@ -251,7 +260,9 @@ def _unknown_validity_codes(bundle: dict[str, Any]) -> None:
 
 
 async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
-    entry = _own_patient(state, request, _param_patient(request, "beneficiary", "patient"))
+    entry = _own_patient(
+        state, request, _param_patient(request, "beneficiary", "patient"), Route.COVERAGE
+    )
     faults = state.faults_for(Route.COVERAGE, entry.record.id)
     await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
@@ -275,23 +286,30 @@ _CLOCK_SKEW = timedelta(minutes=5)
 async def _reverify(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     faults = state.faults_for(Route.REVERIFY)
     await _apply_early_faults(faults, state)
-    try:
-        asked = ReverifyRequest.from_fhir(await _read_json(request))
-    except FhirFormatError as exc:
-        raise Refusal(400, OutcomeReason.BAD_REQUEST, str(exc), "structure") from None
+    asked = ReverifyRequest.from_fhir(await _read_json(request))
     if asked.checked_in_at > state.clock() + _CLOCK_SKEW:
         raise Refusal(400, OutcomeReason.BAD_REQUEST, "checkedInAt is in the future.", "value")
     entry = state.reverify(asked.certificate_sha256, mislink_to=mislink_target(faults))
-    own = state.patient_faults_for(Route.REVERIFY, entry.record.id)
+    # The embedded gateway answers today's eligibility; a gateway that can ask the
+    # national system about a past date asks about checkedInAt.
+    return await _linked(request, state, Route.REVERIFY, entry, entry.coverages, faults)
+
+
+async def _linked(
+    request: Request,
+    state: GatewayState,
+    route: Route,
+    entry: PatientEntry,
+    coverages: list[Coverage],
+    faults: list[Fault],
+) -> tuple[Answer, list[Fault]]:
+    """A Patient and its Coverage as one collection Bundle (re-verification, numbers)."""
+    own = state.patient_faults_for(route, entry.record.id)
     await _apply_early_faults(own, state)
     faults += own
     if any(f.kind is FaultKind.PROCESSING for f in faults):
         return _still_processing(state), faults
-    # The embedded gateway answers today's eligibility; a gateway that can ask the
-    # national system about a past date asks about checkedInAt.
-    record = EligibilityRecord.from_coverages(
-        entry.record.id, tuple(entry.coverages), state.clock()
-    )
+    record = EligibilityRecord.from_coverages(entry.record.id, tuple(coverages), state.clock())
     bundle = Reverification(patient=entry.record, eligibility=record).to_fhir_bundle(
         _fhir_base(request)
     )
@@ -311,7 +329,11 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 
 async def _medications(request: Request, state: GatewayState) -> tuple[Answer, list[Fault]]:
     entry = _own_patient(
-        state, request, _param_patient(request, "subject", "patient"), clinical=True
+        state,
+        request,
+        _param_patient(request, "subject", "patient"),
+        Route.MEDICATIONS,
+        clinical=True,
     )
     faults = state.faults_for(Route.MEDICATIONS, entry.record.id)
     await _apply_early_faults(faults, state)
@@ -367,6 +389,9 @@ def build_app(state: GatewayState) -> Starlette:
             methods=["GET"],
         ),
     ]
+    from clinic_desk.gateway.desk_routes import desk_routes  # it uses this module's helpers
+
+    routes += desk_routes(state)
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.gateway = state
     return app

@@ -17,6 +17,8 @@ class Route(StrEnum):
     COVERAGE = "coverage"
     MEDICATIONS = "medications"
     REVERIFY = "reverify"  # desk-to-gateway re-check of an offline visit (no card)
+    VISUAL_AUTH = "visual-auth"  # a card checked by its photo (目視): no card signature
+    NUMBER_LOOKUP = "number-lookup"  # desk-to-gateway lookup by 資格確認書 numbers (no card)
 
 
 ALL_ROUTES = frozenset(Route)
@@ -32,6 +34,8 @@ class FaultKind(StrEnum):
     PROCESSING = "processing"  # 202 "still processing" (the national check is asynchronous)
     UNKNOWN_CODE = "unknown-code"  # a validity state / status code the desk does not know
     MISLINK = "mislink"  # the card authenticates as another person's Patient (patient_id)
+    # the gateway forgets its tokens just before a FHIR read: the token expired mid-check-in
+    EXPIRE_TOKEN = "expire-token"
 
 
 class Fault(BaseModel):
@@ -74,12 +78,18 @@ class FaultPlan:
     def __len__(self) -> int:
         return len(self._faults)
 
-    def take(self, route: Route) -> list[Fault]:
-        """The faults that fire for this request (counted as fired)."""
+    def take(self, route: Route, kind: FaultKind | None = None) -> list[Fault]:
+        """The faults that fire for this request (counted as fired).
+
+        ``kind`` given: only faults of that kind; otherwise every kind but
+        EXPIRE_TOKEN, which fires before the token is checked (``take(route, kind)``).
+        """
         fired: list[Fault] = []
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if route not in fault.routes:
+                    continue
+                if (fault.kind is not kind) if kind else fault.kind is FaultKind.EXPIRE_TOKEN:
                     continue
                 count = self._fired.get(index, 0)
                 if fault.times is not None and count >= fault.times:

@@ -22,10 +22,11 @@ from types import TracebackType
 
 import uvicorn
 
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.gateway.app import build_app
 from clinic_desk.gateway.dataset import Dataset, load_dataset
 from clinic_desk.gateway.faults import Fault, FaultPlan
-from clinic_desk.gateway.state import Clock, GatewayState, system_clock
+from clinic_desk.gateway.state import GatewayState
 
 log = logging.getLogger("clinic_desk.gateway")
 
@@ -43,6 +44,34 @@ class ServerTLS:
     key: Path
     client_ca: Path | None = None
 
+    def check(self) -> None:
+        """Raise GatewayServerError (one sentence) unless the files are usable PEM."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(str(self.certificate), str(self.key))
+        except (OSError, ssl.SSLError) as exc:
+            raise GatewayServerError(
+                f"The TLS certificate {self.certificate} and key {self.key} cannot be used "
+                f"({_reason(exc)}): both must be PEM files, and the key must belong to the "
+                "certificate."
+            ) from None
+        if self.client_ca is not None:
+            try:
+                context.load_verify_locations(cafile=str(self.client_ca))
+            except (OSError, ssl.SSLError) as exc:
+                raise GatewayServerError(
+                    f"The client CA file {self.client_ca} cannot be used ({_reason(exc)}): "
+                    "it must hold PEM certificates."
+                ) from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc).lower().replace("_", " ")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
 
 class GatewayServer:
     """The embedded gateway on ``host`` (loopback only) and an OS-chosen or given port.
@@ -59,7 +88,7 @@ class GatewayServer:
         host: str = "127.0.0.1",
         port: int = 0,
         tls: ServerTLS | None = None,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         nonce_ttl: timedelta = timedelta(seconds=60),
         token_ttl: timedelta = timedelta(minutes=5),
         page_size: int = 10,
@@ -74,6 +103,8 @@ class GatewayServer:
             raise GatewayServerError(
                 f"The embedded gateway listens on loopback only, not on {host}."
             )
+        if tls is not None:
+            tls.check()  # before anything listens: a bad file is one sentence, not a crash
         self.host = host
         self.tls = tls
         self.max_seconds = max_seconds

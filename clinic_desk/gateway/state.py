@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -19,15 +18,13 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from clinic_desk.domain.auth import CardAuthGrant, CardAuthRequest, ChallengeGrant
 from clinic_desk.domain.certificate import CertificateState, certificate_status
+from clinic_desk.domain.clock import Clock, utc_now
+from clinic_desk.domain.coverage import Coverage
+from clinic_desk.domain.number_lookup import NumberLookupRequest
 from clinic_desk.domain.outcome import OutcomeReason
+from clinic_desk.domain.visual_check import VisualAuthRequest
 from clinic_desk.gateway.dataset import Dataset, PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, FaultPlan, Route
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class Refusal(Exception):
@@ -52,6 +49,16 @@ class _Nonce:
 
 
 @dataclass(frozen=True)
+class VisualCheck:
+    """One visual check the gateway answered: which card, which staff, no card signature."""
+
+    certificate_sha256: str
+    staff_id: str
+    at: datetime
+    card_signature: bool = False
+
+
+@dataclass(frozen=True)
 class TokenGrant:
     patient_id: str
     expires_at: datetime
@@ -66,7 +73,7 @@ class GatewayState:
         dataset: Dataset,
         *,
         faults: FaultPlan | None = None,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         nonce_ttl: timedelta = timedelta(seconds=60),
         token_ttl: timedelta = timedelta(minutes=5),
         page_size: int = 10,
@@ -85,6 +92,7 @@ class GatewayState:
             pid: FaultPlan(entry.faults) for pid, entry in dataset.patients.items() if entry.faults
         }
         self.requests_served = 0
+        self.visual_checks: list[VisualCheck] = []  # bounded: see authenticate_visual
         self.stopping = False  # set by the server before it shuts down
 
     # --- faults ----------------------------------------------------------------------
@@ -157,26 +165,7 @@ class GatewayState:
                 OutcomeReason.BAD_SIGNATURE, "The card's signature does not match the challenge."
             ) from None
         fingerprint = hashlib.sha256(request.certificate_der).hexdigest()
-        patient_id = mislink_to or self.dataset.links.get(fingerprint)
-        if patient_id is None or patient_id not in self.dataset.patients:
-            raise Refusal(
-                404,
-                OutcomeReason.CERTIFICATE_UNLINKED,
-                "No record is linked to this card.",
-                "not-found",
-            )
-        token = secrets.token_urlsafe(32)
-        expires = now + self.token_ttl
-        self._tokens[token] = TokenGrant(
-            patient_id=patient_id, expires_at=expires, eligibility_only=eligibility_only
-        )
-        return CardAuthGrant(
-            token=token,
-            expires_at=expires,
-            patient_id=patient_id,
-            certificate_not_after=certificate.not_valid_after_utc,
-            eligibility_only=eligibility_only,
-        )
+        return self._grant(fingerprint, certificate, eligibility_only, now, mislink_to)
 
     def _check_certificate(self, certificate: x509.Certificate, now: datetime) -> bool:
         """Refuse a certificate the card cannot be used with; True when it expired less
@@ -224,6 +213,59 @@ class GatewayState:
             )
         return now > certificate.not_valid_after_utc
 
+    def authenticate_visual(
+        self, request: VisualAuthRequest, mislink_to: str | None = None
+    ) -> CardAuthGrant:
+        """A token for the card a receptionist checked by its photo (no card signature).
+
+        The certificate is checked as for ``/auth/card`` (trust anchor, revocation,
+        dates, key usage); only the signature is missing, and that is recorded.
+        """
+        now = self.clock()
+        try:
+            certificate = x509.load_der_x509_certificate(request.certificate_der)
+        except ValueError:
+            raise _security(
+                OutcomeReason.CERTIFICATE_INVALID, "The card's certificate cannot be read.", 400
+            ) from None
+        eligibility_only = self._check_certificate(certificate, now)
+        fingerprint = hashlib.sha256(request.certificate_der).hexdigest()
+        grant = self._grant(fingerprint, certificate, eligibility_only, now, mislink_to)
+        self.visual_checks = [
+            *self.visual_checks[-999:],
+            VisualCheck(certificate_sha256=fingerprint, staff_id=request.staff_id, at=now),
+        ]
+        return grant
+
+    def _grant(
+        self,
+        fingerprint: str,
+        certificate: x509.Certificate,
+        eligibility_only: bool,
+        now: datetime,
+        mislink_to: str | None,
+    ) -> CardAuthGrant:
+        patient_id = mislink_to or self.dataset.links.get(fingerprint)
+        if patient_id is None or patient_id not in self.dataset.patients:
+            raise Refusal(
+                404,
+                OutcomeReason.CERTIFICATE_UNLINKED,
+                "No record is linked to this card.",
+                "not-found",
+            )
+        token = secrets.token_urlsafe(32)
+        expires = now + self.token_ttl
+        self._tokens[token] = TokenGrant(
+            patient_id=patient_id, expires_at=expires, eligibility_only=eligibility_only
+        )
+        return CardAuthGrant(
+            token=token,
+            expires_at=expires,
+            patient_id=patient_id,
+            certificate_not_after=certificate.not_valid_after_utc,
+            eligibility_only=eligibility_only,
+        )
+
     # --- re-verification (desk to gateway, no card) ----------------------------------
     def reverify(self, certificate_sha256: str, mislink_to: str | None = None) -> PatientEntry:
         """The Patient a card is linked to today, for a desk re-checking an offline visit.
@@ -245,6 +287,28 @@ class GatewayState:
                 "not-found",
             )
         return entry
+
+    # --- lookup by number (desk to gateway, no card) ---------------------------------
+    def lookup_by_number(
+        self, asked: NumberLookupRequest, mislink_to: str | None = None
+    ) -> tuple[PatientEntry, list[Coverage]] | None:
+        """The Patient and qualifications behind the numbers and birthdate (None:
+        該当資格なし). ``mislink_to`` answers another Patient, as a wrong registration
+        at the insurer would."""
+        if mislink_to is not None:
+            entry = self.dataset.patient(mislink_to)
+            return (entry, list(entry.coverages)) if entry is not None else None
+        for entry in self.dataset.patients.values():
+            if entry.record.birthdate != asked.birthdate:
+                continue
+            found = [
+                c
+                for c in entry.coverages
+                if asked.numbers.matches(c.insurer_number, c.symbol, c.number, c.branch)
+            ]
+            if found:
+                return entry, found
+        return None
 
     # --- tokens ----------------------------------------------------------------------
     def patient_for_token(

@@ -17,9 +17,9 @@ class PinNotSet(ManagerError):
 
 
 class PinHashUnreadable(ManagerError):
-    def __init__(self) -> None:
+    def __init__(self, why: str = "") -> None:
         super().__init__(
-            "the manager PIN hash in the configuration cannot be read; "
+            f"the manager PIN hash in the configuration cannot be used{': ' + why if why else ''}; "
             "set the PIN again with `clinic-desk review set-pin --reset`"
         )
 
@@ -35,6 +35,10 @@ class ManagerKeyMissing(ManagerError):
 
 class ManagerKeyDamaged(ManagerError):
     """The manager key file cannot be read; it is left untouched."""
+
+
+class ReferencesUnreadable(ManagerError):
+    """An export would leave out sealed insurer references: it is refused, not written."""
 
 
 class ManagerKeyWrongPin(ManagerError):

@@ -22,8 +22,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import PinFormatError, PinHashUnreadable, PinNotSet
-from offline_cache import Clock, LockoutState, OfflineCache, utc_now
+from clinic_desk.manager.kdf import HASHLIB_MAXMEM, scrypt_cost_problem
+from offline_cache import LockoutState, OfflineCache
 
 LOCKOUT_NAME = "manager_pin"
 SCRYPT_LOG_N = 15
@@ -52,7 +54,7 @@ def _unb64(text: str) -> bytes:
 
 def _scrypt(pin: str, salt: bytes, log_n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        pin.encode("utf-8"), salt=salt, n=2**log_n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
+        pin.encode("utf-8"), salt=salt, n=2**log_n, r=r, p=p, maxmem=HASHLIB_MAXMEM, dklen=32
     )
 
 
@@ -72,6 +74,10 @@ def pin_matches(pin: str, stored: str) -> bool:
     log_n, r, p = int(found["ln"]), int(found["r"]), int(found["p"])
     if not (10 <= log_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
         raise PinHashUnreadable()
+    # Each within range, together they may still ask for gigabytes: refuse, never try.
+    too_costly = scrypt_cost_problem(2**log_n, r, p)
+    if too_costly is not None:
+        raise PinHashUnreadable(too_costly)
     expected = _unb64(found["hash"])
     actual = _scrypt(pin, _unb64(found["salt"]), log_n, r, p)
     return hmac.compare_digest(actual, expected)

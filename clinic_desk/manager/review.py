@@ -10,9 +10,7 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import csv
-import os
-import tempfile
+import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -21,21 +19,34 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from clinic_desk.checkin.stages import split_reasons
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
-from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing, SealBroken
+from clinic_desk.manager.errors import (
+    ManagerError,
+    ManagerKeyMissing,
+    ReferencesUnreadable,
+    SealBroken,
+)
 from clinic_desk.manager.pin import ManagerPin, PinCheck
-from clinic_desk.manager.sealing import ManagerKeyFile, SealedReference, Unsealer, is_sealed
+from clinic_desk.manager.sealing import (
+    ManagerKeyFile,
+    SealedReference,
+    Unsealer,
+    is_sealed,
+    key_file_path,
+)
+from clinic_desk.manager.spreadsheet import SpreadsheetWriter
 from clinic_desk.texts import Lang, has_text, t
 from offline_cache import (
-    Clock,
     FlagMove,
     FlagStatus,
     FlagSummary,
     MismatchFlag,
     OfflineCache,
-    utc_now,
 )
+from offline_cache.fsutil import write_atomically
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
@@ -131,9 +142,12 @@ def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date")
 
 
 def reason_words(reason: str, lang: Lang) -> str:
-    """The reason in words from the catalogue (the code itself if it has none)."""
-    key = f"review.reason.{reason}"
-    return t(key, lang) if has_text(key) else reason
+    """Every reason of a flag in words from the catalogue (a code itself if it has none)."""
+    words = []
+    for code in split_reasons(reason) or (reason,):
+        key = f"review.reason.{code}"
+        words.append(t(key, lang) if has_text(key) else code)
+    return t("reasons.separator", lang).join(words)
 
 
 def status_words(status: FlagStatus, lang: Lang) -> str:
@@ -149,6 +163,7 @@ class ReviewSession:
         unsealer: Unsealer | None,
         *,
         key_problem: str | None = None,
+        key_path: Path | None = None,
         now: Clock = utc_now,
     ) -> None:
         self.cache = cache
@@ -156,12 +171,9 @@ class ReviewSession:
         self.references = FlagReferences.of_cache(cache)
         self._unsealer = unsealer
         self.key_problem = key_problem
+        self._key_path = key_path
         self._now = now
         self.closed = False
-
-    @property
-    def can_unseal(self) -> bool:
-        return self._unsealer is not None
 
     # -- reading --------------------------------------------------------------
     def queue(self) -> list[FlagSummary]:
@@ -250,7 +262,8 @@ class ReviewSession:
         """Write the flags in ``statuses`` as CSV (UTF-8 with BOM); returns the row count.
 
         The file is written owner-only and atomically; an existing file is kept unless
-        ``overwrite``. Audited as ``review.export`` with the count.
+        ``overwrite``. Audited as ``review.export`` with the count. Nothing is written when
+        the report would leave out sealed references (``ReferencesUnreadable``).
         """
         self._check()
         target = Path(path).expanduser()
@@ -263,29 +276,40 @@ class ReviewSession:
             f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.status in wanted
         ]
         rows.reverse()  # oldest first reads like a report
+        self._refuse_to_drop_references(rows)
+        text = io.StringIO(newline="")
+        writer = SpreadsheetWriter(text)  # no cell is read as a formula
+        writer.writerow(CSV_COLUMNS)
+        for flag in rows:
+            writer.writerow(self._csv_row(flag, lang))
         try:
-            fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+            write_atomically(target, text.getvalue().encode("utf-8-sig"))
         except OSError as exc:
-            raise ReviewInputError(f"cannot write in {target.parent}: {exc.strerror}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                for flag in rows:
-                    writer.writerow(self._csv_row(flag, lang))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
         status_note = "+".join(sorted(s.value for s in wanted))
         self.cache.audit.record(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
         return len(rows)
+
+    def _refuse_to_drop_references(self, rows: Sequence[MismatchFlag]) -> None:
+        """A report that would silently lack the references it should hold is an error."""
+        where = self._key_path or key_file_path()
+        if self.key_problem:
+            raise ReferencesUnreadable(
+                f"{self.key_problem.rstrip('.')}. The report was not written: without the "
+                f"manager key it would leave out the sealed insurer references. Restore {where} "
+                "from a backup and export again; without a backup, `clinic-desk review set-pin "
+                "--reset` makes a new key (references sealed for the old one stay unreadable)"
+            )
+        if self._unsealer is None:
+            sealed = sum(1 for flag in rows if is_sealed(flag.insurer_reference))
+            if sealed:
+                raise ReferencesUnreadable(
+                    f"{sealed} of the flags hold an insurer reference sealed for the manager, "
+                    f"but there is no manager key file at {where}. The report was not written: "
+                    "restore the key file from a backup and export again"
+                )
 
     def _csv_row(self, flag: MismatchFlag, lang: Lang) -> list[str]:
         card = flag.card_identity
@@ -295,6 +319,9 @@ class ReviewSession:
                 line for line in detail.reference.insurer_reference.splitlines() if line
             )
             linked = detail.reference.linked_record_ref
+        elif detail.reference_state is ReferenceState.BROKEN:
+            # sealed for an earlier manager key (before a reset) or changed: said, not blank
+            insurer = linked = t("review.csv.sealed_unreadable", lang)
         else:
             insurer = ""
             linked = detail.gateway_ref or ""
@@ -375,5 +402,5 @@ def unlock_review(
         note=f"key={'yes' if unsealer else 'problem' if problem else 'none'} via={purpose}",
         actor=ACTOR,
     )
-    session = ReviewSession(cache, unsealer, key_problem=problem, now=now)
+    session = ReviewSession(cache, unsealer, key_problem=problem, key_path=key_path, now=now)
     return UnlockResult(check=check, session=session)

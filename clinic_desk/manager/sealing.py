@@ -14,13 +14,10 @@ The stored text is ``sealed:v1:`` + base64url(ephemeral public key | nonce | cip
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -30,9 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from clinic_desk import paths
+from clinic_desk.domain.clock import utc_now
+from clinic_desk.jsonfiles import load_json_model
 from clinic_desk.manager.errors import (
     ManagerError,
     ManagerKeyDamaged,
@@ -40,6 +40,8 @@ from clinic_desk.manager.errors import (
     ManagerKeyWrongPin,
     SealBroken,
 )
+from clinic_desk.manager.kdf import scrypt_cost_problem
+from offline_cache.fsutil import write_atomically
 
 log = logging.getLogger("clinic_desk.manager")
 
@@ -50,6 +52,7 @@ _HKDF_INFO = b"clinic-desk sealed insurer reference v1"
 _WRAP_AAD = b"clinic-desk manager private key v1"
 _NONCE = 12
 _RAW = 32
+MAX_KEY_FILE_BYTES = 64 * 1024  # the desk writes about 600 bytes
 
 
 def key_file_path() -> Path:
@@ -74,6 +77,13 @@ class _Kdf(BaseModel):
     p: int = Field(default=1, ge=1, le=4)
     salt: str
 
+    @model_validator(mode="after")
+    def _bounded_cost(self) -> _Kdf:
+        problem = scrypt_cost_problem(self.n, self.r, self.p)
+        if problem is not None:
+            raise PydanticCustomError("scrypt_cost", problem)
+        return self
+
 
 class ManagerKeyFile(BaseModel):
     """``manager-key.json``: the public key in clear, the private key wrapped by the PIN."""
@@ -91,21 +101,17 @@ class ManagerKeyFile(BaseModel):
 
     @classmethod
     def load(cls, path: Path | None = None) -> ManagerKeyFile:
+        """The key file at ``path`` (default: beside the configuration), read bounded.
+
+        ``ManagerKeyMissing`` when there is none; ``ManagerKeyDamaged`` naming what is
+        wrong when it cannot be read or is not a key file (it is left untouched).
+        """
         where = path or key_file_path()
-        try:
-            text = where.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ManagerKeyMissing() from None
-        except OSError as exc:
-            raise ManagerKeyDamaged(
-                f"the manager key file {where} cannot be read: {exc.strerror}"
-            ) from None
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError:
-            raise ManagerKeyDamaged(
-                f"the manager key file {where} is damaged; it was left untouched"
-            ) from None
+        if not where.exists() and not where.is_symlink():
+            raise ManagerKeyMissing()
+        return load_json_model(
+            where, cls, "manager key file", _damaged, max_bytes=MAX_KEY_FILE_BYTES
+        )
 
     def save(self, path: Path | None = None, *, replace: bool = False) -> Path:
         """Write the file owner-only and atomically; refuses to replace unless asked."""
@@ -113,17 +119,9 @@ class ManagerKeyFile(BaseModel):
         if where.exists() and not replace:
             raise ManagerError(f"a manager key already exists at {where}; it was left untouched")
         paths.ensure_dir(where.parent)
-        fd, temp = tempfile.mkstemp(prefix=".manager-key-", dir=where.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.model_dump_json(indent=2))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o600)
-            os.replace(temp, where)
+            write_atomically(where, self.model_dump_json(indent=2).encode("utf-8"))
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise ManagerError(
                 f"the manager key file {where} could not be written: {exc.strerror}"
             ) from None
@@ -154,7 +152,11 @@ class ManagerKeyFile(BaseModel):
         fresh = _wrap(
             unsealer.private_key, new_pin, scrypt_n or self.kdf.n, created_at=self.created_at
         )
-        return fresh.model_copy(update={"rewrapped_at": datetime.now(UTC)})
+        return fresh.model_copy(update={"rewrapped_at": utc_now()})
+
+
+def _damaged(sentence: str) -> ManagerKeyDamaged:
+    return ManagerKeyDamaged(f"{sentence.rstrip('.')}; it was left untouched")
 
 
 def _wrap_aad(public_key: str) -> bytes:
@@ -192,7 +194,7 @@ def _wrap(
 
 def new_manager_key(pin: str, *, scrypt_n: int = 2**15) -> ManagerKeyFile:
     """A new key pair whose private half only ``pin`` opens (not yet saved)."""
-    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=datetime.now(UTC))
+    return _wrap(X25519PrivateKey.generate(), pin, scrypt_n, created_at=utc_now())
 
 
 def _message_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:

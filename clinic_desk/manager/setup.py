@@ -15,6 +15,7 @@ from typing import Literal
 
 from clinic_desk import paths
 from clinic_desk.config import ManagerConfig
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.config_file import write_pin_hash
 from clinic_desk.manager.errors import ManagerError, ManagerKeyMissing
 from clinic_desk.manager.pin import (
@@ -26,7 +27,7 @@ from clinic_desk.manager.pin import (
     hash_pin,
 )
 from clinic_desk.manager.sealing import ManagerKeyFile, key_file_path, new_manager_key
-from offline_cache import Clock, LockoutState, OfflineCache, utc_now
+from offline_cache import LockoutState, OfflineCache
 
 SetPinKind = Literal["first", "change", "reset"]
 
@@ -104,9 +105,3 @@ def set_manager_pin(
             LOCKOUT_NAME, LockoutState(), action=f"manager.pin_{kind}", actor="manager"
         )
     return kind
-
-
-def replaced_keys(key_path: Path | None = None) -> list[Path]:
-    """Older manager keys set aside by a reset, oldest first."""
-    key_file = key_path or key_file_path()
-    return sorted(key_file.parent.glob(f"{key_file.name}.replaced-*"))

@@ -27,8 +27,11 @@ def _failure(exc: CardError) -> ev.Failed:
 class ReaderCardPort:
     """Blocking; the runner calls it from its card thread.
 
-    The connection is closed after every operation, which resets the card: no
-    verified PIN stays open between steps.
+    The connection is closed after every operation, which resets the card, with one
+    exception: after a successful signature the card stays connected with its auth PIN
+    verified, so that ``sign_again`` can renew an expired gateway token without the
+    PIN, until the runner calls ``release()`` at the end of the check-in (or the card
+    leaves the slot, which resets it anyway).
     """
 
     def __init__(self, transport: CardTransport, transcript: Transcript | None = None) -> None:
@@ -85,11 +88,24 @@ class ReaderCardPort:
         self, challenge: bytes, pin: str, confirm_last_try: bool
     ) -> bytes | ev.PinRejected | ev.PinBlocked | ev.Failed:
         try:
-            return self._closing(
-                lambda: self._card.sign_challenge(challenge, pin, confirm_last_try=confirm_last_try)
-            )
+            return self._card.sign_challenge(challenge, pin, confirm_last_try=confirm_last_try)
         except CardError as exc:
+            self.release()
             return self._pin_failure(exc, "auth")
+
+    def sign_again(self, challenge: bytes) -> bytes | ev.Failed:
+        """Sign with the auth PIN verified by ``sign`` (no PIN); fails once the card was
+        removed or reset, and the holder must be asked again."""
+        try:
+            return self._card.sign_challenge_again(challenge)
+        except CardError as exc:
+            self.release()
+            return _failure(exc)
+
+    def release(self) -> None:
+        """Disconnect and reset the card: no verified PIN stays open after the check-in."""
+        with contextlib.suppress(CardError):
+            self._card.close()
 
     @staticmethod
     def _pin_failure(

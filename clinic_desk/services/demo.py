@@ -4,44 +4,46 @@
 pcscd and the vsmartcard virtual reader when that is available (the same pyscard
 code path as a real reader), otherwise they are called in-process; the status
 line says which.
+
+When this computer has no manager PIN yet, the demo makes a manager of its own
+(``DEMO_MANAGER_PIN``, its key in the demo's temporary folder): the flags the demo
+raises keep their insurer reference sealed, and the manager's review opened from
+the demo desk (M) shows them. Both go when the demo closes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import secrets
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from clinic_desk import paths
-from clinic_desk.checkin import CheckInMachine
-from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.runner import CheckInRunner
-from clinic_desk.eligibility.client import EligibilityClient
-from clinic_desk.eligibility.settings import GatewaySettings
-from clinic_desk.gateway.faults import Fault, FaultKind
-from clinic_desk.gateway.server import GatewayServer
-from clinic_desk.services.card import ReaderCardPort
-from clinic_desk.services.desk import DeskServices, DeskStatus
-from clinic_desk.services.gateway import ClientGatewayPort
-from clinic_desk.services.gateway import preload as preload_gateway_client
-from clinic_desk.services.reverify import Reverifier
-from clinic_desk.services.store import CacheStorePort
-from offline_cache import OfflineCache
-from reader.errors import CardError
-from reader.transport import CardEvent, CardMonitor, InProcessTransport, PcscTransport, list_readers
-from reader.virtual_card.card import CardLeftField, VirtualCard
-from reader.virtual_card.profile import CardProfile
-from reader.virtual_card.vpcd import DEFAULT_PORT, VpcdCardServer, reader_name_for_port
+from clinic_desk.config import ManagerConfig
+from clinic_desk.manager.pin import hash_pin
+from clinic_desk.manager.sealing import (
+    KEY_FILE_NAME,
+    SealedReference,
+    SealFunction,
+    key_file_path,
+    load_sealer,
+    new_manager_key,
+)
+from clinic_desk.services.assembly import DeskOptions, TemporaryCache, assemble_desk
+from clinic_desk.services.desk import DeskServices, ManagerAccess
+from clinic_desk.services.embedded_gateway import EmbeddedGateway
+from clinic_desk.services.virtual_cards import (
+    InProcessCards,
+    VirtualCards,
+    VpcdCards,
+    vpcd_available,
+)
+from reader.virtual_card.keys import KeyStore
 
-log = logging.getLogger("clinic_desk.demo")
-
-CardSource = Literal["pcscd", "in_process"]
+CardSourceName = Literal["pcscd", "in_process"]
 IN_PROCESS_READER = "in-process virtual card"
+DEMO_DESK_ID = "demo-desk"
+# the demo's own manager PIN, shown on screen: it opens the demo's flags only
+DEMO_MANAGER_PIN = "246810"
 
 # The demo panel's cards, in the order a new user should try them.
 DEMO_CARDS = (
@@ -56,211 +58,67 @@ DEMO_CARDS = (
 )
 
 
-class DemoCards:
-    """The fixture cards of the demo panel.
-
-    A card is made on its first tap (its RSA key takes a moment to derive) and
-    then kept, so its PIN counters live as long as the desk.
-    """
-
-    def __init__(self, cards_dir: Path | None = None) -> None:
-        folder = cards_dir or paths.fixtures_dir() / "cards"
-        self._profiles = {
-            card_id: CardProfile.load(folder / f"{card_id}.json")
-            for card_id in DEMO_CARDS
-            if (folder / f"{card_id}.json").exists()
-        }
-        self._made: dict[str, VirtualCard] = {}
-
-    def ids(self) -> list[str]:
-        return list(self._profiles)
-
-    def __getitem__(self, card_id: str) -> VirtualCard:
-        if card_id not in self._made:
-            self._made[card_id] = VirtualCard(self._profiles[card_id])
-        return self._made[card_id]
+def demo_cards(cards_dir: Path | None = None) -> VirtualCards:
+    folder = cards_dir or paths.fixtures_dir() / "cards"
+    keys = KeyStore.for_cards(folder, paths.cache_dir() / "card-keys")
+    return VirtualCards.from_folder(folder, DEMO_CARDS, keys)
 
 
-def vpcd_available(port: int = DEFAULT_PORT) -> bool:
-    """True when pcscd runs with the vsmartcard reader for ``port``."""
-    try:
-        return reader_name_for_port(port) in list_readers()
-    except CardError:
-        return False
+def demo_manager(
+    folder: Path, configured: ManagerConfig | None
+) -> tuple[SealFunction, ManagerAccess] | None:
+    """A manager of the demo's own in ``folder``, unless this computer has one (a PIN
+    in the configuration or a manager key): then the demo seals for that one."""
+    if (configured is not None and configured.pin_hash is not None) or key_file_path().exists():
+        return None
+    key_path = folder / KEY_FILE_NAME
+    # the demo's key protects only the demo's throw-away flags: a light key derivation
+    new_manager_key(DEMO_MANAGER_PIN, scrypt_n=2**10).save(key_path)
+    sealer = load_sealer(key_path)
+    assert sealer is not None
 
+    def seal(insurer_reference: str, linked_record_ref: str, certificate_sha256: str) -> str | None:
+        if not insurer_reference:
+            return None
+        reference = SealedReference(
+            insurer_reference=insurer_reference, linked_record_ref=linked_record_ref
+        )
+        return sealer.seal(reference, certificate_sha256)
 
-class CardSlot:
-    """An in-process reader slot: holds at most one virtual card."""
-
-    def __init__(self) -> None:
-        self.card: VirtualCard | None = None
-
-    @property
-    def atr(self) -> bytes:
-        return self.card.atr if self.card is not None else b""
-
-    def reset(self) -> None:
-        if self.card is None:
-            raise CardLeftField
-        self.card.reset()
-
-    def process(self, apdu: bytes) -> bytes:
-        if self.card is None:
-            raise CardLeftField
-        return self.card.process(apdu)
-
-
-class _GatewaySwitch:
-    def __init__(self, server: GatewayServer, services: DeskServices | None = None) -> None:
-        self.server = server
-        self.services = services
-        self.down = False
-
-    def toggle(self) -> bool:
-        self.down = not self.down
-        if self.down:
-            self.server.state.faults.add(Fault(kind=FaultKind.DOWN))
-        else:
-            self.server.state.faults.clear()
-        if self.services is not None:
-            self.services.update_status(gateway_online=not self.down)
-            if not self.down:  # back up: re-check the visits checked in offline
-                self.services.request_reverify()
-        return self.down
-
-
-class InProcessDeck:
-    """Tapping a card puts it in the in-process slot and tells the runner."""
-
-    def __init__(self, cards: DemoCards, slot: CardSlot, gateway: _GatewaySwitch) -> None:
-        self._cards = cards
-        self._slot = slot
-        self._gateway = gateway
-        self.runner: CheckInRunner | None = None
-
-    def cards(self) -> list[str]:
-        return self._cards.ids()
-
-    async def tap(self, card_id: str) -> None:
-        assert self.runner is not None
-        if self._slot.card is not None:
-            await self.remove()
-        card = await asyncio.to_thread(self._cards.__getitem__, card_id)
-        card.reinsert()
-        self._slot.card = card
-        await self.runner.dispatch(ev.CardInserted(reader=IN_PROCESS_READER))
-
-    async def remove(self) -> None:
-        assert self.runner is not None
-        if self._slot.card is not None:
-            self._slot.card.remove()
-            self._slot.card = None
-            await self.runner.dispatch(ev.CardRemoved())
-
-    async def toggle_gateway(self) -> bool:
-        return self._gateway.toggle()
-
-
-class PcscdDeck:
-    """Tapping a card connects it to vpcd; pcscd and the card monitor do the rest."""
-
-    def __init__(self, cards: DemoCards, gateway: _GatewaySwitch, port: int = DEFAULT_PORT) -> None:
-        self._cards = cards
-        self._gateway = gateway
-        self._port = port
-        self._server: VpcdCardServer | None = None
-
-    def cards(self) -> list[str]:
-        return self._cards.ids()
-
-    async def tap(self, card_id: str) -> None:
-        await self.remove()
-        card = await asyncio.to_thread(self._cards.__getitem__, card_id)
-        card.reinsert()
-        self._server = VpcdCardServer(card, port=self._port).start()
-
-    async def remove(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            await asyncio.to_thread(server.stop)
-
-    async def toggle_gateway(self) -> bool:
-        return self._gateway.toggle()
+    base = configured or ManagerConfig()
+    settings = base.model_copy(update={"pin_hash": hash_pin(DEMO_MANAGER_PIN, log_n=10)})
+    return seal, ManagerAccess(settings=settings, key_path=key_path, demo_pin=DEMO_MANAGER_PIN)
 
 
 async def build_demo_services(
-    *, card_source: CardSource | None = None, desk_id: str = "demo-desk"
+    *,
+    card_source: CardSourceName | None = None,
+    desk_id: str = DEMO_DESK_ID,
+    manager: ManagerConfig | None = None,
+    idle_lock_seconds: float | None = None,
+    options: DeskOptions | None = None,
 ) -> DeskServices:
-    """Everything the demo desk needs, started; ``DeskServices.stop()`` undoes it all."""
-    source: CardSource = card_source or (
+    """Everything the demo desk needs; ``DeskServices.stop()`` undoes it all.
+
+    ``options`` (the desk id, the idle lock, a recording) replace the defaults.
+    """
+    source: CardSourceName = card_source or (
         "pcscd" if await asyncio.to_thread(vpcd_available) else "in_process"
     )
-    cards = DemoCards()
-    await asyncio.to_thread(preload_gateway_client)
-    gateway = await asyncio.to_thread(GatewayServer(max_seconds=None).start)
-    client = EligibilityClient(GatewaySettings(base_url=gateway.url))
-
-    workdir = Path(tempfile.mkdtemp(prefix="demo-", dir=paths.ensure_dir(paths.cache_dir())))
-    cache = await asyncio.to_thread(
-        OfflineCache.create,
-        workdir / "data",
-        workdir / "config",
-        secrets.token_urlsafe(24),
-        actor=desk_id,
+    cards = demo_cards()
+    card_side = (
+        VpcdCards(cards)
+        if source == "pcscd"
+        else InProcessCards(cards, IN_PROCESS_READER, card_source="in_process")
     )
-    switch = _GatewaySwitch(gateway)
-    slot = CardSlot()
-    deck: InProcessDeck | PcscdDeck
-    if source == "pcscd":
-        reader = reader_name_for_port(DEFAULT_PORT)
-        transport: InProcessTransport | PcscTransport = PcscTransport(reader, allow_virtual=True)
-        deck = PcscdDeck(cards, switch)
-    else:
-        reader = IN_PROCESS_READER
-        transport = InProcessTransport(slot, reader_name=IN_PROCESS_READER)
-        deck = InProcessDeck(cards, slot, switch)
-
-    gateway_port = ClientGatewayPort(client)
-    runner = CheckInRunner(
-        CheckInMachine(),
-        ReaderCardPort(transport),
-        gateway_port,
-        CacheStorePort(cache, desk_id=desk_id),
+    chosen = options or DeskOptions(
+        kind="demo", desk_id=desk_id, idle_lock_seconds=idle_lock_seconds
     )
-    if isinstance(deck, InProcessDeck):
-        deck.runner = runner
-    monitor: list[CardMonitor] = []
-
-    async def start_monitor(services: DeskServices) -> None:
-        def forward(event: CardEvent) -> None:
-            services.card_event(
-                ev.CardInserted(reader=event.reader)
-                if event.kind == "inserted"
-                else ev.CardRemoved()
-            )
-
-        monitor.append(await asyncio.to_thread(CardMonitor(reader, forward).start))
-
-    async def stop_everything() -> None:
-        for m in monitor:
-            await asyncio.to_thread(m.stop)
-        await deck.remove()
-        await client.aclose()
-        await asyncio.to_thread(gateway.stop)
-        await asyncio.to_thread(cache.close)
-        with contextlib.suppress(OSError):
-            await asyncio.to_thread(shutil.rmtree, workdir)
-
-    services = DeskServices(
-        runner,
-        status=DeskStatus(
-            reader=reader, card_source=source, gateway_online=True, cache="unlocked", mode="demo"
+    return await assemble_desk(
+        card_side,
+        EmbeddedGateway(),
+        TemporaryCache(
+            chosen.desk_id, word="unlocked", manager=lambda folder: demo_manager(folder, manager)
         ),
-        demo=deck,
-        closers=[stop_everything],
-        starters=[start_monitor] if source == "pcscd" else [],
-        reverifier=Reverifier(cache, client, desk_id=desk_id),
+        chosen,
     )
-    switch.services = services
-    gateway_port.on_reachability = lambda ok: services.update_status(gateway_online=ok)
-    return services

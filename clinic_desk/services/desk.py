@@ -1,7 +1,10 @@
 """What a running desk is made of: the check-in runner and its surroundings.
 
-UI-free. The Textual app receives a ``DeskServices`` in its constructor; the demo,
-the tests and (later) the production configuration each build one.
+UI-free. ``clinic_desk.services.assembly.assemble_desk`` builds a ``DeskServices``
+from a card source, a gateway source and a cache source; the Textual app receives
+it in its constructor. Whatever the desk kind (demo, production, support fixture),
+the status line follows the gateway, a gateway that answers again sets the
+re-verification of offline visits off, and the idle lock is the same.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -21,9 +26,15 @@ from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.checkin.stages import Stage
 from clinic_desk.checkin.view import DeskView
 
+if TYPE_CHECKING:
+    from clinic_desk.config import ManagerConfig
+
 log = logging.getLogger("clinic_desk.desk")
 
 Closer = Callable[[], Awaitable[None] | None]
+# started with the desk; returns what stops it (or None)
+Starter = Callable[["DeskServices"], Awaitable[Closer | None]]
+DeskKind = Literal["demo", "production", "fixture"]
 
 
 class DeskStatus(BaseModel):
@@ -38,6 +49,8 @@ class DeskStatus(BaseModel):
     notice: str = ""
     # offline visits waiting to be re-verified with the gateway
     awaiting_reverify: int = 0
+    # each finished check-in is written into a pseudonymised fixture (--record)
+    recording: bool = False
     # the patient display: "" (none), "paired", "waiting" or "unavailable"
     patient_display: str = ""
 
@@ -55,8 +68,9 @@ DEFAULT_RECHECK_INTERVAL = 60.0
 RECHECK_RUN_TIMEOUT = 120.0
 
 
-class DemoDeck(Protocol):
-    """The demo panel's controls: tap a fixture card, take it away, cut the gateway."""
+class CardPanel(Protocol):
+    """The side panel of a desk with virtual cards (demo, support fixture): tap a card
+    on the reader, take it away, cut the gateway."""
 
     def cards(self) -> list[str]: ...
 
@@ -69,33 +83,74 @@ class DemoDeck(Protocol):
         ...
 
 
+GatewayListener = Callable[[bool | None, bool], None]
+
+
+class GatewayWatch:
+    """Whether the gateway answers, as the desk last found out.
+
+    A check-in's call, a readiness check and the demo's gateway switch all report
+    here; listeners hear each finding with the one before it.
+    """
+
+    def __init__(self, online: bool | None = None) -> None:
+        self.online = online
+        self._listeners: list[GatewayListener] = []
+
+    def listen(self, listener: GatewayListener) -> None:
+        self._listeners.append(listener)
+
+    def found(self, online: bool) -> None:
+        previous, self.online = self.online, online
+        for listener in self._listeners:
+            listener(previous, online)
+
+
+@dataclass(frozen=True)
+class ManagerAccess:
+    """Who may open the manager's review from this desk: the configured manager, or
+    the demo's own (its PIN is shown, its key lives and dies with the demo)."""
+
+    settings: ManagerConfig
+    key_path: Path | None = None
+    demo_pin: str | None = None
+
+
 class DeskServices:
-    """The runner plus the status line, the demo controls and what to close at exit."""
+    """The runner plus the status line, the side panel and what to start and close."""
 
     def __init__(
         self,
         runner: CheckInRunner,
         *,
         status: DeskStatus,
-        demo: DemoDeck | None = None,
+        gateway: GatewayWatch | None = None,
+        demo: CardPanel | None = None,
         closers: list[Closer] | None = None,
-        starters: list[Callable[[DeskServices], Awaitable[None]]] | None = None,
+        starters: list[Starter] | None = None,
         reverifier: Rechecker | None = None,
         reverify_interval: float = DEFAULT_RECHECK_INTERVAL,
+        idle_lock_seconds: float | None = None,
+        manager: ManagerAccess | None = None,
     ) -> None:
         self.runner = runner
         self._status = status
         self.demo = demo
+        self.idle_lock_seconds = idle_lock_seconds
+        self.manager = manager
         self._closers = list(closers or [])
         self._starters = list(starters or [])
         self.on_status: Callable[[], None] | None = None
-        self.on_card_event: Callable[[ev.Event], None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._card_tasks: set[asyncio.Task[None]] = set()
         self._stopped = False
         self.reverifier = reverifier
         self._reverify_interval = reverify_interval
         self._reverify_wake = asyncio.Event()
         self._reverify_run = False
         self._reverify_task: asyncio.Task[None] | None = None
+        self.gateway = gateway or GatewayWatch(status.gateway_online)
+        self.gateway.listen(self._gateway_found)
         if reverifier is not None:
             runner.observers.append(self._after_checkin)
 
@@ -110,14 +165,31 @@ class DeskServices:
         if self.on_status is not None:
             self.on_status()
 
+    def _gateway_found(self, previous: bool | None, online: bool) -> None:
+        self.update_status(gateway_online=online)
+        if online and previous is False:  # back: re-check the visits checked in offline
+            self.request_reverify()
+
     def card_event(self, event: ev.Event) -> None:
-        """A card arrived or left (may be called from a card-monitor thread)."""
-        if self.on_card_event is not None:
-            self.on_card_event(event)
+        """A card arrived or left; may be called from a card-monitor thread."""
+        loop = self._loop
+        if loop is None or self._stopped:
+            return
+        loop.call_soon_threadsafe(self._dispatch_card_event, event)
+
+    def _dispatch_card_event(self, event: ev.Event) -> None:
+        if self._stopped:
+            return
+        task = asyncio.create_task(self.runner.dispatch(event), name="card-event")
+        self._card_tasks.add(task)
+        task.add_done_callback(self._card_tasks.discard)
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         for starter in self._starters:
-            await starter(self)
+            stop = await starter(self)
+            if stop is not None:
+                self._closers.append(stop)  # stopped first: closers run last first
         if self.reverifier is not None and self._reverify_task is None and not self._stopped:
             self._reverify_task = asyncio.create_task(
                 self._reverify_loop(self.reverifier), name="reverify"

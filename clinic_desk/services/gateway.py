@@ -14,10 +14,11 @@ from importlib import import_module
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
+from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.outcome import OutcomeReason
-from clinic_desk.eligibility.client import CardSession, EligibilityClient
+from clinic_desk.eligibility.budget import Budget
+from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.errors import (
     EligibilityPending,
     GatewayError,
@@ -25,6 +26,7 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
     GatewayUnavailable,
 )
+from clinic_desk.eligibility.session import CardSession
 
 log = logging.getLogger("clinic_desk.gateway_port")
 
@@ -77,7 +79,8 @@ class ClientGatewayPort:
     ) -> None:
         self.client = client
         self.on_reachability = on_reachability
-        self._nonces: dict[bytes, str] = {}
+        # the challenge handed out, with its nonce and the check-in's gateway budget
+        self._pending: dict[bytes, tuple[str, Budget]] = {}
 
     def _failed(self, exc: GatewayError) -> GatewayFailure:
         failure = _failure(exc)
@@ -89,22 +92,32 @@ class ClientGatewayPort:
             self.on_reachability(reachable)
 
     async def challenge(self) -> bytes | GatewayFailure:
+        """The first gateway call of a check-in: it starts the check-in's budget, which
+        every later call of the same check-in shares (medications included)."""
+        budget = self.client.budget()
         try:
-            grant = await self.client.challenge()
+            grant = await self.client.challenge(budget)
         except GatewayError as exc:
             return self._failed(exc)
         self._reached(True)
-        self._nonces = {grant.signed_bytes: grant.nonce}
+        self._pending = {grant.signed_bytes: (grant.nonce, budget)}
         return grant.signed_bytes
 
     async def authenticate(
-        self, certificate_der: bytes, signature: bytes, challenge: bytes
+        self,
+        certificate_der: bytes,
+        signature: bytes,
+        challenge: bytes,
+        resign: Resign | None = None,
     ) -> GatewaySession | GatewayFailure:
-        nonce = self._nonces.pop(challenge, None)
-        if nonce is None:
+        pending = self._pending.pop(challenge, None)
+        if pending is None:
             return ev.Failed(code="unknown_challenge", message="The challenge was not issued.")
+        nonce, budget = pending
         try:
-            return await self.client.authenticate(certificate_der, signature, nonce)
+            return await self.client.authenticate(
+                certificate_der, signature, nonce, budget, resign=resign
+            )
         except GatewayError as exc:
             return self._failed(exc)
 
@@ -118,7 +131,6 @@ class ClientGatewayPort:
         return ev.RecordFetched(
             patient_ref=patient.reference,
             identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
-            validity=eligibility.state.value,
             eligibility=eligibility,
             linked_record_ref=patient.reference,
             insurer_reference=SecretStr(insurer_reference(eligibility)),

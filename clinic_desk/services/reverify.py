@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.domain.reverification import Reverification
@@ -48,7 +48,6 @@ from offline_cache.models import EligibilitySnapshot, JsonObject, OfflineVisit, 
 
 log = logging.getLogger("clinic_desk.reverify")
 
-Clock = Callable[[], datetime]
 
 # flag reasons (the manager's queue names them in words)
 MISLINK_FOUND = "mislink_found_after_offline_checkin"
@@ -164,7 +163,7 @@ class Reverifier:
         client: EligibilityClient,
         *,
         desk_id: str,
-        clock: Clock = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
         max_visits: int = MAX_VISITS_PER_RUN,
     ) -> None:
         self.cache = cache

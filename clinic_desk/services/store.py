@@ -3,13 +3,16 @@
 Only what the machine hands over in ``StoreConfirmed`` is ever cached; a flag
 keeps the card holder's identity from the chip and the gateway's reference of
 the linked record, never the record's contents.
+
+The cache keeps JSON; this adapter turns it back into the domain types, so a
+record read offline has the same shape as one fetched online
+(``EligibilityRecord``, ``MedicationHistory``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +21,15 @@ from pydantic import SecretStr
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.effects import StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.flag_reference import FlagReferences
-from clinic_desk.domain.medication import MedicationDispense
+from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
-from offline_cache.codec import utc_now
 from offline_cache.errors import CacheError
-from offline_cache.models import GateOutcome
+from offline_cache.models import GateOutcome, MedicationSnapshot
 
 log = logging.getLogger("clinic_desk.store")
 
@@ -39,9 +42,20 @@ def _identity_json(identity: CardIdentity) -> dict[str, Any]:
     }
 
 
-def _medications_json(history: Any) -> dict[str, Any]:
-    items = getattr(history, "dispenses", history) or []
-    return {"dispenses": [d.model_dump(mode="json") for d in items]}
+def _medications_json(history: MedicationHistory) -> dict[str, Any]:
+    # the cache's medication row keeps the dispensings; the patient and the time it was
+    # fetched are the snapshot's and the row's own
+    return {"dispenses": [d.model_dump(mode="json") for d in history.dispenses]}
+
+
+def _history(eligibility: EligibilityRecord, snapshot: MedicationSnapshot) -> MedicationHistory:
+    stored = snapshot.medications.get("dispenses", [])
+    dispenses = [MedicationDispense.model_validate(d) for d in stored]
+    return MedicationHistory(
+        patient_id=eligibility.patient_id,
+        dispenses=tuple(sorted(dispenses, key=lambda d: (d.dispensed_on, d.id), reverse=True)),
+        fetched_at=snapshot.fetched_at,
+    )
 
 
 class CacheStorePort:
@@ -52,7 +66,7 @@ class CacheStorePort:
         cache: OfflineCache,
         *,
         desk_id: str = "desk-1",
-        now: Callable[[], datetime] = utc_now,
+        now: Clock = utc_now,
         seal: SealFunction = seal_for_manager,
     ) -> None:
         self.cache = cache
@@ -70,30 +84,34 @@ class CacheStorePort:
         except CacheError as exc:
             log.warning("cache lookup failed: %s", type(exc).__name__)
             return ev.CacheMiss()
-        history = None
-        if medications is not None:
-            history = [
-                MedicationDispense.model_validate(d)
-                for d in medications.medications.get("dispenses", [])
-            ]
-        return ev.CacheHit(
-            identity=ev.RecordIdentity(
+        try:
+            eligibility = EligibilityRecord.model_validate(snapshot.coverage)
+            identity = ev.RecordIdentity(
                 name=str(snapshot.identity["name"]),
                 birthdate=datetime.fromisoformat(str(snapshot.identity["birthdate"])).date(),
-            ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:  # pydantic's errors are ValueErrors
+            log.warning("cached snapshot unreadable: %s", type(exc).__name__)
+            return ev.CacheMiss()
+        history: MedicationHistory | None = None
+        if medications is not None:
+            try:
+                history = _history(eligibility, medications)
+            except (TypeError, ValueError) as exc:
+                log.warning("cached medications unreadable: %s", type(exc).__name__)
+        return ev.CacheHit(
+            identity=identity,
             confirmed_at=snapshot.fetched_at,
-            eligibility=EligibilityRecord.model_validate(snapshot.coverage),
+            eligibility=eligibility,
             medications=history,
         )
 
     def store_confirmed(self, confirmed: StoreConfirmed) -> None:
         cert = confirmed.identity.certificate_sha256
-        eligibility = confirmed.eligibility
-        coverage = eligibility.model_dump(mode="json") if eligibility is not None else {}
         self.cache.snapshots.put_confirmed(
             cert,
             identity=_identity_json(confirmed.identity),
-            coverage=coverage,
+            coverage=confirmed.eligibility.model_dump(mode="json"),
             gate_outcome=GateOutcome(confirmed.gate_outcome),
         )
         if confirmed.medications is not None:

@@ -11,6 +11,7 @@ import os
 from typing import Literal
 
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+from clinic_desk.texts.paths import PATHS_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -40,6 +41,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
+    "status.recording": {"ja": "● 記録中", "en": "● RECORDING"},
+    "status.temporary": {"ja": "一時", "en": "temporary"},
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",
@@ -142,11 +145,11 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "paper.cause": {"ja": "原因：{cause}", "en": "Cause: {cause}"},
     # why a check-in stopped (shown to staff)
     "reason.name_mismatch": {
-        "ja": "氏名がカードと一致しません",
+        "ja": "資格情報の氏名がカードと一致しません",
         "en": "the record's name differs from the card",
     },
     "reason.birthdate_mismatch": {
-        "ja": "生年月日がカードと一致しません",
+        "ja": "資格情報の生年月日がカードと一致しません",
         "en": "the record's birthdate differs from the card",
     },
     "reason.patient_said_not_me": {
@@ -194,6 +197,77 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "ja": "薬剤情報の提供に同意されていません。",
         "en": "No consent to share medication history.",
     },
+    # --- validity states (OQSCD006) and what the desk makes of each -----------------
+    "validity.state.1": {"ja": "有効", "en": "valid"},
+    "validity.state.2": {"ja": "無効", "en": "invalid"},
+    "validity.state.3": {
+        "ja": "無効（新しい資格あり）",
+        "en": "invalid, a newer qualification exists",
+    },
+    "validity.state.4": {"ja": "該当資格なし", "en": "no qualification found"},
+    "validity.state.5": {"ja": "複数該当", "en": "several qualifications match"},
+    "coverage.status.active": {"ja": "有効", "en": "active"},
+    "coverage.status.cancelled": {"ja": "喪失", "en": "cancelled"},
+    "coverage.status.draft": {"ja": "仮登録", "en": "draft"},
+    "coverage.status.entered_in_error": {"ja": "誤登録", "en": "entered in error"},
+    "outcome.banner": {"ja": "【{word}】{title}", "en": "[{word}] {title}"},
+    "outcome.next": {"ja": "次の対応：{action}", "en": "Next: {action}"},
+    "outcome.confirmed.word": {"ja": "確認済み", "en": "CONFIRMED"},
+    "outcome.confirmed.title": {"ja": "資格確認が完了しました。", "en": "Eligibility confirmed."},
+    "outcome.confirmed.next": {
+        "ja": "表示の負担割合で受付してください。",
+        "en": "check the patient in with the copay shown.",
+    },
+    "outcome.coverage_ended.word": {"ja": "資格喪失", "en": "INSURANCE ENDED"},
+    "outcome.coverage_ended.title": {
+        "ja": "この保険の資格は終了しています（無効）。資格は確認できていません。",
+        "en": "This insurance has ended (invalid). Eligibility is NOT confirmed.",
+    },
+    "outcome.coverage_ended.next": {
+        "ja": "現在加入している保険の資格確認書などを提示していただいてください。"
+        "お持ちでない場合は被保険者資格申立書に記入していただき、通常の負担割合で受付します。",
+        "en": "ask for the patient's current insurance (eligibility certificate or notice). "
+        "If they have none with them, have them fill in the self-declaration of coverage "
+        "and charge the usual share.",
+    },
+    "outcome.newer_coverage.word": {"ja": "新しい資格あり", "en": "NEWER INSURANCE"},
+    "outcome.newer_coverage.title": {
+        "ja": "この保険は無効です。新しい資格があります。資格は確認できていません。",
+        "en": "This insurance is invalid: a newer one exists. Eligibility is NOT confirmed.",
+    },
+    "outcome.newer_coverage.next": {
+        "ja": "新しい保険の資格確認書などを提示していただき、その保険で受付してください。",
+        "en": "ask for the new insurance (its eligibility certificate or notice) "
+        "and check the patient in under it.",
+    },
+    "outcome.no_record.word": {"ja": "該当資格なし", "en": "NO RECORD"},
+    "outcome.no_record.title": {
+        "ja": "このカードに該当する資格が見つかりません。",
+        "en": "No qualification was found for this card.",
+    },
+    "outcome.no_record.next": {
+        "ja": "保険者側の登録誤り（番号の入力ミスなど）か、"
+        "加入の登録がまだ済んでいない可能性があります。資格確認書の番号で確認するか、被保険者資格申立書（紙）で受付してください。",
+        "en": "the insurer's data may hold a typo, or the enrolment is not registered yet. "
+        "Check with the numbers on the eligibility certificate, or use the paper "
+        "self-declaration of coverage.",
+    },
+    "outcome.several_match.word": {"ja": "保留", "en": "WITHHELD"},
+    "outcome.several_match.title": {
+        "ja": "複数の資格が該当したため表示しません（ひも付け誤りの可能性）。",
+        "en": "Several qualifications match, so nothing is shown (a possible wrong link).",
+    },
+    "outcome.several_match.next": {
+        "ja": "資格確認書または紙の様式で受付してください。記録は管理者が確認します。",
+        "en": "check the patient in with the eligibility certificate or the paper form; "
+        "the manager reviews the flag.",
+    },
+    "stage.offline_shown.unconfirmed": {
+        "ja": "オフライン — {date} 時点で保存された結果です。回線復旧後に再確認します。",
+        "en": "OFFLINE — the result saved on {date}. It will be checked again when the "
+        "gateway is back.",
+    },
+    "reasons.separator": {"ja": "、", "en": "; "},
     # bindings
     "key.yes": {"ja": "はい", "en": "Yes"},
     "key.no": {"ja": "いいえ", "en": "No"},
@@ -256,6 +330,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "review.key_problem": {
         "ja": "管理者鍵を開けません：{message}",
         "en": "The manager key cannot be opened: {message}",
+    },
+    "review.csv.sealed_unreadable": {
+        "ja": "（封印を開けません：以前の管理者鍵で封印されたか、変更されています）",
+        "en": "(sealed; cannot be opened: sealed for an earlier manager key, or changed)",
     },
     "review.loading": {"ja": "読み込んでいます…", "en": "Loading…"},
     "review.count": {
@@ -381,6 +459,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
         "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
     },
+    "review.demo_pin": {
+        "ja": "デモの管理者暗証番号は {pin} です（デモを閉じると、デモのフラグも消えます）。",
+        "en": "The demo's manager PIN is {pin} (the demo's flags go when the demo closes).",
+    },
     "review.no_cache": {
         "ja": "この受付にはオフラインキャッシュがないため、管理者レビューを開けません。",
         "en": "This desk has no offline cache, so the manager review cannot open.",
@@ -398,6 +480,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
 }
 
 CATALOGUE.update(ELIGIBILITY_TEXTS)
+CATALOGUE.update(PATHS_TEXTS)
 
 
 def t(key: str, lang: Lang, **params: object) -> str:

@@ -28,6 +28,7 @@ from reader.errors import (
     NoCard,
     NotAMyNumberCard,
     PinBlocked,
+    PinPadUnavailable,
     ReaderUnavailable,
     SecurityStatusNotSatisfied,
     UnexpectedStatus,
@@ -35,6 +36,13 @@ from reader.errors import (
 )
 from reader.mynumber.certificate import der_total_length, parse_certificate
 from reader.mynumber.four_items import BasicFourItems, four_items_length, parse_four_items
+from reader.pinpad import (
+    PIN_PLACEHOLDER,
+    PinPad,
+    PinPadEntry,
+    ReaderControl,
+    raise_for_pad_status,
+)
 from reader.transcript import Transcript
 from reader.transport import CardTransport
 
@@ -77,7 +85,12 @@ class FullRead(BaseModel):
         return parse_certificate(self.certificate_der)
 
 
-def _check_pin(pin: str) -> bytes:
+Pin = str | PinPadEntry  # the PIN itself, or "ask for it on the reader's PIN pad"
+
+
+def _check_pin(pin: Pin) -> bytes | PinPadEntry:
+    if isinstance(pin, PinPadEntry):
+        return pin
     if not isinstance(pin, str) or len(pin) != 4 or not all("0" <= c <= "9" for c in pin):
         raise InvalidPinFormat()
     return pin.encode("ascii")
@@ -95,6 +108,7 @@ class MyNumberCard:
     def __init__(self, transport: CardTransport, transcript: Transcript | None = None) -> None:
         self.transport = transport
         self.channel = CardChannel(transport, transcript)
+        self._pin_pad = PinPad(transport) if isinstance(transport, ReaderControl) else None
         self._connected = False
         self.atr = b""
 
@@ -138,6 +152,13 @@ class MyNumberCard:
 
     # --- public operations --------------------------------------------------------------
 
+    def has_pin_pad(self) -> bool:
+        """Whether the reader takes PINs on its own keypad (PC/SC part 10
+        FEATURE_VERIFY_PIN_DIRECT). Pass ``ON_PIN_PAD`` (or a ``PinPadEntry``) instead
+        of a PIN to the methods below and the PIN never reaches this process."""
+        pad = self._pin_pad
+        return pad is not None and self._run(lambda: pad.can_verify)
+
     def identify(self) -> None:
         """Raise ``NotAMyNumberCard`` unless the card has the JPKI application."""
         self._run(lambda: self._select_ap(apdu.JPKI_AID))
@@ -150,7 +171,7 @@ class MyNumberCard:
         """Tries left on the JPKI user-authentication PIN; costs no try."""
         return self._run(lambda: self._tries(apdu.JPKI_AID, apdu.EF_JPKI_AUTH_PIN, "auth PIN"))
 
-    def read_basic_four_items(self, pin: str, *, confirm_last_try: bool = False) -> BasicFourItems:
+    def read_basic_four_items(self, pin: Pin, *, confirm_last_try: bool = False) -> BasicFourItems:
         """Verify the text-AP PIN and read name, address, birthdate and sex.
 
         With one try left, no VERIFY is sent unless ``confirm_last_try`` is true.
@@ -167,14 +188,23 @@ class MyNumberCard:
         return parse_certificate(self.read_auth_certificate())
 
     def sign_challenge(
-        self, challenge: bytes, pin: str, *, confirm_last_try: bool = False
+        self, challenge: bytes, pin: Pin, *, confirm_last_try: bool = False
     ) -> bytes:
         """Sign SHA-256 DigestInfo(challenge) with the user-authentication key on the card
         (RSA PKCS#1 v1.5). Verifies the auth PIN first."""
         secret = _check_pin(pin)
         return self._run(lambda: self._sign(challenge, secret, confirm_last_try))
 
-    def read_identity(self, pin: str, *, confirm_last_try: bool = False) -> IdentityRead:
+    def sign_challenge_again(self, challenge: bytes) -> bytes:
+        """Sign once more on this connection without sending the PIN again.
+
+        The card keeps the auth PIN verified while it stays connected and in the slot
+        (``close()`` resets it). Raises ``SecurityStatusNotSatisfied`` when it no longer
+        does (removed, reset, or never verified): the holder must then type the PIN.
+        """
+        return self._run(lambda: self._sign_verified(challenge))
+
+    def read_identity(self, pin: Pin, *, confirm_last_try: bool = False) -> IdentityRead:
         """The four items and the certificate in one transaction (no signature)."""
         secret = _check_pin(pin)
 
@@ -186,10 +216,10 @@ class MyNumberCard:
 
     def full_read(
         self,
-        pin: str,
+        pin: Pin,
         challenge: bytes,
         *,
-        auth_pin: str | None = None,
+        auth_pin: Pin | None = None,
         confirm_last_try: bool = False,
     ) -> FullRead:
         """Four items, certificate and a signature over ``challenge`` in one transaction.
@@ -244,7 +274,9 @@ class MyNumberCard:
             return PIN_MAX_TRIES  # verified in this session: the counter is full
         raise UnexpectedStatus(response.sw, f"reading the {label} tries left")
 
-    def _verify(self, aid: bytes, pin_file: int, label: str, secret: bytes, confirm: bool) -> None:
+    def _verify(
+        self, aid: bytes, pin_file: int, label: str, secret: bytes | PinPadEntry, confirm: bool
+    ) -> None:
         self._select_ap(aid)
         self._select_ef(pin_file, f"select {label}")
         # Always look before a VERIFY: a blocked PIN gets no VERIFY at all, and the last
@@ -255,6 +287,14 @@ class MyNumberCard:
             raise PinBlocked()
         if tries == 1 and not confirm:
             raise LastTryNeedsConfirmation()
+        if isinstance(secret, PinPadEntry):
+            if self._pin_pad is None or not self._pin_pad.can_verify:
+                raise PinPadUnavailable(self.transport.reader_name)
+            template = apdu.verify(PIN_PLACEHOLDER)
+            step = f"verify {label} on the PIN pad"
+            pad_sw = self.channel.verify_on_pin_pad(step, template, self._pin_pad, secret).sw
+            raise_for_pad_status(pad_sw, label)
+            return
         response = self.channel.exchange(f"verify {label}", apdu.verify(secret))
         if response.ok:
             return
@@ -264,7 +304,7 @@ class MyNumberCard:
             raise WrongPin(response.sw & 0x0F)
         raise UnexpectedStatus(response.sw, f"verifying the {label}")
 
-    def _four_items(self, secret: bytes, confirm: bool) -> BasicFourItems:
+    def _four_items(self, secret: bytes | PinPadEntry, confirm: bool) -> BasicFourItems:
         self._verify(apdu.TEXT_AID, apdu.EF_TEXT_PIN, "text PIN", secret, confirm)
         self._select_ef(apdu.EF_TEXT_FOUR_ITEMS, "select basic four items")
         data = self._read_file("read basic four items", four_items_length)
@@ -277,8 +317,12 @@ class MyNumberCard:
         parse_certificate(der)  # a truncated or broken certificate fails here, typed
         return der
 
-    def _sign(self, challenge: bytes, secret: bytes, confirm: bool) -> bytes:
+    def _sign(self, challenge: bytes, secret: bytes | PinPadEntry, confirm: bool) -> bytes:
         self._verify(apdu.JPKI_AID, apdu.EF_JPKI_AUTH_PIN, "auth PIN", secret, confirm)
+        return self._sign_verified(challenge)
+
+    def _sign_verified(self, challenge: bytes) -> bytes:
+        self._select_ap(apdu.JPKI_AID)
         self._select_ef(apdu.EF_JPKI_AUTH_KEY, "select auth key")
         command = apdu.compute_digital_signature(sha256_digest_info(challenge))
         response = self.channel.exchange("sign challenge", command)

@@ -1,6 +1,8 @@
 """A faithful emulator of the My Number card, for the demo, tests and fixtures."""
 
-from reader.virtual_card.card import CardLeftField, VirtualCard
+from reader.errors import CardLeftField
+from reader.virtual_card.card import VirtualCard
+from reader.virtual_card.keys import KeyStore
 from reader.virtual_card.profile import (
     CardFaults,
     CardPins,
@@ -15,6 +17,7 @@ __all__ = [
     "CardLeftField",
     "CardPins",
     "CardProfile",
+    "KeyStore",
     "VirtualCard",
     "VpcdCardServer",
     "available_profiles",

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from reader.apdu import (
@@ -37,7 +36,6 @@ from reader.apdu import (
     INS_VERIFY,
     JPKI_AID,
     MAX_SHORT_LE,
-    SHA256_DIGEST_INFO_PREFIX,
     SW_CLA_NOT_SUPPORTED,
     SW_CONDITIONS_NOT_SATISFIED,
     SW_END_OF_FILE,
@@ -53,13 +51,11 @@ from reader.apdu import (
     TEXT_AID,
     VISUAL_AID,
 )
+from reader.errors import CardLeftField as CardLeftField  # where the desk imports it from
 from reader.virtual_card import files
-from reader.virtual_card.pki import CardCredentials, card_credentials, fixture_ca
+from reader.virtual_card.keys import KeyStore
+from reader.virtual_card.pki import CardCredentials, card_credentials, fixture_ca, pkcs1_sign
 from reader.virtual_card.profile import CardProfile
-
-
-class CardLeftField(Exception):
-    """The virtual card is no longer in the reader (a removal fault or ``remove()``)."""
 
 
 @dataclass
@@ -101,8 +97,20 @@ def _sw(sw: int, data: bytes = b"") -> bytes:
 class VirtualCard:
     """One virtual card made from a ``CardProfile``."""
 
-    def __init__(self, profile: CardProfile) -> None:
+    def __init__(
+        self,
+        profile: CardProfile,
+        keys: KeyStore | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """``keys`` supplies the card's RSA key (shipped test keys, a store on disk);
+        without it the key is derived on first use (about half a second). ``sleep``
+        spends the profile's modelled latencies (tests pass one that only records)."""
         self.profile = profile
+        self.keys = keys
+        self.timing = profile.card_timing
+        self._sleep = sleep
         self.faults = profile.faults
         pins = profile.pins
         # PIN objects, per application; they persist for the life of this object.
@@ -126,14 +134,16 @@ class VirtualCard:
     def credentials(self) -> CardCredentials:
         """The user-authentication key and certificate."""
         p = self.profile
-        return card_credentials(p.seed, p.certificate_not_before, p.certificate_not_after)
+        return card_credentials(
+            p.seed, p.certificate_not_before, p.certificate_not_after, self.keys
+        )
 
     @cached_property
     def signing_credentials(self) -> CardCredentials:
         """The signing key and certificate: made only if something reaches them."""
         p = self.profile
         return card_credentials(
-            f"{p.seed}:signing", p.certificate_not_before, p.certificate_not_after
+            f"{p.seed}:signing", p.certificate_not_before, p.certificate_not_after, self.keys
         )
 
     @property
@@ -153,7 +163,7 @@ class VirtualCard:
         four_items = self.four_items_object
         if self.faults.malformed_four_items:
             four_items = files.malformed_four_items(four_items)
-        ca_der = fixture_ca().certificate.public_bytes(Encoding.DER)
+        ca_der = fixture_ca(self.keys).certificate.public_bytes(Encoding.DER)
         auth_der = self.credentials.certificate_der
         if self.faults.truncated_certificate:
             auth_der = auth_der[: len(auth_der) // 2]
@@ -230,8 +240,12 @@ class VirtualCard:
                 self._session = _Session()
                 raise CardLeftField
             if self.faults.slow_ms:
-                time.sleep(self.faults.slow_ms / 1000)
-            return self._dispatch(bytes(apdu))
+                self._sleep(self.faults.slow_ms / 1000)
+            response = self._dispatch(bytes(apdu))
+            if not self.timing.instant:
+                # Spent inside the card, as a real card spends it: every path sees it.
+                self._sleep(self.timing.seconds_for(apdu, response))
+            return response
 
     def _dispatch(self, apdu: bytes) -> bytes:
         if len(apdu) < 4:
@@ -350,7 +364,7 @@ class VirtualCard:
             if self._session.current == EF_JPKI_AUTH_KEY
             else self.signing_credentials.key
         )
-        signature = _pkcs1_sign(key, data)
+        signature = pkcs1_sign(key, data)
         if self.faults.chained_signature:
             self._session.pending = signature
             return _sw(0x6100)  # 00: 256 bytes are waiting
@@ -375,18 +389,3 @@ class _LazySigningCertificate:
 
     def file(self) -> BinaryFile:
         return BinaryFile(self._card.signing_credentials.certificate_der)
-
-
-def _pkcs1_sign(key: rsa.RSAPrivateKey, digest_info: bytes) -> bytes:
-    """RSA PKCS#1 v1.5 over a caller-built DigestInfo, as the card does it."""
-    if len(digest_info) == 51 and digest_info.startswith(SHA256_DIGEST_INFO_PREFIX):
-        return key.sign(digest_info[19:], padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
-    numbers = key.private_numbers()
-    size = key.key_size // 8
-    block = b"\x00\x01" + b"\xff" * (size - len(digest_info) - 3) + b"\x00" + digest_info
-    m = int.from_bytes(block, "big")
-    # CRT, as the card's coprocessor would
-    s1 = pow(m, numbers.dmp1, numbers.p)
-    s2 = pow(m, numbers.dmq1, numbers.q)
-    h = (numbers.iqmp * (s1 - s2)) % numbers.p
-    return (s2 + h * numbers.q).to_bytes(size, "big")

@@ -1,35 +1,28 @@
-"""The fixture PKI: a JPKI-like CA and the virtual cards' user-authentication keys.
+"""The fixture PKI: a JPKI-like CA and the virtual cards' user-authentication certificates.
 
 Everything is deterministic from seeds, so a card profile always yields the same
 key and the same certificate bytes (RSA PKCS#1 v1.5 signatures are
-deterministic). ``cryptography`` cannot generate a key from a seed, so the
-primes come from a SHAKE-256 stream here and the key is assembled from them.
+deterministic). The keys come from a ``KeyStore`` (``reader.virtual_card.keys``);
+without one they are derived, which costs about half a second a key.
 Test data only: these keys protect nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    load_pem_private_key,
-)
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-PUBLIC_EXPONENT = 65537
+from reader.apdu import SHA256_DIGEST_INFO_PREFIX
+from reader.virtual_card.keys import KeyStore, deterministic_rsa_key
+
 CA_SEED = "clinic-desk fixture JPKI CA"
 CA_NAME = x509.Name(
     [
@@ -39,136 +32,6 @@ CA_NAME = x509.Name(
         x509.NameAttribute(NameOID.COMMON_NAME, "clinic-desk Fixture User Authentication CA"),
     ]
 )
-
-_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % q for q in range(2, int(p**0.5) + 1))]
-
-
-class _Stream:
-    """A deterministic byte stream (SHAKE-256 in counter mode)."""
-
-    def __init__(self, seed: str) -> None:
-        self._seed = seed.encode("utf-8")
-        self._counter = 0
-
-    def take(self, n: int) -> bytes:
-        self._counter += 1
-        return hashlib.shake_256(self._seed + self._counter.to_bytes(8, "big")).digest(n)
-
-
-def _is_probable_prime(n: int, stream: _Stream, rounds: int = 40) -> bool:
-    if n < 2:
-        return False
-    for p in _SMALL_PRIMES:
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    size = (n.bit_length() + 7) // 8
-    for _ in range(rounds):
-        a = 2 + int.from_bytes(stream.take(size), "big") % (n - 3)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _prime(stream: _Stream, bits: int) -> int:
-    while True:
-        candidate = int.from_bytes(stream.take(bits // 8), "big")
-        candidate |= (3 << (bits - 2)) | 1  # top two bits: the product has full length
-        if (candidate - 1) % PUBLIC_EXPONENT == 0:
-            continue
-        if _is_probable_prime(candidate, stream):
-            return candidate
-
-
-_key_store: Path | None = None
-
-
-def use_key_store(folder: Path | None) -> Path | None:
-    """Keep generated keys as PEM files in ``folder`` and read them back (None: memory only).
-
-    Generating a key costs about half a second; a machine that replays many
-    fixtures, process after process, reads them back instead. Test keys only.
-    Returns the folder used until now, to put it back.
-    """
-    global _key_store
-    previous, _key_store = _key_store, folder
-    return previous
-
-
-def _stored_key(path: Path, bits: int) -> rsa.RSAPrivateKey | None:
-    # OpenSSL's full key check costs ~30 ms a key, most of what storing saves; the
-    # file is ours, so p·q = n and one signature that verifies are check enough.
-    try:
-        key = load_pem_private_key(
-            path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
-        )
-        if not isinstance(key, rsa.RSAPrivateKey) or key.key_size != bits:
-            return None
-        numbers = key.private_numbers()
-        if numbers.p * numbers.q != numbers.public_numbers.n:
-            return None
-        signature = key.sign(b"key check", padding.PKCS1v15(), hashes.SHA256())
-        key.public_key().verify(signature, b"key check", padding.PKCS1v15(), hashes.SHA256())
-    except (OSError, ValueError, TypeError, InvalidSignature):
-        return None  # absent or damaged: generate it again
-    return key
-
-
-def _store_key(path: Path, key: rsa.RSAPrivateKey) -> None:
-    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(OSError):  # a read-only store only costs time
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary.write_bytes(pem)
-        os.replace(temporary, path)
-
-
-@lru_cache(maxsize=64)
-def deterministic_rsa_key(seed: str, bits: int = 2048) -> rsa.RSAPrivateKey:
-    """An RSA key that depends only on ``seed``."""
-    store = _key_store
-    stored_at = None
-    if store is not None:
-        name = hashlib.sha256(f"rsa-{bits}:{seed}".encode()).hexdigest()
-        stored_at = store / f"{name}.pem"
-        stored = _stored_key(stored_at, bits)
-        if stored is not None:
-            return stored
-    key = _generate_rsa_key(seed, bits)
-    if stored_at is not None:
-        _store_key(stored_at, key)
-    return key
-
-
-def _generate_rsa_key(seed: str, bits: int) -> rsa.RSAPrivateKey:
-    stream = _Stream(f"rsa-{bits}:{seed}")
-    p = _prime(stream, bits // 2)
-    q = _prime(stream, bits // 2)
-    while q == p:
-        q = _prime(stream, bits // 2)
-    phi = (p - 1) * (q - 1)
-    d = pow(PUBLIC_EXPONENT, -1, phi)
-    public = rsa.RSAPublicNumbers(PUBLIC_EXPONENT, p * q)
-    private = rsa.RSAPrivateNumbers(
-        p=p,
-        q=q,
-        d=d,
-        dmp1=rsa.rsa_crt_dmp1(d, p),
-        dmq1=rsa.rsa_crt_dmq1(d, q),
-        iqmp=rsa.rsa_crt_iqmp(p, q),
-        public_numbers=public,
-    )
-    return private.private_key()
 
 
 def _serial(seed: str) -> int:
@@ -186,10 +49,14 @@ class FixtureCA:
     certificate: x509.Certificate
 
 
-@lru_cache(maxsize=1)
-def fixture_ca() -> FixtureCA:
+def _key(seed: str, keys: KeyStore | None) -> rsa.RSAPrivateKey:
+    return keys.rsa_key(seed) if keys is not None else deterministic_rsa_key(seed)
+
+
+@lru_cache(maxsize=8)
+def fixture_ca(keys: KeyStore | None = None) -> FixtureCA:
     """The CA that issues every virtual card's user-authentication certificate."""
-    key = deterministic_rsa_key(CA_SEED)
+    key = _key(CA_SEED, keys)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     certificate = (
         x509.CertificateBuilder()
@@ -229,20 +96,22 @@ class CardCredentials:
 
     @property
     def certificate_der(self) -> bytes:
-        from cryptography.hazmat.primitives.serialization import Encoding
-
         return self.certificate.public_bytes(Encoding.DER)
 
 
 @lru_cache(maxsize=64)
-def card_credentials(seed: str, not_before: date, not_after: date) -> CardCredentials:
+def card_credentials(
+    seed: str, not_before: date, not_after: date, keys: KeyStore | None = None
+) -> CardCredentials:
     """The user-authentication key and certificate of the card made from ``seed``.
 
     Like a real JPKI user-authentication certificate, it carries no personal
     data: the subject is a serial-like common name derived from the seed.
+    ``keys`` supplies the keys (shipped test keys, a store on disk); without it they
+    are derived.
     """
-    ca = fixture_ca()
-    key = deterministic_rsa_key(f"card:{seed}")
+    ca = fixture_ca(keys)
+    key = _key(card_key_seed(seed), keys)
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
@@ -282,11 +151,16 @@ def card_credentials(seed: str, not_before: date, not_after: date) -> CardCreden
     return CardCredentials(key=key, certificate=certificate)
 
 
+def card_key_seed(seed: str) -> str:
+    """The seed of the key of the card made from the profile seed ``seed``."""
+    return f"card:{seed}"
+
+
 def revocation_list(
-    revoked_serials: list[int], this_update: date
+    revoked_serials: list[int], this_update: date, keys: KeyStore | None = None
 ) -> x509.CertificateRevocationList:
     """A CRL from the fixture CA revoking ``revoked_serials``."""
-    ca = fixture_ca()
+    ca = fixture_ca(keys)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca.certificate.subject)
@@ -301,3 +175,18 @@ def revocation_list(
             .build()
         )
     return builder.sign(ca.key, hashes.SHA256())
+
+
+def pkcs1_sign(key: rsa.RSAPrivateKey, digest_info: bytes) -> bytes:
+    """RSA PKCS#1 v1.5 over a caller-built DigestInfo, as the card does it."""
+    if len(digest_info) == 51 and digest_info.startswith(SHA256_DIGEST_INFO_PREFIX):
+        return key.sign(digest_info[19:], padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+    numbers = key.private_numbers()
+    size = key.key_size // 8
+    block = b"\x00\x01" + b"\xff" * (size - len(digest_info) - 3) + b"\x00" + digest_info
+    m = int.from_bytes(block, "big")
+    # CRT, as the card's coprocessor would
+    s1 = pow(m, numbers.dmp1, numbers.p)
+    s2 = pow(m, numbers.dmq1, numbers.q)
+    h = (numbers.iqmp * (s1 - s2)) % numbers.p
+    return (s2 + h * numbers.q).to_bytes(size, "big")

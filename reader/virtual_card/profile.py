@@ -1,7 +1,9 @@
 """Card profiles: who a virtual card belongs to and how it behaves.
 
 A profile is what ``fixtures/cards/*.json`` holds. It is test data: the PINs in
-it are the virtual card's own secrets, never a real patient's.
+it are the virtual card's own secrets, never a real patient's. Every field is
+bounded, so whatever validates, the virtual card can encode; a profile file is read
+only when it is a regular file of at most ``MAX_PROFILE_BYTES``.
 """
 
 from __future__ import annotations
@@ -9,8 +11,37 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
+
+from reader.localfile import LocalFileError, read_regular_file
+from reader.virtual_card.files import encode_four_items
+from reader.virtual_card.timing import CardTiming, TimingPreset, resolve_timing
+
+MAX_PROFILE_BYTES = 64 * 1024
+# The four items' lengths on a card are small; these bounds are generous and keep the
+# whole four-items file far below what one BER length and a 15-bit offset can hold.
+MAX_NAME_CHARS = 100
+MAX_ADDRESS_CHARS = 200
+MAX_SEED_CHARS = 200
+MAX_ID_CHARS = 64
+MAX_MISSING_FILES = 16
+MAX_ATR_BYTES = 33  # ISO 7816-3
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # no control characters
+
+
+class ProfileError(ValueError):
+    """A card profile that cannot be used; the message names the file or the field."""
 
 
 class CardPins(BaseModel):
@@ -32,9 +63,14 @@ class CardFaults(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     remove_after_apdus: int | None = Field(
-        default=None, ge=0, description="the card leaves the field after this many APDUs"
+        default=None,
+        ge=0,
+        le=100_000,
+        description="the card leaves the field after this many APDUs",
     )
-    slow_ms: int = Field(default=0, ge=0, description="delay added before every response")
+    slow_ms: int = Field(
+        default=0, ge=0, le=60_000, description="delay added before every response"
+    )
     malformed_four_items: bool = Field(
         default=False, description="the basic-four-items file holds a broken TLV"
     )
@@ -44,8 +80,11 @@ class CardFaults(BaseModel):
     not_a_mynumber_card: bool = Field(
         default=False, description="the card has neither the JPKI nor the text AP"
     )
-    missing_files: list[str] = Field(
+    missing_files: list[
+        Annotated[str, Field(pattern=r"^(jpki|text|visual|JPKI|TEXT|VISUAL):[0-9A-Fa-f]{4}$")]
+    ] = Field(
         default_factory=list,
+        max_length=MAX_MISSING_FILES,
         description="files the card lacks (SELECT answers 6A 82), as 'jpki:000A' or 'text:0002'",
     )
     exact_le: bool = Field(
@@ -62,26 +101,128 @@ class CardProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    profile_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    seed: str = Field(min_length=1, description="makes the card's key and certificate")
-    name: str = Field(min_length=1, description="family and given name, U+3000 between them")
+    profile_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID_CHARS)
+    seed: str = Field(
+        min_length=1,
+        max_length=MAX_SEED_CHARS,
+        description="makes the card's key and certificate",
+    )
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME_CHARS,
+        pattern=_PRINTABLE,
+        description="family and given name, U+3000 between them",
+    )
     birthdate: date
     sex: str = Field(default="1", pattern=r"^[0-9]$")
-    address: str = ""
+    address: str = Field(default="", max_length=MAX_ADDRESS_CHARS, pattern=_PRINTABLE)
     pins: CardPins = Field(default_factory=CardPins)
     faults: CardFaults = Field(default_factory=CardFaults)
     certificate_not_before: date = date(2025, 1, 1)
     certificate_not_after: date = date(2030, 12, 31)
-    atr: str = Field(default="3BE000FF8131FE4514", pattern=r"^([0-9A-Fa-f]{2})+$")
+    atr: str = Field(
+        default="3BE000FF8131FE4514",
+        pattern=r"^([0-9A-Fa-f]{2})+$",
+        max_length=2 * MAX_ATR_BYTES,
+    )
+    timing: TimingPreset | CardTiming = Field(
+        default="instant",
+        description="how long the card takes to answer: 'instant', 'real-card' (a real card "
+        "on a USB NFC reader) or per-command latencies",
+    )
+
+    @field_validator("birthdate")
+    @classmethod
+    def _four_digit_year(cls, value: date) -> date:
+        # The card writes YYYYMMDD; a year outside 1868 (Meiji 1)..2199 is a typing error.
+        if not 1868 <= value.year <= 2199:
+            raise ValueError("the year must be between 1868 and 2199")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CardProfile:
+        if self.certificate_not_after <= self.certificate_not_before:
+            raise ValueError("certificate_not_after must be later than certificate_not_before")
+        # Whatever validates, the card can encode.
+        encode_four_items(self.name, self.address, self.birthdate, self.sex)
+        return self
+
+    @classmethod
+    def from_json(cls, data: bytes | str, source: str = "card profile") -> CardProfile:
+        """A profile from JSON text; every failure is one ``ProfileError`` naming the field."""
+        try:
+            raw = json.loads(data)
+        except RecursionError:
+            raise ProfileError(f"The {source} is nested too deeply.") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ProfileError(f"The {source} is not valid JSON: {exc}.") from None
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise ProfileError(f"The {source} is not valid {validation_summary(exc)}.") from None
 
     @classmethod
     def load(cls, path: Path) -> CardProfile:
-        """Read a profile from a fixture file."""
-        return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        """Read a profile from a fixture file (a regular file of at most 64 KiB)."""
+        try:
+            data = read_regular_file(path, MAX_PROFILE_BYTES, "card profile")
+        except LocalFileError as exc:
+            raise ProfileError(str(exc)) from None
+        return cls.from_json(data, f"card profile {path}")
 
     @property
     def atr_bytes(self) -> bytes:
         return bytes.fromhex(self.atr)
+
+    @property
+    def card_timing(self) -> CardTiming:
+        """The latencies ``timing`` names."""
+        return resolve_timing(self.timing)
+
+
+def validation_summary(exc: ValidationError, prefix: str = "") -> str:
+    """'at name: String should have at most 100 characters' for the first error."""
+    first = exc.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(part) for part in (*((prefix,) if prefix else ()), *first["loc"]))
+    return f"at {where or 'the top level'}: {first['msg']}"
+
+
+class CardReference(BaseModel):
+    """A shipped card profile named by id, with settings of this use of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: str = Field(
+        min_length=1,
+        max_length=MAX_SEED_CHARS,
+        description="a profile id in fixtures/cards (fault cards in fixtures/cards/faults)",
+    )
+    timing: TimingPreset | CardTiming | None = Field(
+        default=None, description="overrides the profile's timing"
+    )
+
+    def apply(self, profile: CardProfile) -> CardProfile:
+        """``profile`` with this reference's settings."""
+        if self.timing is None:
+            return profile
+        return profile.model_copy(update={"timing": self.timing})
+
+
+def _card_section(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # An object is a profile (or a reference when it names one): validating it as that
+    # one model names the bad field (``card.name``), not every union member.
+    if isinstance(value, dict):
+        if "profile" in value:
+            return CardReference.model_validate(value)
+        return CardProfile.model_validate(value)
+    return handler(value)
+
+
+# A fixture's card section: a profile id, an inline profile, or a reference with settings.
+CardSection = Annotated[
+    Annotated[str, Field(min_length=1, max_length=MAX_SEED_CHARS)] | CardProfile | CardReference,
+    WrapValidator(_card_section),
+]
 
 
 CARD_SUBFOLDERS = ("faults", "support")

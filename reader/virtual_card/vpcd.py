@@ -14,7 +14,8 @@ import socket
 import threading
 import time
 
-from reader.virtual_card.card import CardLeftField, VirtualCard
+from reader.errors import CardLeftField
+from reader.virtual_card.card import VirtualCard
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 35963

@@ -10,20 +10,19 @@ from clinic_desk.checkin import CheckInMachine, Stage
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.coverage import ValidityState
+from tests.checkin.records import eligibility, history
 
 CERT = hashlib.sha256(b"certificate").hexdigest()
 CARD = CardIdentity(name="山田　太郎", birthdate=date(1980, 4, 1), sex="1", certificate_sha256=CERT)
 SAME = ev.RecordIdentity(name="山田 太郎", birthdate=date(1980, 4, 1))
 STRANGER = ev.RecordIdentity(name="鈴木　一郎", birthdate=date(1962, 5, 14))
-ELIGIBILITY = {"insurer_number": "06139999", "status": "valid"}
-
-
-def clock() -> datetime:
-    return datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+ELIGIBILITY = eligibility()
+DRUGS = history("drug")
 
 
 def started(text_tries: int = 3, auth_tries: int = 3) -> CheckInMachine:
-    m = CheckInMachine(clock=clock)
+    m = CheckInMachine()
     assert m.handle(ev.CardInserted(reader="r")) == [fx.ReadCard()]
     m.handle(
         ev.CardRead(text_pin_tries=text_tries, auth_pin_tries=auth_tries, certificate_sha256=CERT)
@@ -31,7 +30,9 @@ def started(text_tries: int = 3, auth_tries: int = 3) -> CheckInMachine:
     return m
 
 
-def unlocked(record: ev.RecordIdentity | None = SAME, validity: int = 1) -> CheckInMachine:
+def unlocked(
+    record: ev.RecordIdentity | None = SAME, validity: ValidityState = ValidityState.VALID
+) -> CheckInMachine:
     m = started()
     (unlock,) = m.handle(ev.PinEntered(pin=SecretStr("1234")))
     assert isinstance(unlock, fx.UnlockAndFetch)
@@ -41,8 +42,7 @@ def unlocked(record: ev.RecordIdentity | None = SAME, validity: int = 1) -> Chec
         ev.RecordFetched(
             patient_ref="Patient/p1",
             identity=record,
-            validity=validity,
-            eligibility=ELIGIBILITY,
+            eligibility=eligibility(validity),
             linked_record_ref="Coverage/c1",
             insurer_reference=SecretStr("06139999 52 3301 00"),
         )
@@ -65,13 +65,13 @@ def test_happy_path_shows_only_after_confirmation_and_consent() -> None:
     m.handle(ev.BirthdateTyped(birthdate=date(1980, 4, 1)))
     assert m.stage is Stage.CONSENT and m.view().result is None
     assert kinds(m.handle(ev.ConsentAnswered(consent=True))) == ["Audit", "FetchMedications"]
-    effects = m.handle(ev.MedicationsFetched(history=["drug"]))
+    effects = m.handle(ev.MedicationsFetched(history=DRUGS))
     assert m.stage is Stage.SHOWN
     store = next(e for e in effects if isinstance(e, fx.StoreConfirmed))
-    assert store.medications == ["drug"] and store.identity == CARD
+    assert store.medications == DRUGS and store.identity == CARD
     result = m.view().result
     assert result is not None and result.eligibility == ELIGIBILITY
-    assert result.medications == ["drug"]
+    assert result.medications == DRUGS
     m.handle(ev.Done())
     assert m.stage is Stage.WAITING_FOR_CARD and m.view().result is None
 
@@ -139,13 +139,13 @@ def test_one_mistyped_birthdate_is_forgiven_two_are_flagged() -> None:
 
 
 def test_several_qualifications_are_withheld_without_asking() -> None:
-    m = unlocked(validity=5)
+    m = unlocked(validity=ValidityState.SEVERAL_MATCH)
     assert m.stage is Stage.WITHHELD
     assert m.view().error_code == "several_qualifications"
 
 
 def test_no_qualification_found_sends_to_paper() -> None:
-    m = unlocked(record=None, validity=4)
+    m = unlocked(record=None, validity=ValidityState.NOT_FOUND)
     assert m.stage is Stage.PAPER_FORM
 
 

@@ -15,8 +15,8 @@ from clinic_desk.config import (
     check_settings,
     load_settings,
     production_problems,
-    render_template,
 )
+from clinic_desk.config_toml import render_template
 
 
 def write(text: str) -> Path:

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from clinic_desk.domain.auth import CardAuthRequest
-from clinic_desk.eligibility import EligibilityClient, GatewayRejected
+from clinic_desk.eligibility import EligibilityClient, GatewayRejected, GatewaySettings
 from clinic_desk.gateway.server import GatewayServer
 from reader.virtual_card.pki import CardCredentials, card_credentials, fixture_ca
 from tests.gateway.conftest import KeySigner, MutableClock, credentials_for, settings_for
@@ -173,7 +173,7 @@ async def test_token_refused_without_a_signer_is_rejected(
     client: EligibilityClient, gateway: GatewayServer, signer_for: Callable[[str], KeySigner]
 ) -> None:
     session = await client.open_session(signer_for("yamada-taro"))
-    session.signer = None
+    session.resign = None
     gateway.state.expire_tokens()
     with pytest.raises(GatewayRejected) as caught:
         await client.fetch_eligibility(session)
@@ -216,3 +216,24 @@ async def test_malformed_auth_request_is_a_fhir_400(gateway: GatewayServer) -> N
         streamed = await bare.post("/auth/card", content=chunks())
         assert streamed.status_code == 413
         assert streamed.json()["resourceType"] == "OperationOutcome"
+
+
+async def test_a_deeply_nested_request_is_a_fhir_400(gateway: GatewayServer) -> None:
+    async with httpx.AsyncClient(base_url=gateway.url) as bare:
+        answer = await bare.post("/auth/card", content=b"[" * 5000 + b"]" * 5000)
+    assert answer.status_code == 400
+    assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+async def test_a_deeply_nested_answer_is_a_protocol_error_not_a_crash() -> None:
+    from clinic_desk.eligibility import GatewayProtocolError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, content=b"[" * 100_000 + b"]" * 100_000)
+
+    settings = GatewaySettings(base_url="http://127.0.0.1:9")
+    async with EligibilityClient(settings, transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(GatewayProtocolError) as caught:
+            await client.challenge()
+    assert caught.value.code == "not-json"
+    assert "nested more than" in caught.value.support_hint

@@ -93,3 +93,64 @@ def test_port_in_use_is_a_plain_error(
 ) -> None:
     assert main(["gateway", "serve", "--port", str(gateway.port)]) == 2
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
+
+
+def test_serve_with_non_pem_tls_files_fails_in_one_line_before_serving(tmp_path: Path) -> None:
+    not_pem = tmp_path / "gw.pem"
+    not_pem.write_text("this is not a certificate\n", encoding="utf-8")
+    proc = subprocess.run(
+        [*SERVE, "--tls-cert", str(not_pem), "--tls-key", str(not_pem), "--max-seconds", "5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "serving" not in proc.stdout  # never announced
+    assert "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert str(not_pem) in line and "PEM" in line
+
+
+def test_serve_with_a_non_pem_client_ca_fails_before_serving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.tls import ThrowawayCA
+
+    cert, key = ThrowawayCA("gw").issue(tmp_path, "gateway", server=True)
+    bad_ca = tmp_path / "ca.pem"
+    bad_ca.write_bytes(b"\x00\x01 not pem")
+    argv = ["gateway", "serve", "--tls-cert", str(cert), "--tls-key", str(key)]
+    assert main([*argv, "--client-ca", str(bad_ca), "--max-seconds", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert "serving" not in out
+    assert f"The client CA file {bad_ca} cannot be used" in err
+
+
+def test_check_hint_is_a_sentence_not_a_tuple(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main(["gateway", "check", f"http://127.0.0.1:{port}"]) == 1
+    out = capsys.readouterr().out
+    assert "('http'" not in out and "', " not in out
+    assert f"http://127.0.0.1:{port}" in out
+    support = next(line for line in out.splitlines() if line.strip().startswith("support:"))
+    assert support.rstrip().endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://127.0.0.1:99999", "port that is not a number from 1 to 65535"),
+        ("http://127.0.0.1:abc", "port that is not a number from 1 to 65535"),
+        ("https://u:pw-secret@gw.example", "must not carry a user name or password"),
+    ],
+)
+def test_check_refuses_bad_urls_plainly(
+    url: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["gateway", "check", url]) == 2
+    err = capsys.readouterr().err
+    assert why in err and "Traceback" not in err and "pw-secret" not in err

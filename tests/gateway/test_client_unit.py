@@ -147,15 +147,12 @@ async def test_link_changed_on_reauthentication_is_a_protocol_error() -> None:
             401,
         )
 
-    class Signer:
-        def certificate_der(self) -> bytes:
-            return b"\x30\x00"
-
-        def sign(self, challenge: bytes) -> bytes:
-            return b"\x01" * 256
+    async def resign(challenge: bytes) -> bytes | None:
+        return b"\x01" * 256
 
     session = _session()
-    session.signer = Signer()
+    session.certificate_der = b"\x30\x00"
+    session.resign = resign
     async with _client(handler) as desk:
         with pytest.raises(GatewayProtocolError) as caught:
             await desk.fetch_patient(session)

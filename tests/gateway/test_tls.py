@@ -40,7 +40,8 @@ async def test_https_with_a_custom_ca(
         untrusted = GatewaySettings(base_url=server.url)  # public CAs only
         with pytest.raises(GatewayUnavailable) as caught:
             await _checkin(untrusted, signer_for("yamada-taro"))
-        assert caught.value.code == "tls"
+        assert caught.value.code == "tls-untrusted"
+        assert "gateway.ca_bundle" in caught.value.support_hint
         assert "ca_bundle" in caught.value.support_hint
 
 
@@ -86,5 +87,7 @@ def test_unreadable_tls_files_are_a_plain_error(tmp_path: Path) -> None:
         EligibilityClient(GatewaySettings(base_url="https://gw.example", ca_bundle=missing))
     with pytest.raises(GatewaySettingsError, match="client certificate"):
         EligibilityClient(
-            GatewaySettings(base_url="https://gw.example", client_certificate=missing)
+            GatewaySettings(
+                base_url="https://gw.example", client_certificate=missing, client_key=missing
+            )
         )

@@ -3,23 +3,54 @@
 Each case runs the real ``clinic-desk`` command in its own process with its own
 ``CLINIC_DESK_HOME``; the runner checks the exit status, the one message, that no
 traceback escaped, that the files named in ``unchanged`` are byte-identical afterwards,
-and that no value named in ``never_shown`` reaches the output.
+that no value named in ``never_shown`` reaches the output, and the case's own ``check``
+(a report that must not exist, a CSV whose cells must be text). How cases lay out their
+folders is in ``tests/hardening/steps.py``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "fixtures"
-SCENARIOS = FIXTURES / "scenarios"
-PASSPHRASE = "catalogue passphrase 7"
+from tests.hardening.steps import (
+    CACHE_DB,
+    CACHE_KEY,
+    CONFIG,
+    DEEP_JSON,
+    DEEP_TOML,
+    GOOD_SCENARIO,
+    MANAGER_KEY,
+    MANAGER_PIN,
+    PASSPHRASE,
+    SCENARIOS,
+    Check,
+    Prepare,
+    absent,
+    append_config,
+    both,
+    case_env,
+    config,
+    copy_scenario,
+    damage,
+    edit_json,
+    fifo,
+    flip,
+    folder,
+    hostile_card_flags,
+    init_cache,
+    pin_hash,
+    raw_sql,
+    remove,
+    report_is_text,
+    scrypt_cost,
+    sealed_flags,
+    with_manager,
+    write,
+)
 
-Prepare = Callable[[Path], None]
+__all__ = ["CASES", "Case", "case_env"]
+
+SCENARIOS_GOOD = SCENARIOS / GOOD_SCENARIO
 
 
 @dataclass(frozen=True)
@@ -35,99 +66,9 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     unchanged: tuple[str, ...] = ()  # paths under the case's folder, byte-identical after
     never_shown: tuple[str, ...] = ()  # values that must not appear in the output
+    stdin: str | None = None  # what is typed (a manager PIN for --pin-stdin)
+    check: Check | None = None  # more proof, looking at the case's folder afterwards
     timeout: float = 60.0
-
-
-# ---- building blocks for prepare functions -----------------------------------------
-
-
-def write(name: str, content: str | bytes) -> Prepare:
-    def prepare(root: Path) -> None:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-    return prepare
-
-
-def fifo(name: str) -> Prepare:
-    def prepare(root: Path) -> None:
-        os.mkfifo(root / name)
-
-    return prepare
-
-
-def both(*steps: Prepare) -> Prepare:
-    def prepare(root: Path) -> None:
-        for step in steps:
-            step(root)
-
-    return prepare
-
-
-def copy_scenario(name: str, to: str) -> Prepare:
-    def prepare(root: Path) -> None:
-        target = root / to
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SCENARIOS / name, target)
-
-    return prepare
-
-
-def config(text: str) -> Prepare:
-    return write("home/config/config.toml", text)
-
-
-DEEP_JSON = "[" * 200_000 + "]" * 200_000
-DEEP_TOML = "a = " + "[" * 100_000 + "]" * 100_000
-GOOD_SCENARIO = "birthdate-mistyped-once.json"
-
-
-def case_env(root: Path, extra: dict[str, str]) -> dict[str, str]:
-    """The environment a case's command runs in: its own home, the catalogue's passphrase."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_DESK_")}
-    env["CLINIC_DESK_HOME"] = str(root / "home")
-    env["CLINIC_DESK_CACHE_PASSPHRASE"] = PASSPHRASE
-    env["PYTHONPATH"] = str(REPO)
-    env.update(extra)
-    return env
-
-
-def clinic_desk(*argv: str) -> Prepare:
-    """Run ``clinic-desk argv`` as part of preparing a case (it must succeed)."""
-
-    def prepare(root: Path) -> None:
-        import subprocess
-        import sys
-
-        subprocess.run(
-            [str(Path(sys.executable).with_name("clinic-desk")), *argv],
-            env=case_env(root, {}),
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-
-    return prepare
-
-
-CACHE_DB = "home/data/offline-cache.db"
-CACHE_KEY = "home/config/offline-cache.key"
-CONFIG = "home/config/config.toml"
-init_cache = clinic_desk("cache", "init")
-
-
-def damage(name: str, keep: int) -> Prepare:
-    """Cut the file at ``name`` to its first ``keep`` bytes (a damaged copy)."""
-
-    def prepare(root: Path) -> None:
-        path = root / name
-        path.write_bytes(path.read_bytes()[:keep])
-
-    return prepare
 
 
 CASES: list[Case] = [
@@ -269,7 +210,7 @@ CASES: list[Case] = [
         "gateway",
         ("gateway", "check", "not-a-url"),
         2,
-        r"must be an http:// or https:// URL",
+        r"'not-a-url' must be an https:// URL with a host name",
     ),
     # ---- the encrypted cache ----------------------------------------------------------
     Case(
@@ -429,5 +370,703 @@ CASES: list[Case] = [
         ("--lang", "xx", "--version"),
         2,
         r"argument --lang: invalid choice",
+    ),
+    # ======== added with the hardening pass: every case below failed or was unproven ========
+    # ---- fixtures and replay ----------------------------------------------------------
+    Case(
+        "replay-fifo-in-folder",
+        "fixtures",
+        ("replay", "{root}/folder"),
+        1,
+        r"(?s)not a regular file.*as expected|as expected.*not a regular file",
+        both(fifo("folder/a-pipe.json"), copy_scenario(GOOD_SCENARIO, "folder/b-good.json")),
+        timeout=90,
+    ),
+    Case(
+        "replay-fixture-is-a-folder-of-nothing",
+        "fixtures",
+        ("replay", "{root}/empty"),
+        2,
+        r"nothing to replay|no fixture",
+        folder("empty"),
+    ),
+    Case(
+        "replay-top-level-array",
+        "fixtures",
+        ("replay", "{root}/a.json"),
+        1,
+        r"not valid at the top level",
+        write("a.json", "[1, 2, 3]"),
+    ),
+    Case(
+        "replay-unknown-step",
+        "fixtures",
+        ("replay", "{root}/s.json"),
+        1,
+        r"not valid at steps",
+        write(
+            "s.json",
+            '{"format": "clinic-desk-scenario", "version": 1, "title": "t", "card": '
+            '"yamada-taro", "steps": [{"do": "dance"}], "expected": {"outcome": "shown"}}',
+        ),
+    ),
+    Case(
+        "replay-utf16-incomplete",
+        "fixtures",
+        ("replay", "{root}/u16.json"),
+        1,
+        r"not valid at title: Field required",
+        write("u16.json", '{"format": "clinic-desk-scenario"}'.encode("utf-16")),
+    ),
+    Case(
+        "replay-record-onto-existing-file",
+        "fixtures",
+        ("replay", str(SCENARIOS_GOOD), "--record", "{root}/kept.json"),
+        2,
+        r"kept\.json exists already; choose a new file",
+        write("kept.json", "mine"),
+        unchanged=("kept.json",),
+    ),
+    Case(
+        "replay-record-two-fixtures",
+        "fixtures",
+        ("replay", str(SCENARIOS_GOOD), str(SCENARIOS_GOOD), "--record", "{root}/new.json"),
+        2,
+        r"one fixture",
+        check=absent("new.json"),
+    ),
+    # ---- the embedded gateway -------------------------------------------------------
+    Case(
+        "gateway-dataset-folder",
+        "gateway",
+        ("gateway", "serve", "--port", "0", "--dataset", "{root}/d"),
+        2,
+        r"is a folder, not a file",
+        folder("d"),
+    ),
+    Case(
+        "gateway-dataset-huge",
+        "gateway",
+        ("gateway", "serve", "--port", "0", "--dataset", "{root}/d.json"),
+        2,
+        r"larger than \d+ bytes",
+        write("d.json", b" " * (17 * 1024 * 1024)),
+    ),
+    Case(
+        "gateway-dataset-wrong-shape",
+        "gateway",
+        ("gateway", "serve", "--port", "0", "--dataset", "{root}/d.json"),
+        2,
+        r"not valid at",
+        write("d.json", '{"patients": "none"}'),
+    ),
+    Case(
+        "gateway-check-port-out-of-range",
+        "gateway",
+        ("gateway", "check", "http://127.0.0.1:99999"),
+        2,
+        r"port",
+    ),
+    Case(
+        "gateway-check-port-not-a-number",
+        "gateway",
+        ("gateway", "check", "http://127.0.0.1:abc"),
+        2,
+        r"port",
+    ),
+    Case(
+        "gateway-serve-tls-not-pem",
+        "gateway",
+        (
+            "gateway",
+            "serve",
+            "--port",
+            "0",
+            "--tls-cert",
+            "{root}/c.pem",
+            "--tls-key",
+            "{root}/k.pem",
+        ),
+        2,
+        r"PEM|certificate",
+        both(write("c.pem", "not a certificate"), write("k.pem", "not a key")),
+    ),
+    # ---- the encrypted cache ----------------------------------------------------------
+    Case(
+        "cache-key-file-deep-json",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"key file .* is damaged; restore it from a backup",
+        both(init_cache, write(CACHE_KEY, "[" * 20_000 + "]" * 20_000)),
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-key-file-fifo",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"key file .* is not a regular file",
+        both(init_cache, fifo(CACHE_KEY)),
+        unchanged=(CACHE_DB,),
+    ),
+    Case(
+        "cache-key-file-folder",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"key file .* is not a regular file",
+        both(init_cache, folder(CACHE_KEY)),
+        unchanged=(CACHE_DB,),
+    ),
+    Case(
+        "cache-key-file-huge",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"key file .* is larger than a key file can be",
+        both(init_cache, write(CACHE_KEY, b" " * (1024 * 1024))),
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-key-file-scrypt-gigabytes",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"key file .* is damaged",
+        both(init_cache, edit_json(CACHE_KEY, scrypt_cost("kdf", n=2**22, r=64))),
+        unchanged=(CACHE_DB, CACHE_KEY),
+        timeout=20,
+    ),
+    Case(
+        "cache-damaged-page-unlock-test",
+        "cache",
+        ("cache", "unlock-test"),
+        1,
+        r"page check: HMAC verification failed for page 3",
+        both(init_cache, flip(CACHE_DB, 2 * 4096 + 100, 64)),
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-damaged-page-purge-refused",
+        "cache",
+        ("cache", "purge"),
+        2,
+        r"damaged, so nothing was purged and the file was left untouched",
+        both(init_cache, flip(CACHE_DB, 2 * 4096 + 100, 64)),
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-damaged-page-verify",
+        "cache",
+        ("cache", "verify"),
+        1,
+        r"file check: FAILED",
+        both(init_cache, flip(CACHE_DB, 2 * 4096 + 100, 64)),
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-flag-resolved-with-plain-sql",
+        "cache",
+        ("cache", "verify"),
+        1,
+        r"(?s)sealed rows: CHANGED.*mismatch_flag",
+        both(
+            with_manager, sealed_flags(2), raw_sql("UPDATE mismatch_flag SET status = 'resolved'")
+        ),
+        unchanged=(CACHE_KEY,),
+        never_shown=("山田 太郎", "06400021"),
+    ),
+    Case(
+        "cache-flag-deleted-with-plain-sql",
+        "cache",
+        ("cache", "verify"),
+        1,
+        r"mismatch_flag",
+        both(
+            with_manager,
+            sealed_flags(1),
+            raw_sql(
+                "DROP TRIGGER mismatch_flag_kept",
+                "DELETE FROM mismatch_flag",
+            ),
+        ),
+        unchanged=(CACHE_KEY,),
+        never_shown=("山田 太郎",),
+    ),
+    Case(
+        "cache-wrong-passphrase-verify",
+        "cache",
+        ("cache", "verify"),
+        2,
+        r"does not unlock this cache",
+        init_cache,
+        env={"CLINIC_DESK_CACHE_PASSPHRASE": "not the passphrase"},
+        unchanged=(CACHE_DB, CACHE_KEY),
+        never_shown=(PASSPHRASE,),
+    ),
+    Case(
+        "cache-init-weak-passphrase",
+        "cache",
+        ("cache", "init"),
+        2,
+        r"at least 8 characters",
+        env={"CLINIC_DESK_CACHE_PASSPHRASE": "short"},
+        check=absent(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-rekey-weak-new-passphrase",
+        "cache",
+        ("cache", "rekey"),
+        2,
+        r"at least 8 characters",
+        init_cache,
+        env={"CLINIC_DESK_CACHE_NEW_PASSPHRASE": "short"},
+        unchanged=(CACHE_DB, CACHE_KEY),
+    ),
+    Case(
+        "cache-database-is-a-folder",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"cache file cannot be read",
+        both(init_cache, folder(CACHE_DB)),
+        unchanged=(CACHE_KEY,),
+    ),
+    Case(
+        "cache-none-yet",
+        "cache",
+        ("cache", "unlock-test"),
+        2,
+        r"no offline cache on this desk yet",
+    ),
+    # ---- configuration ------------------------------------------------------------------
+    Case(
+        "config-deep-toml",
+        "config",
+        ("config", "check"),
+        2,
+        r"nested more than 64 levels deep",
+        config(DEEP_TOML),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-fifo",
+        "config",
+        ("config", "check"),
+        2,
+        r"not a regular file",
+        fifo(CONFIG),
+    ),
+    Case(
+        "config-folder",
+        "config",
+        ("config", "check"),
+        2,
+        r"is a folder, not a file",
+        folder(CONFIG),
+    ),
+    Case(
+        "config-not-utf8",
+        "config",
+        ("config", "check"),
+        2,
+        r"not UTF-8 text",
+        write(CONFIG, b"\xff\xfe[gateway]\n"),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-port-out-of-range",
+        "config",
+        ("config", "check"),
+        2,
+        r"setting 'gateway\.base_url' .* port that is not a number from 1 to 65535",
+        config('[gateway]\nbase_url = "http://127.0.0.1:99999"\n'),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-url-with-password",
+        "config",
+        ("config", "show"),
+        2,
+        r"must not carry a user name or password",
+        config('[gateway]\nbase_url = "https://desk:s3cret-pw@gateway.example"\n'),
+        unchanged=(CONFIG,),
+        never_shown=("s3cret-pw",),
+    ),
+    Case(
+        "config-secret-masked-in-show",
+        "config",
+        ("config", "show"),
+        0,
+        r"client_key_password = \"\*+\"",
+        config('[gateway]\nclient_key_password = "hunter2-secret"\n'),
+        unchanged=(CONFIG,),
+        never_shown=("hunter2-secret",),
+    ),
+    Case(
+        "config-section-override-not-json",
+        "config",
+        ("review", "list"),
+        2,
+        r"CLINIC_DESK_GATEWAY is not a JSON object",
+        env={"CLINIC_DESK_GATEWAY": "not json"},
+    ),
+    Case(
+        "config-env-bad-log-level",
+        "config",
+        ("config", "check"),
+        2,
+        r"logging\.level.*CLINIC_DESK_LOGGING__LEVEL.*'LOUD'",
+        env={"CLINIC_DESK_LOGGING__LEVEL": "LOUD"},
+    ),
+    Case(
+        "config-production-tls-off",
+        "config",
+        ("config", "check"),
+        2,
+        r"setting 'gateway\.verify_tls' .* refused in production",
+        config(
+            'mode = "production"\n[gateway]\nbase_url = "https://gw.example"\nverify_tls = false\n'
+        ),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-production-plain-http-elsewhere",
+        "config",
+        ("config", "check"),
+        2,
+        r"plain http is allowed only to this computer",
+        config('mode = "production"\n[gateway]\nbase_url = "http://gw.example"\n'),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-production-virtual-reader",
+        "config",
+        ("config", "check"),
+        2,
+        r"names a virtual reader, refused in production",
+        config('mode = "production"\n[reader]\nname_pattern = "Virtual PCD"\n'),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-desk-id-with-spaces",
+        "config",
+        ("config", "check"),
+        2,
+        r"setting 'desk\.desk_id'",
+        config('[desk]\ndesk_id = "desk 1; rm -rf"\n'),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-medications-beyond-consent",
+        "config",
+        ("config", "check"),
+        2,
+        r"setting 'cache\.medication_ttl_hours' .* 48",
+        config("[cache]\nmedication_ttl_hours = 48\n"),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-relative-ca-bundle",
+        "config",
+        ("config", "check"),
+        2,
+        r"setting 'gateway\.ca_bundle' .* must be an absolute path",
+        config('[gateway]\nca_bundle = "ca.pem"\n'),
+        unchanged=(CONFIG,),
+    ),
+    Case(
+        "config-init-over-existing",
+        "config",
+        ("config", "init"),
+        2,
+        r"already exists; it was left untouched",
+        config("# mine\n"),
+        unchanged=(CONFIG,),
+    ),
+    # ---- the manager's review --------------------------------------------------------
+    Case(
+        "review-export-manager-key-garbage",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"manager key file .* not valid JSON.*The report was not written.*Restore .* from a "
+        r"backup.*set-pin --reset",
+        both(with_manager, sealed_flags(1), write(MANAGER_KEY, "garbage")),
+        unchanged=(MANAGER_KEY, CONFIG),
+        never_shown=(MANAGER_PIN, "06400021"),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-export-manager-key-truncated",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"The report was not written",
+        both(with_manager, sealed_flags(1), damage(MANAGER_KEY, 100)),
+        unchanged=(MANAGER_KEY, CONFIG),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-export-manager-key-deep-json",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"nested more than 64 levels deep.*The report was not written",
+        both(with_manager, write(MANAGER_KEY, "[" * 20_000 + "]" * 20_000)),
+        unchanged=(MANAGER_KEY,),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-export-manager-key-fifo",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"not a regular file.*The report was not written",
+        both(with_manager, fifo(MANAGER_KEY)),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-export-manager-key-scrypt-gigabytes",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"2048 MiB.*The report was not written",
+        both(with_manager, edit_json(MANAGER_KEY, scrypt_cost("kdf", n=2**20, r=16, p=4))),
+        unchanged=(MANAGER_KEY,),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+        timeout=30,
+    ),
+    Case(
+        "review-export-manager-key-missing",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"2 of the flags hold an insurer reference sealed .* no manager key file",
+        both(with_manager, sealed_flags(2), remove(MANAGER_KEY)),
+        unchanged=(CONFIG,),
+        stdin=MANAGER_PIN + "\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-export-hostile-card-names",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        0,
+        r"wrote 6 flags",
+        both(with_manager, hostile_card_flags),
+        unchanged=(MANAGER_KEY, CONFIG),
+        never_shown=(MANAGER_PIN, PASSPHRASE),
+        stdin=MANAGER_PIN + "\n",
+        check=report_is_text("report.csv", 6),
+        timeout=90,
+    ),
+    Case(
+        "review-export-wrong-pin",
+        "review",
+        ("review", "export", "--csv", "{root}/report.csv", "--pin-stdin"),
+        2,
+        r"that is not the manager PIN \(4 tries left\)",
+        both(with_manager, sealed_flags(1)),
+        unchanged=(MANAGER_KEY, CONFIG),
+        never_shown=("135799", "06400021"),
+        stdin="135799\n",
+        check=absent("report.csv"),
+    ),
+    Case(
+        "review-locked-after-the-last-wrong-try",
+        "review",
+        ("review", "list", "--pin-stdin"),
+        2,
+        r"the manager PIN is locked until",
+        both(with_manager, append_config("lockout_tries = 1\n")),
+        never_shown=("135799",),
+        stdin="135799\n",
+    ),
+    Case(
+        "review-export-over-existing-file",
+        "review",
+        ("review", "export", "--csv", "{root}/kept.csv", "--pin-stdin"),
+        2,
+        r"kept\.csv already exists; choose another file name",
+        both(with_manager, sealed_flags(1), write("kept.csv", "mine")),
+        unchanged=("kept.csv", MANAGER_KEY),
+        stdin=MANAGER_PIN + "\n",
+    ),
+    Case(
+        "review-export-into-missing-folder",
+        "review",
+        ("review", "export", "--csv", "{root}/nowhere/report.csv", "--pin-stdin"),
+        2,
+        r"the folder .*nowhere does not exist",
+        with_manager,
+        stdin=MANAGER_PIN + "\n",
+    ),
+    Case(
+        "review-pin-hash-garbage",
+        "review",
+        ("review", "list", "--pin-stdin"),
+        2,
+        r"PIN hash in the configuration cannot be used.*set-pin --reset",
+        both(init_cache, config('[manager]\npin_hash = "scrypt$garbage"\n')),
+        unchanged=(CONFIG,),
+        stdin=MANAGER_PIN + "\n",
+        never_shown=(MANAGER_PIN,),
+    ),
+    Case(
+        "review-pin-hash-scrypt-gigabytes",
+        "review",
+        ("review", "list", "--pin-stdin"),
+        2,
+        r"cannot be used: its scrypt parameters .* 2048 MiB .* set-pin --reset",
+        both(init_cache, pin_hash(20, 16, 4)),
+        unchanged=(CONFIG,),
+        stdin=MANAGER_PIN + "\n",
+        timeout=20,
+    ),
+    Case(
+        "review-pin-hash-scrypt-too-slow",
+        "review",
+        ("review", "list", "--pin-stdin"),
+        2,
+        r"would take far longer than the desk's own",
+        both(init_cache, pin_hash(16, 8, 4)),
+        unchanged=(CONFIG,),
+        stdin=MANAGER_PIN + "\n",
+        timeout=20,
+    ),
+    Case(
+        "review-set-pin-too-short",
+        "review",
+        ("review", "set-pin", "--pin-stdin"),
+        2,
+        r"6 to 32 digits or letters",
+        init_cache,
+        stdin="12\n",
+        check=absent(CONFIG, MANAGER_KEY),
+    ),
+    Case(
+        "review-no-pin-typed",
+        "review",
+        ("review", "list", "--pin-stdin"),
+        2,
+        r"standard input ended before the manager PIN",
+        with_manager,
+        unchanged=(MANAGER_KEY, CONFIG),
+    ),
+    Case(
+        "review-export-without-csv",
+        "review",
+        ("review", "export"),
+        2,
+        r"the following arguments are required: --csv",
+    ),
+    # ---- card -----------------------------------------------------------------------------
+    Case(
+        "card-demo-folder-named-json",
+        "card",
+        ("card", "demo", "--in-process", "{root}/card.json"),
+        2,
+        r"no card fixture called",
+        folder("card.json"),
+    ),
+    Case(
+        "card-demo-impossible-birthdate",
+        "card",
+        ("card", "demo", "--in-process", "{root}/card.json"),
+        2,
+        r"(?s)not valid.*birthdate",
+        write(
+            "card.json",
+            '{"profile_id": "x", "seed": "s", "name": "山田　太郎", "birthdate": "1980-13-01"}',
+        ),
+    ),
+    Case(
+        "card-demo-unknown-field",
+        "card",
+        ("card", "demo", "--in-process", "{root}/card.json"),
+        2,
+        r"(?s)not valid.*[Ee]xtra",
+        write(
+            "card.json",
+            '{"profile_id": "x", "seed": "s", "name": "山田　太郎", "birthdate": "1980-01-01", '
+            '"colour": "blue"}',
+        ),
+    ),
+    Case(
+        "card-demo-sex-not-a-digit",
+        "card",
+        ("card", "demo", "--in-process", "{root}/card.json"),
+        2,
+        r"(?s)not valid.*sex",
+        write(
+            "card.json",
+            '{"profile_id": "x", "seed": "s", "name": "山田　太郎", "birthdate": "1980-01-01", '
+            '"sex": "male"}',
+        ),
+    ),
+    # ---- the command line -------------------------------------------------------------
+    *[
+        Case(
+            f"cli-home-is-a-file-{'-'.join(argv) or 'desk'}",
+            "cli",
+            argv,
+            2,
+            r"CLINIC_DESK_HOME is set to .*a-file, which is a file, not a folder",
+            write("a-file", "keep me"),
+            env={"CLINIC_DESK_HOME": "{root}/a-file"},
+            unchanged=("a-file",),
+        )
+        for argv in (
+            ("cache", "status"),
+            ("config", "init"),
+            ("replay",),
+            (),
+            ("doctor",),
+            ("review", "list"),
+            ("gateway", "serve", "--port", "0"),
+        )
+    ],
+    *[
+        Case(
+            f"cli-{variable.removeprefix('CLINIC_DESK_').lower().replace('_', '-')}-is-a-file",
+            "cli",
+            argv,
+            2,
+            rf"{variable} is set to .*a-file, which is a file, not a folder",
+            write("a-file", "keep me"),
+            env={variable: "{root}/a-file"},
+            unchanged=("a-file",),
+        )
+        for variable, argv in (
+            ("CLINIC_DESK_CONFIG_DIR", ("config", "check")),
+            ("CLINIC_DESK_DATA_DIR", ("cache", "status")),
+            ("CLINIC_DESK_CACHE_DIR", ("replay",)),
+            ("CLINIC_DESK_LOG_DIR", ("doctor",)),
+            ("CLINIC_DESK_FIXTURES_DIR", ("replay",)),
+        )
+    ],
+    Case(
+        "cli-data-dir-inside-a-file",
+        "cli",
+        ("cache", "init"),
+        2,
+        r"CLINIC_DESK_DATA_DIR is set to .*a-file/data, but .*a-file is a file",
+        write("a-file", "keep me"),
+        env={"CLINIC_DESK_DATA_DIR": "{root}/a-file/data"},
+        unchanged=("a-file",),
+    ),
+    Case(
+        "cli-unknown-drive",
+        "cli",
+        ("--drive", "banana"),
+        2,
+        r"argument --drive: invalid choice",
     ),
 ]

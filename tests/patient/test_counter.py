@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clinic_desk.checkin import Stage
 from clinic_desk.domain.flag_reference import normalise_reference
-from clinic_desk.manager.review import ReviewSession
+from clinic_desk.manager.review import unlock_review
 from clinic_desk.patient.view import PatientStage
 from clinic_desk.services.store import CacheStorePort
 from tests.patient.counter import counter
@@ -179,8 +179,14 @@ async def test_a_withheld_record_gives_one_reference_on_both_screens_the_review_
             assert "differs from the card" not in frame and "mismatch" not in frame
 
         store = c.services.runner.store
-        assert isinstance(store, CacheStorePort)
-        session = ReviewSession(store.cache, None)
+        manager = c.services.manager
+        assert isinstance(store, CacheStorePort) and manager is not None
+        assert manager.demo_pin is not None  # the demo's own manager
+        unlocked = unlock_review(
+            store.cache, manager.settings, manager.demo_pin, key_path=manager.key_path
+        )
+        session = unlocked.session
+        assert session is not None
         (flag_id,) = session.find_reference(reference.lower().replace("-", " "))
         assert session.detail(flag_id).patient_reference == reference
         export = tmp_path / "flags.csv"

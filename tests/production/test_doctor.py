@@ -320,3 +320,47 @@ async def test_startup_notice_names_only_what_stops_a_demo_check_in(
     # the desk still starts: its logging goes nowhere rather than failing
     handler = configure_from_settings(load_settings())
     logging.getLogger().removeHandler(handler)
+
+
+def _doctor_with_read_only(folder: Path) -> subprocess.CompletedProcess[str]:
+    """`clinic-desk doctor --json` in a process that sees ``folder`` read-only: a
+    read-only mount of its own (root may write anywhere else), a mode for others."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from clinic_desk.cli import main; sys.exit(main(['doctor', '--json']))",
+    ]
+    env = {**os.environ, "CLINIC_DESK_CACHE_PASSPHRASE": PASSPHRASE}
+    if os.geteuid() == 0:
+        script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+        command = [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            str(folder),
+            *command,
+        ]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    folder.chmod(0o500)
+    try:
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        folder.chmod(0o700)
+
+
+def test_read_only_data_folder_is_named_not_restored(tls_gateway: TlsGateway) -> None:
+    write_config(tls_gateway.config())
+    make_cache()
+    before = (paths.data_dir() / "offline-cache.db").read_bytes()
+    proc = _doctor_with_read_only(paths.data_dir())
+    assert "Traceback" not in proc.stderr, proc.stderr
+    rows = {r["key"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    cache = rows["cache"]
+    assert cache["status"] == "fail"
+    assert "read-only" in cache["detail"] and str(paths.data_dir()) in cache["detail"]
+    assert "from the backup" not in cache["fix"] and "writable" in cache["fix"]
+    assert (paths.data_dir() / "offline-cache.db").read_bytes() == before

@@ -162,8 +162,7 @@ async def test_desk_starts_and_says_what_is_not_ready(
 ) -> None:
     write_config(tls_gateway.config(reader="ACR39U"))  # no such reader is plugged in
     settings = load_settings()
-    prepare_production(settings, environ=ENV)
-    services = await build_production_services(settings)
+    services = await build_production_services(prepare_production(settings, environ=ENV))
     app = DeskApp(services, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -191,9 +190,7 @@ async def test_desk_starts_with_the_gateway_down(
     text = tls_gateway.config().replace(tls_gateway.url, "https://127.0.0.1:9")
     write_config(text)
     settings = load_settings()
-    services = await build_production_services(
-        settings, prepared=prepare_production(settings, environ=ENV)
-    )
+    services = await build_production_services(prepare_production(settings, environ=ENV))
     try:
         await services.start()
         status = services.status()
@@ -212,9 +209,7 @@ async def test_status_line_follows_a_gateway_that_comes_back(
         port = probe.getsockname()[1]
     write_config(tls_gateway.config().replace(tls_gateway.url, f"https://127.0.0.1:{port}"))
     settings = load_settings()
-    services = await build_production_services(
-        settings, prepared=prepare_production(settings, environ=ENV)
-    )
+    services = await build_production_services(prepare_production(settings, environ=ENV))
     try:
         await services.start()
         assert services.status().gateway_online is False

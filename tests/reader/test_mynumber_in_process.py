@@ -14,6 +14,7 @@ from reader.apdu import (
     EF_TEXT_PIN,
     JPKI_AID,
     TEXT_AID,
+    Response,
     read_binary,
     select_aid,
     select_ef,
@@ -216,10 +217,10 @@ def test_guard_refuses_forbidden_files_before_they_reach_the_card() -> None:
         with pytest.raises(ForbiddenFile):
             channel.exchange("probe", bytes.fromhex("00A4080C04D0010001"))  # by path
         channel.exchange("probe", select_aid(JPKI_AID))
-        for file_id in (0x0001, 0x0002, 0x001A, 0x001B):
+        for file_id in (0x0001, 0x0002, 0x001A, 0x001B, 0x000B, 0x0006):
             with pytest.raises(ForbiddenFile):
                 channel.exchange("probe", select_ef(file_id))
-        channel.exchange("probe", select_ef(0x000B))  # the auth CA certificate is fine
+        channel.exchange("probe", select_ef(0x000A))  # the auth certificate is what it reads
         assert virtual.apdu_count == sent + 2
     assert_transcript_clean(transcript)
 
@@ -247,7 +248,7 @@ def test_security_status_and_unexpected_status_are_typed() -> None:
     with pytest.raises(SecurityStatusNotSatisfied):
         _expect_ok(response, "reading")
     with pytest.raises(UnexpectedStatus) as caught:
-        _expect_ok(channel.exchange("bad", bytes.fromhex("00CA000000")), "asking for data")
+        _expect_ok(Response.parse(virtual.process(bytes.fromhex("00CA000000"))), "asking")
     assert caught.value.sw_hex == "6D00"
     assert "6D 00" in caught.value.message
 

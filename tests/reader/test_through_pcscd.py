@@ -246,3 +246,40 @@ def test_reading_a_card_that_just_left_is_a_typed_error(vpcd_card: InsertCard) -
             open_card().read_auth_certificate()
         server.reinsert()
         assert wait_for_card_state(VPCD_READER, present=True)
+
+
+def test_the_real_card_model_is_spent_inside_the_card_behind_pcscd(vpcd_card: InsertCard) -> None:
+    """The latency is spent where a real card spends it: in the card, while pcscd and
+    pyscard wait for its answer (recorded here, not slept)."""
+    spent: list[tuple[str, float]] = []
+
+    def sleep(seconds: float) -> None:
+        spent.append((threading.current_thread().name, seconds))
+
+    virtual = VirtualCard(
+        make_card().profile.model_copy(update={"timing": "real-card"}), sleep=sleep
+    )
+    server = vpcd_card(virtual)
+    transcript = Transcript()
+    with open_card(transcript) as card:
+        card.full_read("1234", b"n")
+    assert len(spent) == len(transcript)
+    assert {thread for thread, _ in spent} == {f"vpcd-card-{server.port}"}
+    assert max(seconds for _, seconds in spent) == 0.7  # the signature
+
+
+def test_pin_pad_discovery_through_pcscd_on_a_reader_without_one(vpcd_card: InsertCard) -> None:
+    """SCardControl(CM_IOCTL_GET_FEATURE_REQUEST) through the real pcscd: vpcd lists no
+    PIN-pad feature, so the desk is told plainly and no VERIFY is sent."""
+    from reader.errors import PinPadUnavailable
+    from reader.pinpad import ON_PIN_PAD
+
+    virtual = make_card()
+    vpcd_card(virtual)
+    transcript = Transcript()
+    with open_card(transcript) as card:
+        assert not card.has_pin_pad()
+        with pytest.raises(PinPadUnavailable):
+            card.read_basic_four_items(ON_PIN_PAD)
+    assert not any(e.command[1] == 0x20 and len(e.command) > 5 for e in transcript)
+    assert virtual.tries_left(bytes.fromhex("D3921000310001010408"), 0x0011) == 3

@@ -11,10 +11,12 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
-from clinic_desk.scenarios.record import record_into
+from clinic_desk.scenarios.record import record_to
 from clinic_desk.scenarios.replay import Replayer
 from clinic_desk.scenarios.scenario import Scenario
+from clinic_desk.services.assembly import DeskOptions
 from clinic_desk.services.demo import build_demo_services
+from tests.desk.conftest import screen_text
 
 
 async def _until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
@@ -27,13 +29,24 @@ async def _until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
 
 async def test_demo_desk_records_what_was_typed_and_it_replays(tmp_path: Path) -> None:
     target = tmp_path / "desk.json"
-    services = await build_demo_services(card_source="in_process")
-    record_into(services.runner, target, title="Recorded at the desk")
+    recorder = record_to(target, title="Recorded at the desk")
+    services = await build_demo_services(
+        card_source="in_process",
+        options=DeskOptions(
+            kind="demo",
+            desk_id="demo-desk",
+            observers=(recorder.observe,),
+            transcript=recorder.transcript,
+        ),
+    )
     app = DeskApp(services, lang="en")
     stage = services.runner.machine
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
+            # the people at the desk can see that check-ins are recorded
+            assert services.status().recording
+            assert "● RECORDING" in screen_text(app)
             assert services.demo is not None
             await services.demo.tap("takahashi-ichiro")
             await _until(pilot, lambda: stage.stage is Stage.PIN_ENTRY)
@@ -69,6 +82,10 @@ async def test_demo_desk_records_what_was_typed_and_it_replays(tmp_path: Path) -
     text = target.read_text(encoding="utf-8")
     for value in ("髙橋", "高橋", "1975-11-23", "06271234", "梅田", "アムロジピン"):
         assert value not in text
+    assert target.stat().st_mode & 0o777 == 0o600
+    # the card's exchanges are in the notes for support (headers, status words, timings)
+    exchanges = recorded.recorded["card_exchanges"] if recorded.recorded else []
+    assert isinstance(exchanges, list) and len(exchanges) > 5
     async with Replayer() as replayer:
         again = await replayer.replay(target)
     assert again.matched, again.mismatch

@@ -16,13 +16,16 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
+from clinic_desk.scenarios.desk import (
+    Drive,
+    FixtureDesk,
+    FixtureDeskUnavailable,
+    build_fixture_desk,
+    prepare_fixture,
+)
+from clinic_desk.scenarios.record import record_to
 from clinic_desk.scenarios.replay import Replayer
 from clinic_desk.scenarios.scenario import Scenario
-from clinic_desk.services.fixture_desk import (
-    FixtureDeskServices,
-    FixtureDeskUnavailable,
-    build_fixture_services,
-)
 from tests.replay.conftest import library
 
 SIZE = (120, 36)
@@ -40,16 +43,25 @@ def screen_text(app: DeskApp) -> str:
 
 @asynccontextmanager
 async def fixture_desk(
-    fixture: Path, *, step_delay: float = 0.0, **options: object
-) -> AsyncIterator[tuple[DeskApp, FixtureDeskServices, Pilot[None]]]:
-    services = await build_fixture_services(fixture, step_delay=step_delay, **options)  # type: ignore[arg-type]
-    app = DeskApp(services, lang="en")
+    fixture: Path,
+    *,
+    step_delay: float = 0.0,
+    drive: Drive | None = None,
+    record: Path | None = None,
+) -> AsyncIterator[tuple[DeskApp, FixtureDesk, Pilot[None]]]:
+    desk = await build_fixture_desk(
+        prepare_fixture(fixture),
+        step_delay=step_delay,
+        drive=drive,
+        recorder=record_to(record) if record is not None else None,
+    )
+    app = DeskApp(desk.services, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            yield app, services, pilot
+            yield app, desk, pilot
     finally:
-        await services.stop()
+        await desk.services.stop()
 
 
 async def wait_until(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -65,18 +77,18 @@ async def test_fixture_plays_itself_in_the_desk_and_shows_each_step() -> None:
     screens: list[str] = []
     # a pause between steps, as support watching the desk would have
     variant = _fixture("variant-accepted")
-    async with fixture_desk(variant, step_delay=0.3, drive="fixture") as (app, services, pilot):
+    async with fixture_desk(variant, step_delay=0.3, drive="fixture") as (app, desk, pilot):
         assert "support fixture" in screen_text(app)
-        runner = services.runner
+        runner = desk.services.runner
 
         def seen() -> bool:
             screens.append(screen_text(app))
             return runner.machine.stage is Stage.SHOWN
 
         await wait_until(pilot, seen)
-        assert services.driver is not None
-        await services.driver.done.wait()
-        assert services.driver.played == 5 and services.driver.note == ""
+        assert desk.driver is not None
+        await desk.driver.done.wait()
+        assert desk.driver.played == 5 and desk.driver.note == ""
         await pilot.pause()
         text = screen_text(app)
         assert "Eligibility confirmed." in text and "06271234" in text
@@ -88,8 +100,8 @@ async def test_fixture_plays_itself_in_the_desk_and_shows_each_step() -> None:
 
 
 async def test_withheld_fixture_in_the_desk_shows_nothing_of_the_record() -> None:
-    async with fixture_desk(_fixture("mislinked-card")) as (app, services, pilot):
-        await wait_until(pilot, lambda: services.runner.machine.stage is Stage.WITHHELD)
+    async with fixture_desk(_fixture("mislinked-card")) as (app, desk, pilot):
+        await wait_until(pilot, lambda: desk.services.runner.machine.stage is Stage.WITHHELD)
         text = screen_text(app)
         assert "We could not confirm this record" in text
         for stranger in ("鈴木", "1962-05-14", "06400021"):
@@ -97,13 +109,13 @@ async def test_withheld_fixture_in_the_desk_shows_nothing_of_the_record() -> Non
 
 
 async def test_live_drive_waits_for_the_person_at_the_keyboard() -> None:
-    async with fixture_desk(_fixture("ordinary-consent"), drive="live") as (app, services, pilot):
-        assert services.driver is None
-        runner = services.runner
+    async with fixture_desk(_fixture("ordinary-consent"), drive="live") as (app, desk, pilot):
+        assert desk.driver is None
+        runner = desk.services.runner
         await pilot.pause(0.2)
         assert runner.machine.stage is Stage.WAITING_FOR_CARD
-        assert services.demo is not None and services.demo.cards() == ["yamada-taro"]
-        await services.demo.tap("yamada-taro")
+        assert desk.services.demo is not None and desk.services.demo.cards() == ["yamada-taro"]
+        await desk.services.demo.tap("yamada-taro")
         await wait_until(pilot, lambda: runner.machine.stage is Stage.PIN_ENTRY)
         await pilot.press(*"1234", "enter")
         await wait_until(pilot, lambda: runner.machine.stage is Stage.CONFIRMING_NAME)
@@ -117,8 +129,8 @@ async def test_live_drive_waits_for_the_person_at_the_keyboard() -> None:
 
 
 async def test_gateway_down_fixture_is_answered_from_the_primed_cache() -> None:
-    async with fixture_desk(_fixture("gateway-down-offline")) as (app, services, pilot):
-        await wait_until(pilot, lambda: services.runner.machine.stage is Stage.OFFLINE_SHOWN)
+    async with fixture_desk(_fixture("gateway-down-offline")) as (app, desk, pilot):
+        await wait_until(pilot, lambda: desk.services.runner.machine.stage is Stage.OFFLINE_SHOWN)
         text = screen_text(app)
         assert "Gateway: OFFLINE" in text
         assert "01130012" in text
@@ -128,16 +140,17 @@ async def test_the_desk_records_a_check_in_it_replays(tmp_path: Path) -> None:
     target = tmp_path / "recorded.json"
     async with fixture_desk(_fixture("birthdate-mistyped-twice"), record=target) as (
         _app,
-        services,
+        desk,
         pilot,
     ):
-        await wait_until(pilot, lambda: services.runner.machine.stage is Stage.WITHHELD)
+        await wait_until(pilot, lambda: desk.services.runner.machine.stage is Stage.WITHHELD)
         await wait_until(pilot, target.exists)
     recorded = Scenario.load(target)
     assert recorded.expected.outcome == "withheld"
     assert recorded.expected.reason == "typed_birthdate_differs"
     text = target.read_text(encoding="utf-8")
     assert "山田" not in text and "1980-04-01" not in text
+    assert target.stat().st_mode & 0o777 == 0o600
     async with Replayer() as replayer:
         again = await replayer.replay(target)
     assert again.matched, again.mismatch
@@ -156,15 +169,15 @@ async def test_a_script_that_does_not_fit_hands_over_to_the_desk(tmp_path: Path)
         ),
         encoding="utf-8",
     )
-    async with fixture_desk(misfit) as (_app, services, pilot):
-        assert services.driver is not None
-        await wait_until(pilot, services.driver.done.is_set)
-        assert "answers confirming_name, but the desk waits at pin_entry" in services.driver.note
+    async with fixture_desk(misfit) as (_app, desk, pilot):
+        assert desk.driver is not None
+        await wait_until(pilot, desk.driver.done.is_set)
+        assert "answers confirming_name, but the desk waits at pin_entry" in desk.driver.note
         await pilot.pause()
         assert "0/1 steps played: over to the desk" in screen_text(_app)
-        assert services.runner.machine.stage is Stage.PIN_ENTRY  # the desk carries on
+        assert desk.services.runner.machine.stage is Stage.PIN_ENTRY  # the desk carries on
 
 
-async def test_an_unusable_fixture_is_a_plain_error(tmp_path: Path) -> None:
+def test_an_unusable_fixture_is_a_plain_error(tmp_path: Path) -> None:
     with pytest.raises(FixtureDeskUnavailable, match="does not exist"):
-        await build_fixture_services(tmp_path / "missing.json")
+        prepare_fixture(tmp_path / "missing.json")

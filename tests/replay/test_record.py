@@ -252,6 +252,31 @@ def test_pseudonyms_keep_the_identity_gates_verdict(card: str, record: str) -> N
         assert verdict(fake_card, born, fake_record, born).outcome == expected
 
 
+CLINICAL = (
+    *("5mg", "2.5mg", "250mg", "60mg"),  # strengths
+    *("1日1回朝食後", "1日2回朝夕食後", "1日3回毎食後"),  # dosages
+    "区分",  # the ceiling category (区分ア–オ) tells the income band
+    *('"strength"', '"quantity"', '"quantity_unit"', '"dosage"', '"days_supply"'),
+    '"ceiling_category"',
+    '"ceiling"',
+)
+
+
+def test_a_recording_keeps_no_clinical_value_and_is_owner_only(tmp_path: Path) -> None:
+    source = next(p for p in library() if p.stem == "ordinary-consent")
+    recorded = tmp_path / "recorded.json"
+    assert main(["replay", str(source), "--record", str(recorded), "--json"]) == 0
+    text = recorded.read_text(encoding="utf-8")
+    assert not [value for value in CLINICAL if value in text]
+    assert recorded.stat().st_mode & 0o777 == 0o600
+    scenario = Scenario.load(recorded)
+    [patient] = scenario.gateway.patients
+    assert len(patient.medications) == 25
+    exchanges = scenario.recorded["card_exchanges"] if scenario.recorded else []
+    assert isinstance(exchanges, list) and exchanges
+    assert main(["replay", str(recorded), "--json"]) == 0  # still the same check-in
+
+
 @pytest.mark.parametrize(
     ("name", "hidden"),
     [
@@ -274,12 +299,13 @@ def test_recording_hides_the_cost_share_and_newer_qualification(
     assert original == []
     coverage = Scenario.load(recorded).gateway.patients[0].coverages[0]
     share = coverage.cost_share
-    # what decides the amount survives: kinds, ratios, categories, self-pay
+    # what decides the amount survives: kinds, ratios, self-pay; never the ceiling
+    # category, which is the patient's income band
     if name == "cost-share-public-expense":
         assert share.public_expenses[0].self_pay_yen == 5000
         assert len(share.public_expenses[0].payer_number) == 8
     if name == "cost-share-elderly-ceiling":
         assert share.elderly is not None and share.elderly.ratio == 20
-        assert share.ceiling is not None and share.ceiling.category.value == "B05"
+        assert share.ceiling is None and "B05" not in text
     if name == "validity-3-newer-qualification":
         assert coverage.newer_qualification is not None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 from clinic_desk.checkin import Stage
+from clinic_desk.services.embedded_gateway import GatewaySwitch
+from clinic_desk.services.virtual_cards import VirtualCardPanel
 from offline_cache import VisitStatus
 from tests.desk.conftest import Desk
 
@@ -63,8 +65,9 @@ async def test_an_online_check_in_sets_the_re_check_off(desk: Desk) -> None:
     await _until(desk, "shows the count", lambda text: "1 awaiting re-check" in text)
     [visit] = desk.store().cache.visits.pending()
     # the gateway recovers by itself (the demo's switch is not touched) ...
-    assert desk.services.demo is not None
-    desk.services.demo._gateway.server.state.faults.clear()  # type: ignore[attr-defined]
+    panel = desk.services.demo
+    assert isinstance(panel, VirtualCardPanel) and isinstance(panel.gateway, GatewaySwitch)
+    panel.gateway.server.state.faults.clear()
     assert desk.store().cache.visits.get(visit.id).status is VisitStatus.PENDING
     # ... and the next patient's online check-in proves it
     await desk.tap("nakamura-akemi")

@@ -15,7 +15,13 @@ from textual.widgets.option_list import Option
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.widgets.key_bar import KeyBar
-from clinic_desk.app.widgets.result_view import ResultView
+from clinic_desk.app.widgets.result_view import (
+    ALL_CLASSES,
+    ResultView,
+    outcome_classes,
+    outcome_headline,
+    outcome_next_step,
+)
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
@@ -154,13 +160,21 @@ class DeskScreen(Screen[None]):
             params["message"] = view.error_message or view.error_code
         if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
             params["date"] = view.result.offline_confirmed_at.date().isoformat()
+        confirmed = view.outcome is None or view.outcome.confirms_eligibility
+        if stage is Stage.OFFLINE_SHOWN and not confirmed:
+            prompt_key = "stage.offline_shown.unconfirmed"
         prompt = t(prompt_key, lang, **params)
+        if stage is Stage.SHOWN and view.outcome is not None:
+            prompt = outcome_headline(view.outcome, lang)  # never "confirmed" for 2 or 3
         if on_display:
             prompt = self.desk.patient_side.asking(view, lang)
         self.query_one("#prompt", Static).update(prompt)
         self.query_one("#detail", Static).update(self._detail(view, on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
+        self.remove_class(*ALL_CLASSES)
+        if view.outcome is not None and stage in (Stage.SHOWN, Stage.WITHHELD, Stage.PAPER_FORM):
+            self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
         pin.display = stage is Stage.PIN_ENTRY and not on_display
@@ -210,11 +224,20 @@ class DeskScreen(Screen[None]):
             )
         if stage is Stage.CONSENT:
             return keys
+        if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
+            # validity 4 or 5: what it means and what to do next
+            lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
+        else:
+            lines = []
         if stage is Stage.WITHHELD and view.flagged:
-            staff = t("withheld.staff", lang, reason=self._reason(view.error_code))
+            codes = [r.value for r in view.flag_reasons] or [view.error_code]
+            reasons = t("reasons.separator", lang).join(self._reason(c) for c in codes)
+            lines.append(t("withheld.staff", lang, reason=reasons))
             if view.flag_reference:
-                staff += "\n" + dt("reference", lang, reference=view.flag_reference)
-            return staff
+                lines.append(dt("reference", lang, reference=view.flag_reference))
+            return "\n".join(lines)
+        if stage is Stage.PAPER_FORM and lines:
+            return "\n".join(lines)
         if stage is Stage.PAPER_FORM and view.error_code:
             return t("paper.cause", lang, cause=self._reason(view.error_code))
         return ""

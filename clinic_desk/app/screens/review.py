@@ -27,6 +27,7 @@ from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.config import ConfigError, ManagerConfig, load_settings
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.manager.errors import ManagerError
 from clinic_desk.manager.pin import ManagerPin, PinCheck, Verdict
 from clinic_desk.manager.review import (
@@ -45,7 +46,7 @@ from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import Lang, has_text, t
 from clinic_desk.texts.patient import dt
-from offline_cache import CacheError, Clock, FlagStatus, FlagSummary, OfflineCache, utc_now
+from offline_cache import CacheError, FlagStatus, FlagSummary, OfflineCache
 
 Mode = Literal["pin", "queue", "form"]
 FormKind = Literal["report", "resolve", "reopen", "export"]
@@ -654,6 +655,12 @@ def open_from_desk(app: App[None], lang: Lang) -> None:
     cache = store.cache if isinstance(store, CacheStorePort) else None
     if not isinstance(cache, OfflineCache):
         app.notify(t("review.no_cache", lang), severity="error")
+        return
+    manager = services.manager if isinstance(services, DeskServices) else None
+    if manager is not None:  # the demo's own manager: its PIN is no secret
+        if manager.demo_pin:
+            app.notify(t("review.demo_pin", lang, pin=manager.demo_pin))
+        app.push_screen(ReviewScreen(cache, manager.settings, lang=lang, key_path=manager.key_path))
         return
     try:
         settings = load_settings().manager

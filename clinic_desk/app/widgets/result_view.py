@@ -1,16 +1,22 @@
-"""A confirmed check-in: eligibility, then medication history (newest first)."""
+"""A confirmed check-in: what the validity state means, eligibility, then medication history.
+
+Each validity state and each outcome has its own words in both languages, its
+own colour class and a status word, so the meaning never rests on colour alone.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.view import CheckInResult
-from clinic_desk.domain.coverage import Coverage, EligibilityRecord
-from clinic_desk.domain.medication import MedicationDispense
+from clinic_desk.domain.coverage import Coverage, CoverageStatus, EligibilityRecord, ValidityState
+from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.texts import Lang, t
 
 _RELATIONSHIP = {
@@ -19,58 +25,176 @@ _RELATIONSHIP = {
 }
 
 
+@dataclass(frozen=True)
+class StateLook:
+    """How one validity state reads: its status word and its colour class."""
+
+    word: str  # a text key
+    css_class: str
+
+
+@dataclass(frozen=True)
+class OutcomeLook:
+    """How one outcome reads: status word, headline, the receptionist's next step, colour."""
+
+    word: str  # text keys
+    title: str
+    next_step: str
+    css_class: str
+
+
+STATE_LOOKS: dict[ValidityState, StateLook] = {
+    ValidityState.VALID: StateLook("validity.state.1", "-validity-1"),
+    ValidityState.INVALID: StateLook("validity.state.2", "-validity-2"),
+    ValidityState.INVALID_NEWER_EXISTS: StateLook("validity.state.3", "-validity-3"),
+    ValidityState.NOT_FOUND: StateLook("validity.state.4", "-validity-4"),
+    ValidityState.SEVERAL_MATCH: StateLook("validity.state.5", "-validity-5"),
+}
+
+OUTCOME_LOOKS: dict[EligibilityOutcome, OutcomeLook] = {
+    EligibilityOutcome.CONFIRMED: OutcomeLook(
+        "outcome.confirmed.word",
+        "outcome.confirmed.title",
+        "outcome.confirmed.next",
+        "-outcome-confirmed",
+    ),
+    EligibilityOutcome.COVERAGE_ENDED: OutcomeLook(
+        "outcome.coverage_ended.word",
+        "outcome.coverage_ended.title",
+        "outcome.coverage_ended.next",
+        "-outcome-coverage-ended",
+    ),
+    EligibilityOutcome.NEWER_COVERAGE: OutcomeLook(
+        "outcome.newer_coverage.word",
+        "outcome.newer_coverage.title",
+        "outcome.newer_coverage.next",
+        "-outcome-newer-coverage",
+    ),
+    EligibilityOutcome.NO_RECORD: OutcomeLook(
+        "outcome.no_record.word",
+        "outcome.no_record.title",
+        "outcome.no_record.next",
+        "-outcome-no-record",
+    ),
+    EligibilityOutcome.SEVERAL_MATCH: OutcomeLook(
+        "outcome.several_match.word",
+        "outcome.several_match.title",
+        "outcome.several_match.next",
+        "-outcome-several-match",
+    ),
+}
+
+_COVERAGE_STATUS: dict[CoverageStatus, str] = {
+    CoverageStatus.ACTIVE: "coverage.status.active",
+    CoverageStatus.CANCELLED: "coverage.status.cancelled",
+    CoverageStatus.DRAFT: "coverage.status.draft",
+    CoverageStatus.ENTERED_IN_ERROR: "coverage.status.entered_in_error",
+}
+
+ALL_CLASSES: frozenset[str] = frozenset(
+    [look.css_class for look in STATE_LOOKS.values()]
+    + [look.css_class for look in OUTCOME_LOOKS.values()]
+)
+
+
+def state_words(state: ValidityState, lang: Lang) -> str:
+    """The state as the receptionist reads it: its number and its name."""
+    return f"{state.value} · {t(STATE_LOOKS[state].word, lang)}"
+
+
+def outcome_headline(outcome: EligibilityOutcome, lang: Lang) -> str:
+    """The outcome's status word and what it means (the desk's headline)."""
+    look = OUTCOME_LOOKS[outcome]
+    return t("outcome.banner", lang, word=t(look.word, lang), title=t(look.title, lang))
+
+
+def outcome_next_step(outcome: EligibilityOutcome, lang: Lang) -> str:
+    """The outcome's status word and the receptionist's next step."""
+    look = OUTCOME_LOOKS[outcome]
+    action = t("outcome.next", lang, action=t(look.next_step, lang))
+    return t("outcome.banner", lang, word=t(look.word, lang), title=action)
+
+
+def outcome_classes(outcome: EligibilityOutcome, state: ValidityState | None) -> set[str]:
+    """The colour classes of an outcome (and of the state behind it, when known)."""
+    classes = {OUTCOME_LOOKS[outcome].css_class}
+    if state is not None:
+        classes.add(STATE_LOOKS[state].css_class)
+    return classes
+
+
 def _coverage_of(record: EligibilityRecord) -> Coverage | None:
     return record.current or (record.coverages[0] if record.coverages else None)
 
 
 def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
     """The eligibility of a confirmed record as label: value lines."""
-    lines = [f"{t('result.status', lang)}: {record.state.value} · {record.state.label}"]
+    lines = [f"{t('result.status', lang)}: {state_words(record.state, lang)}"]
     coverage = _coverage_of(record)
     if coverage is None:
         return lines
     ids = " · ".join(x for x in (coverage.symbol, coverage.number, coverage.branch) if x)
     end = coverage.period_end.isoformat() if coverage.period_end else "—"
+    status = t(_COVERAGE_STATUS[coverage.status], lang)
     lines += [
         f"{t('result.insurer', lang)}: {coverage.insurer_number}  {coverage.insurer_name}",
         f"{t('result.symbol_number', lang)}: {ids}",
         f"{t('result.relationship', lang)}: {_RELATIONSHIP[coverage.relationship.value][lang]}",
         f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-        f"{t('result.period', lang)}: {coverage.period_start.isoformat()} – {end}"
-        f"  ({coverage.status.value})",
+        f"{t('result.period', lang)}: {coverage.period_start.isoformat()} – {end}  ({status})",
     ]
     return lines
 
 
-def medications_of(history: Any) -> list[MedicationDispense]:
-    items = getattr(history, "dispenses", history) or []
-    return sorted(items, key=lambda d: d.dispensed_on, reverse=True)
+def medications_of(history: MedicationHistory | None) -> list[MedicationDispense]:
+    if history is None:
+        return []
+    return sorted(history.dispenses, key=lambda d: d.dispensed_on, reverse=True)
 
 
 class ResultView(Vertical):
+    DEFAULT_CSS: ClassVar[str] = """
+    ResultView #outcome { height: auto; margin-bottom: 1; padding: 0 1; text-style: bold; }
+    ResultView #outcome.-outcome-confirmed { background: $success 30%; }
+    ResultView #outcome.-outcome-coverage-ended { background: $error 40%; }
+    ResultView #outcome.-outcome-newer-coverage { background: $warning 40%; }
+    ResultView #outcome.-outcome-no-record { background: $warning 30%; }
+    ResultView #outcome.-outcome-several-match { background: $error 30%; }
+    ResultView #outcome.-validity-1 { border-left: thick $success; }
+    ResultView #outcome.-validity-2 { border-left: thick $error; }
+    ResultView #outcome.-validity-3 { border-left: thick $warning; }
+    ResultView #outcome.-validity-4 { border-left: thick $warning-darken-2; }
+    ResultView #outcome.-validity-5 { border-left: thick $error-darken-2; }
+    """
+
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lang = lang
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="outcome", markup=False)
         yield Static("", id="eligibility", markup=False)
         yield Static("", id="medications-title", markup=False)
         table: DataTable[str] = DataTable(id="medications", zebra_stripes=True, cursor_type="row")
         yield table
 
     def show(self, result: CheckInResult | None) -> None:
+        banner = self.query_one("#outcome", Static)
         eligibility = self.query_one("#eligibility", Static)
         title = self.query_one("#medications-title", Static)
         table: DataTable[str] = self.query_one("#medications", DataTable)
         table.clear(columns=True)
+        banner.remove_class(*ALL_CLASSES)
         if result is None:
+            banner.update("")
             eligibility.update("")
             title.update("")
             return
         lang = self._lang
         record = result.eligibility
-        lines = eligibility_lines(record, lang) if isinstance(record, EligibilityRecord) else []
-        eligibility.update("\n".join(lines))
+        banner.update(outcome_next_step(result.outcome, lang))
+        banner.add_class(*outcome_classes(result.outcome, record.state))
+        eligibility.update("\n".join(eligibility_lines(record, lang)))
         if not result.consented:
             title.update(t("result.no_consent", lang))
             return

@@ -46,6 +46,8 @@ class StatusBar(Static):
             f"{t('status.cache', lang)}: {self._word(status.cache)}",
             f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
         ]
+        if status.recording:  # check-ins are written into fixtures: people must know
+            parts.append(t("status.recording", lang))
         display = _DISPLAY_STATES.get(status.patient_display)
         if display is not None:
             parts.append(f"{dt('status.label', lang)}: {dt(display, lang)}")

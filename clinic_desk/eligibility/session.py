@@ -1,0 +1,48 @@
+"""A card-bound session with the gateway, and how it is renewed without the PIN."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from clinic_desk.domain.certificate import CertificateStatus, certificate_status
+from clinic_desk.eligibility.budget import Budget
+
+# Signs a new challenge for the card of this session without asking for the PIN again
+# (the card keeps its verified state while it stays in the slot); None when it cannot
+# (the card was removed or reset): then the holder must be asked again.
+Resigner = Callable[[bytes], Awaitable[bytes | None]]
+
+
+@dataclass
+class CardSession:
+    """A card-bound session: the bearer token and the Patient the gateway links the card to.
+
+    The gateway's link is exactly what the identity gate must check: ``patient_ref``
+    may name someone else (a mislink). ``budget`` is the check-in's gateway time, shared
+    by every call made with this session. ``resign`` lets the client re-authenticate
+    once when the token expires mid-check-in; the PIN is never part of it.
+    """
+
+    token: str = field(repr=False)
+    patient_id: str
+    expires_at: datetime
+    certificate_sha256: str
+    certificate_der: bytes = field(default=b"", repr=False)
+    budget: Budget | None = field(default=None, repr=False)
+    resign: Resigner | None = field(default=None, repr=False)
+    # the card certificate's expiry (when the gateway says it) and whether the gateway
+    # answers eligibility only (the certificate expired less than three months ago)
+    certificate_not_after: datetime | None = None
+    eligibility_only: bool = False
+
+    def certificate_status(self, today: date) -> CertificateStatus | None:
+        """What the card's certificate allows on ``today`` (none when its expiry is unknown)."""
+        if self.certificate_not_after is None:
+            return None
+        return certificate_status(date.min, self.certificate_not_after, today)
+
+    @property
+    def patient_ref(self) -> str:
+        return f"Patient/{self.patient_id}"

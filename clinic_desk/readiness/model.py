@@ -1,0 +1,84 @@
+"""The readiness report: one result per check, in order."""
+
+from __future__ import annotations
+
+import ssl
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class CheckStatus(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+TITLES = {
+    "config": "configuration",
+    "service": "smart-card service",
+    "reader": "card reader",
+    "virtual": "real (not virtual) reader",
+    "gateway": "eligibility gateway",
+    "cache": "offline cache",
+    "disk": "disk space",
+    "logs": "log folder",
+}
+
+
+class CheckResult(BaseModel):
+    """One line of the readiness report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str  # config, service, reader, virtual, gateway, cache, disk, logs
+    title: str
+    status: CheckStatus
+    detail: str
+    fix: str = ""
+    # clock skew of the desk against the gateway (desk minus gateway), when measured
+    skew_seconds: float | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """True when a check-in cannot go ahead because of this check."""
+        return self.status in (CheckStatus.FAIL, CheckStatus.SKIPPED)
+
+    def line(self) -> str:
+        text = f"[{self.status.value.upper():>7}] {self.title}: {self.detail}"
+        return f"{text}\n          fix: {self.fix}" if self.fix else text
+
+
+class Readiness(BaseModel):
+    """Every check, in order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: str
+    results: tuple[CheckResult, ...]
+    reader_name: str | None = None  # the reader the checks chose, when one was
+
+    @property
+    def ready(self) -> bool:
+        return not any(r.blocking for r in self.results)
+
+    def not_ready(self) -> list[CheckResult]:
+        """The checks a receptionist should hear about (failures and warnings)."""
+        return [r for r in self.results if r.status is not CheckStatus.OK]
+
+    def get(self, key: str) -> CheckResult:
+        return next(r for r in self.results if r.key == key)
+
+
+def result(key: str, status: CheckStatus, detail: str, fix: str = "") -> CheckResult:
+    return CheckResult(key=key, title=TITLES[key], status=status, detail=detail, fix=fix)
+
+
+def reason(exc: BaseException) -> str:
+    """An OS or TLS error in plain lower-case words."""
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc).lower().replace("_", " ")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__

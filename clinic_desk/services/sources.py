@@ -1,0 +1,80 @@
+"""What the desk's three sources give the builder (``services.assembly``).
+
+A card source opens into ``CardParts``, a gateway source into ``GatewayParts``, a
+cache source into ``CacheParts``. A new identity source (a number lookup, a face
+reader's result) or a new eligibility backend (a file exchange) is one more class
+with an ``open()`` that gives these parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from clinic_desk.checkin.runner import CheckInRunner
+from clinic_desk.eligibility.client import EligibilityClient
+from clinic_desk.manager.sealing import SealFunction, seal_for_manager
+from clinic_desk.services.desk import CardPanel, Closer, GatewayWatch, ManagerAccess, Starter
+from offline_cache import OfflineCache
+from reader.transport import CardTransport
+
+
+class GatewayToggle(Protocol):
+    """A gateway that the side panel can cut and bring back."""
+
+    def toggle(self) -> bool:
+        """True when it is now down."""
+        ...
+
+
+PanelFactory = Callable[[CheckInRunner, GatewayToggle | None], CardPanel]
+
+
+@dataclass
+class CardParts:
+    """What a card source gives the desk."""
+
+    transport: CardTransport
+    reader: str  # for the status line
+    card_source: str = ""  # "pcscd", "in_process" or "" for a real reader
+    # the reader to watch for cards arriving and leaving (None: the panel tells the desk)
+    monitor: str | None = None
+    # the side panel, made once the check-in runner exists (virtual cards only)
+    panel: PanelFactory | None = None
+    closers: list[Closer] = field(default_factory=list)
+
+
+@dataclass
+class GatewayParts:
+    """What a gateway source gives the desk."""
+
+    client: EligibilityClient
+    online: bool | None = None  # as the status line starts
+    switch: GatewayToggle | None = None
+    starters: list[Starter] = field(default_factory=list)
+    closers: list[Closer] = field(default_factory=list)
+
+
+@dataclass
+class CacheParts:
+    """What a cache source gives the desk."""
+
+    cache: OfflineCache
+    word: str  # for the status line: "unlocked", "temporary"
+    seal: SealFunction = seal_for_manager
+    manager: ManagerAccess | None = None  # None: the configured manager
+    starters: list[Starter] = field(default_factory=list)
+    closers: list[Closer] = field(default_factory=list)
+
+
+class CardSource(Protocol):
+    async def open(self) -> CardParts: ...
+
+
+class GatewaySource(Protocol):
+    async def open(self, watch: GatewayWatch) -> GatewayParts: ...
+
+
+class CacheSource(Protocol):
+    async def open(self) -> CacheParts: ...

@@ -1,0 +1,120 @@
+"""Texts for the reception paths without a PIN: lookup by number (資格確認書), the
+visual check (目視) and the 被保険者資格申立書. Merged into ``CATALOGUE``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+PATHS_TEXTS: dict[str, dict[Literal["ja", "en"], str]] = {
+    # --- the number form: labels ------------------------------------------------------
+    "numbers.title": {
+        "ja": "資格確認書・資格情報のお知らせで確認",
+        "en": "Check by the numbers on a 資格確認書 (eligibility certificate)",
+    },
+    "numbers.insurer": {"ja": "保険者番号", "en": "Insurer number"},
+    "numbers.symbol": {"ja": "記号", "en": "Symbol"},
+    "numbers.number": {"ja": "番号", "en": "Number"},
+    "numbers.branch": {"ja": "枝番", "en": "Branch"},
+    "numbers.birthdate": {"ja": "生年月日", "en": "Birthdate"},
+    "numbers.name": {"ja": "氏名（ご本人の申告）", "en": "Name (as the patient states it)"},
+    "numbers.no_medications": {
+        "ja": "この確認方法では薬剤情報は表示されません（マイナ保険証と本人の同意が必要です）。",
+        "en": "No medication history on this path: it needs the My Number card and the "
+        "patient's consent.",
+    },
+    "numbers.looking_up": {"ja": "番号で資格を照会しています…", "en": "Looking up by number…"},
+    # --- the number form: what is wrong with a field -------------------------------------
+    "numbers.insurer.empty": {
+        "ja": "保険者番号を入力してください。",
+        "en": "Type the insurer number.",
+    },
+    "numbers.insurer.not_digits": {
+        "ja": "保険者番号は数字だけです。",
+        "en": "The insurer number has digits only.",
+    },
+    "numbers.insurer.length": {
+        "ja": "保険者番号は6桁（国民健康保険）または8桁です。",
+        "en": "The insurer number has 6 digits (national health insurance) or 8 digits.",
+    },
+    "numbers.insurer.check_digit": {
+        "ja": "保険者番号の検証番号（最後の1桁）が合いません。"
+        "3と8など読み違いがないか確認してください。",
+        "en": "The insurer number's check digit (the last digit) does not fit. Check for a "
+        "misread digit, such as 3 and 8.",
+    },
+    "numbers.symbol.too_long": {
+        "ja": "記号は40文字までです。",
+        "en": "The symbol has at most 40 characters.",
+    },
+    "numbers.symbol.invalid": {
+        "ja": "記号に使えない文字があります。",
+        "en": "The symbol has a character that cannot be used.",
+    },
+    "numbers.number.empty": {
+        "ja": "番号を入力してください。",
+        "en": "Type the number.",
+    },
+    "numbers.number.too_long": {
+        "ja": "番号は40文字までです。",
+        "en": "The number has at most 40 characters.",
+    },
+    "numbers.number.invalid": {
+        "ja": "番号に使えない文字があります。",
+        "en": "The number has a character that cannot be used.",
+    },
+    "numbers.branch.digits": {
+        "ja": "枝番は数字2桁です（例：01）。記載がなければ空欄にしてください。",
+        "en": "The branch has 2 digits (e.g. 01). Leave it empty if the certificate has none.",
+    },
+    "numbers.birthdate.empty": {
+        "ja": "生年月日を入力してください（例：1980-04-01）。",
+        "en": "Type the birthdate (e.g. 1980-04-01).",
+    },
+    "numbers.birthdate.format": {
+        "ja": "生年月日は西暦の年月日で入力してください（例：1980-04-01 または 19800401）。",
+        "en": "Type the birthdate as year, month, day (e.g. 1980-04-01 or 19800401).",
+    },
+    "numbers.birthdate.future": {
+        "ja": "生年月日が今日より後になっています。",
+        "en": "The birthdate is after today.",
+    },
+    "numbers.birthdate.too_old": {
+        "ja": "生年月日が古すぎます。年を確認してください。",
+        "en": "The birthdate is too early. Check the year.",
+    },
+    "numbers.name.empty": {
+        "ja": "ご本人が申告する氏名を入力してください。",
+        "en": "Type the name the patient states.",
+    },
+    "numbers.name.too_long": {
+        "ja": "氏名は64文字までです。",
+        "en": "The name has at most 64 characters.",
+    },
+    "numbers.name.invalid": {
+        "ja": "氏名に使えない文字があります。",
+        "en": "The name has a character that cannot be used.",
+    },
+    # --- 該当資格なし ----------------------------------------------------------------------
+    "numbers.not_found": {
+        "ja": "該当資格なし：この番号と生年月日に当てはまる資格が見つかりません。",
+        "en": "No qualification found (該当資格なし) for these numbers and birthdate.",
+    },
+    "numbers.not_found.causes": {
+        "ja": "よくある原因：数字の読み違い・打ち間違い（3と8、1と7など）、"
+        "保険者での新規加入の登録がまだ済んでいない。入力はそのまま残っています。"
+        "1桁直して再照会できます。解決しなければ被保険者資格申立書へ進んでください。",
+        "en": "Usual causes: a digit misread or mistyped (3 and 8, 1 and 7), or a new "
+        "enrolment the insurer has not registered yet. What you typed is kept: correct one "
+        "digit and look up again. If nothing helps, go on to the 申立書 (self-declaration).",
+    },
+    # --- the visual check (目視) -------------------------------------------------------------
+    "visual.staff_id": {"ja": "職員番号", "en": "Staff id"},
+    "visual.staff_id.empty": {
+        "ja": "目視確認に切り替えるには職員番号を入力してください。",
+        "en": "Type your staff id to switch to the visual check.",
+    },
+    "visual.staff_id.invalid": {
+        "ja": "職員番号は半角の英数字と「-」「_」「.」で32文字までです。",
+        "en": "A staff id has up to 32 half-width letters, digits, '-', '_' or '.'.",
+    },
+}
