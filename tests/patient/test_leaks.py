@@ -12,12 +12,13 @@ from typing import Any
 
 from clinic_desk import paths
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.runner import CheckInRunner
+from clinic_desk.checkin.machine import CheckInMachine
+from clinic_desk.checkin.view import DeskView
 from clinic_desk.patient.link import PatientDisplayLink
 from clinic_desk.patient.view import PatientStage
 from clinic_desk.patient_app.app import PatientDisplayApp
 from clinic_desk.scenarios.replay import Replayer
-from clinic_desk.scenarios.scenario import Scenario
+from clinic_desk.scenarios.scenario import Outcome, Scenario
 from clinic_desk.scenarios.world import card_profile, scenario_dataset
 from clinic_desk.texts import CATALOGUE
 from tests.patient.support import BOUND, screen_text, socket_folder
@@ -40,20 +41,15 @@ STAFF_ONLY = [
 
 
 class Hook:
-    """Puts the replay's runner on the link (a replay recorder in shape)."""
+    """Shows the replay's check-in on the link after every event (a replay recorder in
+    shape: the replay hands each event to ``observe``)."""
 
     def __init__(self, link: PatientDisplayLink) -> None:
         self.link = link
-        self.runner: CheckInRunner | None = None
         self.transcript: Any = None
 
-    def attach(self, runner: CheckInRunner) -> None:
-        self.runner = runner
-        runner.on_view = self.link.publish
-
-    async def dispatch(self, event: ev.Event) -> None:
-        if self.runner is not None:
-            await self.runner.dispatch(event)
+    def observe(self, event: ev.Event, before: DeskView, machine: CheckInMachine) -> None:
+        self.link.publish(machine.view())
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -94,7 +90,7 @@ async def test_no_patient_display_frame_shows_a_record_or_staff_text() -> None:
     problems: list[str] = []
     stages_seen: set[PatientStage] = set()
     with socket_folder() as folder:
-        link = PatientDisplayLink(lambda e: hook.dispatch(e), path=folder / "p.sock")
+        link = PatientDisplayLink(path=folder / "p.sock")  # the replay answers, not the display
         hook = Hook(link)
         await link.start()
         app = PatientDisplayApp(link.path, lang="ja", retry_seconds=0.05, frame_observer=keep)
@@ -108,6 +104,8 @@ async def test_no_patient_display_frame_shows_a_record_or_staff_text() -> None:
                     result = await replayer.replay(path)
                     assert result.matched, (path.name, result.mismatch)
                     await _until(pilot, lambda: app.seq == link.seq)
+                    if result.outcome is Outcome.WITHHELD:  # a reference to quote, every time
+                        assert app.view is not None and app.view.reference, path.name
                     values, own_name = record_values(Scenario.load(path), path)
                     for stage, text in frames:
                         stages_seen.add(stage) if stage is not None else None
