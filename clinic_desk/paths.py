@@ -143,5 +143,5 @@ def fixtures_dir() -> Path:
 
 def check_locations() -> None:
     """Every folder clinic-desk may use, checked at once (``LocationError``)."""
-    for folder in (config_dir, data_dir, cache_dir, log_dir, fixtures_dir):
+    for folder in (config_dir, data_dir, cache_dir, log_dir, runtime_dir, fixtures_dir):
         folder()
