@@ -74,6 +74,7 @@ async def measure(
 ) -> tuple[list[float], list[float], list[float], list[float], int]:
     from clinic_desk import paths
     from clinic_desk.app.review_app import ReviewApp
+    from clinic_desk.app.screens.review import QueueScreen
     from clinic_desk.config import load_settings
     from offline_cache import OfflineCache
 
@@ -86,11 +87,14 @@ async def measure(
     try:
         app = ReviewApp(cache, settings, lang="ja")
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = app.review
             await pilot.press(*PIN, "enter")
-            while not screen.all_flags:
+            while True:  # the right PIN opens the queue screen over the PIN screen
                 await app.workers.wait_for_complete()
                 await pilot.pause()
+                queue = next((s for s in app.screen_stack if isinstance(s, QueueScreen)), None)
+                if queue is not None and queue.all_flags:
+                    break
+            screen = queue
             session = screen.session
             assert session is not None
             shown = len(screen.shown)

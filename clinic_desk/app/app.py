@@ -5,13 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import ClassVar
 
 from textual import events
-from textual.app import App
-from textual.binding import Binding, BindingType
 
-from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.patient_side import PatientSide
 from clinic_desk.app.screens.desk import DeskScreen
@@ -23,7 +20,7 @@ from clinic_desk.texts import Lang
 ServicesFactory = Callable[[], Awaitable[DeskServices]]
 
 
-class DeskApp(App[None]):
+class DeskApp(LocalisedApp):
     """The reception desk. Services come in through the constructor, so tests and
     the demo hand in virtual cards, an embedded gateway and a temporary cache.
 
@@ -33,10 +30,6 @@ class DeskApp(App[None]):
 
     CSS_PATH = "desk.tcss"
     TITLE = "clinic-desk"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)
-    ]
 
     def __init__(
         self,
@@ -47,7 +40,7 @@ class DeskApp(App[None]):
         idle_clock: Callable[[], float] = time.monotonic,
         patient_display: Path | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(lang)
         self._idle_clock = idle_clock
         # idle this long (no key, no stage change): back to waiting for a card; by
         # default as long as the desk's services say (the same for every desk kind)
@@ -65,9 +58,6 @@ class DeskApp(App[None]):
             self.services = services
         else:
             self._factory = services
-        self.lang = lang
-        self.animation_level = "none"
-        localise_bindings(self, lang)
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen(self.lang))
@@ -160,5 +150,6 @@ class DeskApp(App[None]):
         """A display paired or left: the patient's questions move to it or back."""
         screen = self.desk_screen
         if screen is not None and screen.is_mounted:
-            screen.show_view(screen.current, keys_may_change=True)
+            screen.show_view(screen.current)
+            screen.refresh_bindings()  # Y/N move with the questions
         self.refresh_status()

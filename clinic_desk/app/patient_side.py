@@ -47,6 +47,11 @@ class PatientSide:
         if self.link is not None:
             self.link.publish(view)
 
+    @property
+    def paired(self) -> bool:
+        """A patient display is paired: the patient types the PIN there."""
+        return self.link is not None and self.link.paired
+
     def asks_patient(self, view: DeskView) -> bool:
         """The patient answers ``view``'s question on the display, not at the desk."""
         return self.link is not None and self.link.asks_patient(view)

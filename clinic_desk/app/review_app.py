@@ -1,4 +1,4 @@
-"""`clinic-desk review`: the review screen on its own, around an opened cache."""
+"""`clinic-desk review`: the review screens on their own, around an opened cache."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 
+from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.screens.review import ReviewScreen
 from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
@@ -16,13 +16,12 @@ from clinic_desk.texts import Lang
 from offline_cache import OfflineCache
 
 
-class ReviewApp(App[None]):
+class ReviewApp(LocalisedApp):
     """Only the manager's review; closing the review ends the program."""
 
     TITLE = "clinic-desk"
-    ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="review_app.quit", priority=True)
+        Binding("ctrl+q", "quit", "Quit", id="review_app.quit", priority=True, key_display="Ctrl+Q")
     ]
 
     def __init__(
@@ -34,13 +33,11 @@ class ReviewApp(App[None]):
         now: Clock = utc_now,
         idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__()
+        super().__init__(lang)
         self.cache = cache
         self.settings = settings
-        self.lang = lang
         self._now = now
         self._idle_clock = idle_clock
-        self.animation_level = "none"
 
     def on_mount(self) -> None:
         screen = ReviewScreen(
@@ -50,6 +47,8 @@ class ReviewApp(App[None]):
 
     @property
     def review(self) -> ReviewScreen:
-        screen = self.screen
-        assert isinstance(screen, ReviewScreen)
-        return screen
+        """The review's owner (the PIN screen), whichever of its screens is on top."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                return screen
+        raise LookupError("the review is closed")

@@ -80,6 +80,7 @@ class CheckInMachine(RecordFlow):
             return None
         return CheckInResult(
             eligibility=held.eligibility,
+            patient_name=self._card.name if self._card is not None else "",
             medications=held.medications if self._consent else None,
             consented=bool(self._consent),
             offline_confirmed_at=held.offline_confirmed_at,

@@ -33,6 +33,8 @@ class CheckInResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     eligibility: EligibilityRecord
+    # the confirmed patient's name, as read from their own card
+    patient_name: str = ""
     medications: MedicationHistory | None = None
     consented: bool = False
     offline_confirmed_at: datetime | None = None

@@ -162,7 +162,7 @@ async def _build(
         manager=settings.manager,
         options=assembly.DeskOptions(
             kind="demo",
-            desk_id=demo.DEMO_DESK_ID,
+            desk_id=settings.desk.desk_id,  # as the configuration and the logs name it
             idle_lock_seconds=idle,
             observers=observers,
             transcript=transcript,

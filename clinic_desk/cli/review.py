@@ -261,8 +261,8 @@ class _Session:
         from clinic_desk.manager.pin import Verdict
         from clinic_desk.manager.review import unlock_review
 
+        settings = _settings()  # a configuration that cannot be used is said first
         _require_cache()
-        settings = _settings()
         if settings.manager.pin_hash is None:
             raise CliError("no manager PIN is set yet: run `clinic-desk review set-pin` first")
         self._cache = _open_cache()

@@ -16,6 +16,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from clinic_desk.texts.keys import TextKey
+
 GRACE_MONTHS = 3  # eligibility only, this long after expiry
 NOTICE_MONTHS = 3  # staff are told this long before expiry
 
@@ -62,12 +64,12 @@ class CertificateStatus(BaseModel):
         return self.state in (CertificateState.VALID, CertificateState.EXPIRES_SOON)
 
     @property
-    def staff_key(self) -> str | None:
+    def staff_key(self) -> TextKey | None:
         """Text key for a notice to staff (none when nothing needs saying)."""
         return _STAFF_KEYS.get(self.state)
 
     @property
-    def patient_key(self) -> str | None:
+    def patient_key(self) -> TextKey | None:
         """Text key for what the patient is told (renew, or why the card was refused)."""
         return _PATIENT_KEYS.get(self.state)
 
@@ -84,11 +86,11 @@ _USABLE = frozenset(
         CertificateState.EXPIRED_ELIGIBILITY_ONLY,
     }
 )
-_STAFF_KEYS = {
+_STAFF_KEYS: dict[CertificateState, TextKey] = {
     CertificateState.EXPIRES_SOON: "certificate.expires_soon",
     CertificateState.EXPIRED_ELIGIBILITY_ONLY: "certificate.eligibility_only",
 }
-_PATIENT_KEYS = {
+_PATIENT_KEYS: dict[CertificateState, TextKey] = {
     CertificateState.EXPIRED_ELIGIBILITY_ONLY: "certificate.expired_renew",
     CertificateState.EXPIRED: "certificate.expired_refused",
     CertificateState.REVOKED: "certificate.revoked",

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from clinic_desk.domain.cost_share import ConsentFlag, SpecificDiseaseConsent
 from clinic_desk.domain.coverage import Coverage, Relationship
 from clinic_desk.texts import Lang, t
+from clinic_desk.texts.keys import TextKey
 
 PRESCHOOL_RATIO = 20
 
@@ -28,7 +29,7 @@ class CopayReason(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str
+    key: TextKey
     params: tuple[tuple[str, str], ...] = ()
     # parameters that are themselves names with a Japanese and an English form
     named: tuple[tuple[str, str, str], ...] = ()
@@ -86,7 +87,9 @@ def _basis(coverage: Coverage, today: date) -> tuple[int, CopayReason, list[Copa
     if share.preschool:
         reason = CopayReason(key="copay.preschool", params=(("ratio", str(PRESCHOOL_RATIO)),))
         return PRESCHOOL_RATIO, reason, notes
-    key = "copay.insured" if coverage.relationship is Relationship.INSURED else "copay.dependent"
+    key: TextKey = (
+        "copay.insured" if coverage.relationship is Relationship.INSURED else "copay.dependent"
+    )
     ratio = coverage.copay_ratio
     return ratio, CopayReason(key=key, params=(("ratio", str(ratio)),)), notes
 
@@ -141,6 +144,7 @@ def _public_expense_notes(coverage: Coverage, today: date) -> list[CopayReason]:
         if not expense.valid_on(today):
             notes.append(CopayReason(key="copay.public_expense_not_valid", params=params))
             continue
+        key: TextKey
         if expense.self_pay_yen == 0:
             key = "copay.public_expense_no_charge"
         elif expense.self_pay_yen is None:

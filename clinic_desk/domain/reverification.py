@@ -10,7 +10,7 @@ in the same shapes as the card-bound reads.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -19,6 +19,21 @@ from clinic_desk.domain.fhir import FhirFormatError, Wire, check_resource_type, 
 from clinic_desk.domain.patient import PatientRecord
 
 REVERIFY_PATH = "/fhir/Coverage/$reverify"
+
+
+class VisitAttention(BaseModel):
+    """An offline visit whose re-check did not confirm it: staff must look at its claim.
+
+    Codes and times only (no personal data), so the counter can show it at once.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    visit_id: str
+    checked_in_at: datetime
+    status: Literal["changed", "rejected"]
+    changed: tuple[str, ...] = ()  # the coverage fields that differ (changed)
+    flagged: bool = False  # a flag for the manager was raised (rejected)
 
 
 class _Parameter(Wire):

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from clinic_desk.domain.fhir import EXT_NEWER_QUALIFICATION, Extension, FhirFormatError
+from clinic_desk.texts.keys import TextKey
 
 
 class ValidityState(IntEnum):
@@ -94,12 +95,19 @@ class ValidityGuidance(BaseModel):
 
     state: ValidityState
     confirmed: bool
-    key: str = Field(description="text key: what happened")
-    ask_key: str | None = Field(default=None, description="text key: what to ask the patient")
+    key: TextKey = Field(description="text key: what happened")
+    ask_key: TextKey | None = Field(default=None, description="text key: what to ask the patient")
     newer: NewerQualification | None = None
 
 
-_ASK_KEYS: dict[ValidityState, str | None] = {
+_KEYS: dict[ValidityState, TextKey] = {
+    ValidityState.VALID: "validity.1",
+    ValidityState.INVALID: "validity.2",
+    ValidityState.INVALID_NEWER_EXISTS: "validity.3",
+    ValidityState.NOT_FOUND: "validity.4",
+    ValidityState.SEVERAL_MATCH: "validity.5",
+}
+_ASK_KEYS: dict[ValidityState, TextKey | None] = {
     ValidityState.VALID: None,
     ValidityState.INVALID: "validity.2.ask",
     ValidityState.INVALID_NEWER_EXISTS: "validity.3.ask",
@@ -120,7 +128,7 @@ def validity_guidance(
     return ValidityGuidance(
         state=state,
         confirmed=state is ValidityState.VALID,
-        key=f"validity.{state.value}",
+        key=_KEYS[state],
         ask_key=ask,
         newer=newer if state is ValidityState.INVALID_NEWER_EXISTS else None,
     )

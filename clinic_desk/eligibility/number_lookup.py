@@ -8,8 +8,9 @@ trust: the identity gate compares it with the name and birthdate the patient sta
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.domain.insured_numbers import InsuredNumbers
 from clinic_desk.domain.number_lookup import (
     NUMBER_LOOKUP_PATH,
@@ -48,5 +49,5 @@ async def lookup_by_number(
             await client._wait_while_processing(reply, budget)
     if reply.status != 200:
         raise wrong_shape(f"Unexpected status {reply.status}.", ROUTE, reply)
-    checked_at = datetime.now(UTC)
+    checked_at = utc_now()
     return parse(reply, ROUTE, lambda p: NumberLookupAnswer.from_fhir_bundle(p, checked_at))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 
 class ManagerError(Exception):
     """Base class: ``str(error)`` is a plain sentence."""
@@ -55,3 +58,30 @@ class SealBroken(ManagerError):
             "the sealed insurer reference cannot be opened: it was sealed for another "
             "manager key or was changed"
         )
+
+
+InputProblem = Literal[
+    "contact_required",
+    "future_date",
+    "note_required",
+    "file_exists",
+    "no_folder",
+    "cannot_write",
+    "locked",
+]
+
+
+class ReviewInputError(ManagerError):
+    """A manager's entry that cannot be taken (empty note, missing contact …).
+
+    ``problem`` names it, so a screen can say it in its own language; ``path`` and
+    ``reason`` are what the words need.
+    """
+
+    def __init__(
+        self, message: str, problem: InputProblem, *, path: Path | None = None, reason: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.path = path
+        self.reason = reason

@@ -10,8 +10,7 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -24,11 +23,14 @@ from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
 from clinic_desk.manager.errors import (
+    InputProblem,
     ManagerError,
     ManagerKeyMissing,
     ReferencesUnreadable,
+    ReviewInputError,
     SealBroken,
 )
+from clinic_desk.manager.export import CSV_COLUMNS, CSV_HEADERS, check_target, csv_header, write_csv
 from clinic_desk.manager.pin import ManagerPin, PinCheck
 from clinic_desk.manager.sealing import (
     ManagerKeyFile,
@@ -37,8 +39,9 @@ from clinic_desk.manager.sealing import (
     is_sealed,
     key_file_path,
 )
-from clinic_desk.manager.spreadsheet import SpreadsheetWriter
-from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.manager.search import flag_matches
+from clinic_desk.texts import Lang, t
+from clinic_desk.texts.codes import FLAG_REASONS, FLAG_STATUSES, words
 from offline_cache import (
     FlagMove,
     FlagStatus,
@@ -46,34 +49,23 @@ from offline_cache import (
     MismatchFlag,
     OfflineCache,
 )
-from offline_cache.fsutil import write_atomically
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CSV_HEADERS",
+    "FlagDetail",
+    "FlagFilter",
+    "InputProblem",
+    "ReviewInputError",
+    "ReviewSession",
+    "csv_header",
+    "flag_matches",
+    "unlock_review",
+]
 
 ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
 _STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED: 2}
-
-# The export's columns, in order (documented in docs/manager-review.md).
-CSV_COLUMNS: tuple[str, ...] = (
-    "flag_id",
-    "patient_reference",
-    "raised_at",
-    "desk_id",
-    "reason_code",
-    "reason",
-    "status",
-    "card_name",
-    "card_birthdate",
-    "card_sex",
-    "card_certificate_sha256",
-    "insurer_reference",
-    "linked_record_ref",
-    "reported_at",
-    "insurer_contact",
-)
-
-
-class ReviewInputError(ManagerError):
-    """A manager's entry that cannot be taken (empty note, missing contact …)."""
 
 
 class ReferenceState(StrEnum):
@@ -143,15 +135,13 @@ def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date")
 
 def reason_words(reason: str, lang: Lang) -> str:
     """Every reason of a flag in words from the catalogue (a code itself if it has none)."""
-    words = []
-    for code in split_reasons(reason) or (reason,):
-        key = f"review.reason.{code}"
-        words.append(t(key, lang) if has_text(key) else code)
-    return t("reasons.separator", lang).join(words)
+    return t("reasons.separator", lang).join(
+        words(FLAG_REASONS, code, lang) for code in split_reasons(reason) or (reason,)
+    )
 
 
 def status_words(status: FlagStatus, lang: Lang) -> str:
-    return t(f"review.status.{status.value}", lang)
+    return words(FLAG_STATUSES, status.value, lang)
 
 
 class ReviewSession:
@@ -183,6 +173,15 @@ class ReviewSession:
 
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
+
+    def search(self, text: str) -> frozenset[str]:
+        """The ids of the flags ``text`` finds (see ``flag_matches``), or whose patient
+        reference it is."""
+        self._check()
+        named = set(self.find_reference(text))  # a patient's reference, read out any way
+        return frozenset(
+            f.id for f in self.cache.flags.find() if f.id in named or flag_matches(f, text)
+        )
 
     def find_reference(self, text: str) -> list[str]:
         """The ids of the flags whose patient reference is ``text`` (as a patient or an
@@ -229,9 +228,11 @@ class ReviewSession:
         self._check()
         contact = contact.strip()
         if not contact:
-            raise ReviewInputError("say whom at the insurer it was reported to (the contact)")
+            raise ReviewInputError(
+                "say whom at the insurer it was reported to (the contact)", "contact_required"
+            )
         if reported_on > self._now().astimezone(UTC).date():
-            raise ReviewInputError("the report date cannot be in the future")
+            raise ReviewInputError("the report date cannot be in the future", "future_date")
         when = datetime.combine(reported_on, time(12, 0), tzinfo=UTC)
         return self.cache.flags.mark_reported(
             flag_id, insurer_contact=contact, reported_at=when, actor=ACTOR
@@ -242,7 +243,7 @@ class ReviewSession:
         self._check()
         note = note.strip()
         if not note:
-            raise ReviewInputError("a note is required to resolve a flag")
+            raise ReviewInputError("a note is required to resolve a flag", "note_required")
         return self.cache.flags.resolve(flag_id, note=note, actor=ACTOR)
 
     def reopen(self, flag_id: str, *, note: str = "") -> MismatchFlag:
@@ -256,37 +257,36 @@ class ReviewSession:
         path: Path,
         *,
         statuses: Sequence[FlagStatus] = (FlagStatus.OPEN,),
+        ids: Collection[str] | None = None,
         lang: Lang = "ja",
         overwrite: bool = False,
     ) -> int:
-        """Write the flags in ``statuses`` as CSV (UTF-8 with BOM); returns the row count.
+        """Write the flags in ``statuses`` (or exactly the flags ``ids``, as a screen shows
+        them) as CSV (UTF-8 with BOM), the header in ``lang``; returns the row count.
 
         The file is written owner-only and atomically; an existing file is kept unless
         ``overwrite``. Audited as ``review.export`` with the count. Nothing is written when
         the report would leave out sealed references (``ReferencesUnreadable``).
         """
         self._check()
-        target = Path(path).expanduser()
-        if target.exists() and not overwrite:
-            raise ReviewInputError(f"{target} already exists; choose another file name")
-        if not target.parent.is_dir():
-            raise ReviewInputError(f"the folder {target.parent} does not exist")
-        wanted = set(statuses)
-        rows = [
-            f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.status in wanted
-        ]
+        target = check_target(Path(path).expanduser(), overwrite=overwrite)
+        if ids is not None:
+            chosen = set(ids)
+            rows = [
+                f for f in filter_and_sort(self.cache.flags.find(), FlagFilter()) if f.id in chosen
+            ]
+            status_note = "chosen"
+        else:
+            wanted = set(statuses)
+            rows = [
+                f
+                for f in filter_and_sort(self.cache.flags.find(), FlagFilter())
+                if f.status in wanted
+            ]
+            status_note = "+".join(sorted(s.value for s in wanted))
         rows.reverse()  # oldest first reads like a report
         self._refuse_to_drop_references(rows)
-        text = io.StringIO(newline="")
-        writer = SpreadsheetWriter(text)  # no cell is read as a formula
-        writer.writerow(CSV_COLUMNS)
-        for flag in rows:
-            writer.writerow(self._csv_row(flag, lang))
-        try:
-            write_atomically(target, text.getvalue().encode("utf-8-sig"))
-        except OSError as exc:
-            raise ReviewInputError(f"the export could not be written: {exc.strerror}") from None
-        status_note = "+".join(sorted(s.value for s in wanted))
+        write_csv(target, csv_header(lang), [self._csv_row(f, lang) for f in rows])
         self.cache.audit.record(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
@@ -333,6 +333,7 @@ class ReviewSession:
             flag.reason,
             reason_words(flag.reason, lang),
             flag.status.value,
+            status_words(flag.status, lang),
             str(card.get("name", "")),
             str(card.get("birthdate", "")),
             str(card.get("sex", "")),
@@ -356,7 +357,7 @@ class ReviewSession:
 
     def _check(self) -> None:
         if self.closed:
-            raise ReviewInputError("the review is locked; type the manager PIN again")
+            raise ReviewInputError("the review is locked; type the manager PIN again", "locked")
 
 
 def _card_context(flag: MismatchFlag) -> str:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.codes import ProcessingResultStatus
 from clinic_desk.oqs.errors import OqsTerminalError
@@ -107,7 +108,7 @@ class OqsClient:
                 terminal_code=response.processing_code,
                 terminal_message=response.processing_message,
             )
-        return to_lookup(response, answer.file_id, datetime.now(UTC))
+        return to_lookup(response, answer.file_id, utc_now())
 
     async def medications(
         self,
@@ -142,7 +143,7 @@ class OqsClient:
             build,
             deadline if deadline is not None else self.deadline(settings.medication_timeout),
         )
-        parsed = medication_from_root(answer.root, answer.file_id, datetime.now(UTC))
+        parsed = medication_from_root(answer.root, answer.file_id, utc_now())
         if not parsed.succeeded:
             shown = parsed.result.label if parsed.result else "missing"
             raise OqsTerminalError(

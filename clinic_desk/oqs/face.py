@@ -15,9 +15,10 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.errors import OqsError, OqsFormatError
 from clinic_desk.oqs.files import FolderArchiver, Seen, glance, read_bounded
@@ -64,7 +65,7 @@ class FaceWatcher:
         settings: OqsSettings,
         *,
         archiver: FolderArchiver | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
         self.archiver = archiver or FolderArchiver(settings.archive_folder())

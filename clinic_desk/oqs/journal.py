@@ -13,10 +13,10 @@ import json
 import os
 import threading
 from collections import deque
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from clinic_desk.domain.clock import utc_now
 from clinic_desk.oqs.errors import OqsUnavailable
 
 _TAIL = 5000  # lines read back: older abandoned requests are past any late answer
@@ -41,7 +41,7 @@ class Journal:
     def record(self, file_id: str, kind: str, entry: Entry, detail: str = "") -> None:
         line = json.dumps(
             {
-                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "at": utc_now().isoformat(timespec="milliseconds"),
                 "id": file_id,
                 "kind": kind,
                 "state": entry.value,

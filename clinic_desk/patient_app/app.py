@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,7 +25,6 @@ from textual.content import Content
 from textual.theme import Theme
 from textual.widgets import Button, Input, Static
 
-from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.patient import protocol as msg
 from clinic_desk.patient.client import DeskConnection, DeskUnavailable, Refusal
 from clinic_desk.patient.view import PatientStage, PatientView
@@ -57,6 +57,16 @@ _REFUSALS: dict[msg.RefusalCode, PatientTextKey] = {
 }
 
 FrameObserver = Callable[["PatientDisplayApp"], None]
+
+
+def _eight_digit_date(digits: str) -> date | None:
+    """YYYYMMDD as typed in the birthdate field (digits only); None if it is no date."""
+    if len(digits) != 8 or not (digits.isascii() and digits.isdigit()):
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
 
 
 class DigitInput(Input):
@@ -281,7 +291,7 @@ class PatientDisplayApp(App[None]):
                 return
             await self._send(msg.PinAnswer(seq=self.seq, pin=SecretStr(value)))
         elif message.input.id == "birthdate" and view.stage is PatientStage.BIRTHDATE:
-            typed = parse_typed_date(value)
+            typed = _eight_digit_date(value)
             if typed is None:
                 detail.update(pt("birthdate.invalid", self.lang))
                 return

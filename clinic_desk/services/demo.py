@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from clinic_desk import paths
-from clinic_desk.config import ManagerConfig
+from clinic_desk.config import DeskConfig, ManagerConfig
 from clinic_desk.manager.pin import hash_pin
 from clinic_desk.manager.sealing import (
     KEY_FILE_NAME,
@@ -41,7 +41,8 @@ from reader.virtual_card.keys import KeyStore
 
 CardSourceName = Literal["pcscd", "in_process"]
 IN_PROCESS_READER = "in-process virtual card"
-DEMO_DESK_ID = "demo-desk"
+# the demo names itself as an unconfigured desk does, as the logs and the audit rows do
+DEMO_DESK_ID = DeskConfig().desk_id
 # the demo's own manager PIN, shown on screen: it opens the demo's flags only
 DEMO_MANAGER_PIN = "246810"
 

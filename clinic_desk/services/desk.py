@@ -25,6 +25,7 @@ from clinic_desk.checkin.machine import CheckInMachine
 from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.checkin.stages import Stage
 from clinic_desk.checkin.view import DeskView
+from clinic_desk.domain.reverification import VisitAttention
 
 if TYPE_CHECKING:
     from clinic_desk.config import ManagerConfig
@@ -51,6 +52,8 @@ class DeskStatus(BaseModel):
     awaiting_reverify: int = 0
     # each finished check-in is written into a pseudonymised fixture (--record)
     recording: bool = False
+    # offline visits whose re-check came back changed or rejected, until staff saw them
+    attention: tuple[VisitAttention, ...] = ()
     # the patient display: "" (none), "paired", "waiting" or "unavailable"
     patient_display: str = ""
 
@@ -80,6 +83,10 @@ class CardPanel(Protocol):
 
     async def toggle_gateway(self) -> bool:
         """Take the gateway down or bring it back; True when it is now down."""
+        ...
+
+    def pin_tries(self, card_id: str) -> int | None:
+        """The tries left on the card's PINs now (for the panel's label)."""
         ...
 
 
@@ -225,7 +232,8 @@ class DeskServices:
                 waiting = await reverifier.pending()
                 if due and waiting:
                     try:
-                        await asyncio.wait_for(reverifier.run_once(), RECHECK_RUN_TIMEOUT)
+                        report = await asyncio.wait_for(reverifier.run_once(), RECHECK_RUN_TIMEOUT)
+                        self._needs_attention(report)
                     except TimeoutError:
                         log.warning("re-verification run took too long; resumed later")
                     waiting = await reverifier.pending()
@@ -243,6 +251,15 @@ class DeskServices:
                     self._reverify_wake.wait(), max(next_run - time.monotonic(), 0)
                 )
             self._reverify_wake.clear()
+
+    def _needs_attention(self, report: object) -> None:
+        found: tuple[VisitAttention, ...] = getattr(report, "attention", ())
+        if found:
+            self.update_status(attention=(*self._status.attention, *found))
+
+    def attention_seen(self) -> None:
+        """Staff saw the notices of visits whose re-check did not confirm them."""
+        self.update_status(attention=())
 
     async def stop(self) -> None:
         if self._stopped:

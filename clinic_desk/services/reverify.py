@@ -32,7 +32,7 @@ from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.outcome import OutcomeReason
-from clinic_desk.domain.reverification import Reverification
+from clinic_desk.domain.reverification import Reverification, VisitAttention
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.errors import (
     EligibilityPending,
@@ -80,6 +80,8 @@ class ReverifyReport(BaseModel):
     failed: int = 0  # answers the desk could not read: left pending
     pending: int = 0  # still waiting after the run
     gateway_unavailable: bool = False
+    # the visits that came back changed or rejected, for the counter's notice
+    attention: tuple[VisitAttention, ...] = ()
 
     def summary(self) -> str:
         """One line for logs and the command line."""
@@ -188,6 +190,7 @@ class Reverifier:
         counts = {"checked": 0, "confirmed": 0, "changed": 0, "rejected": 0, "flagged": 0}
         failed = 0
         unavailable = False
+        attention: list[VisitAttention] = []
         visits = await asyncio.to_thread(self.cache.visits.pending)
         for visit in visits[: self._max_visits]:
             try:
@@ -218,10 +221,27 @@ class Reverifier:
             counts[decision.status.value] += 1
             if decision.flag is not None:
                 counts["flagged"] += 1
+            if decision.status in (VisitStatus.CHANGED, VisitStatus.REJECTED):
+                changed = decision.result.get("changed", [])
+                attention.append(
+                    VisitAttention(
+                        visit_id=visit.id,
+                        checked_in_at=visit.checked_in_at,
+                        status=(
+                            "changed" if decision.status is VisitStatus.CHANGED else "rejected"
+                        ),
+                        changed=tuple(str(c) for c in changed) if isinstance(changed, list) else (),
+                        flagged=decision.flag is not None,
+                    )
+                )
             log.info("visit %s re-verified: %s", visit.id, decision.status.value)
         pending = len(await asyncio.to_thread(self.cache.visits.pending))
         report = ReverifyReport(
-            **counts, failed=failed, pending=pending, gateway_unavailable=unavailable
+            **counts,
+            failed=failed,
+            pending=pending,
+            gateway_unavailable=unavailable,
+            attention=tuple(attention),
         )
         log.info(
             "re-verification run: checked=%d confirmed=%d changed=%d rejected=%d flagged=%d "

@@ -22,6 +22,7 @@ from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.services.desk import CardPanel
 from clinic_desk.services.sources import CardParts, GatewayToggle
+from reader.apdu import EF_JPKI_AUTH_PIN, EF_TEXT_PIN, JPKI_AID, TEXT_AID
 from reader.errors import CardError
 from reader.transport import InProcessTransport, PcscTransport, list_readers
 from reader.virtual_card.card import CardLeftField, VirtualCard
@@ -60,6 +61,19 @@ class VirtualCards:
         if card_id not in self._made:
             self._made[card_id] = VirtualCard(self._profiles[card_id], self._keys)
         return self._made[card_id]
+
+    def pin_tries(self, card_id: str) -> int | None:
+        """The fewest tries left on the card's two PINs (a made card's own counters,
+        else its profile's); None for an unknown card."""
+        card = self._made.get(card_id)
+        if card is not None:
+            return min(
+                card.tries_left(TEXT_AID, EF_TEXT_PIN), card.tries_left(JPKI_AID, EF_JPKI_AUTH_PIN)
+            )
+        profile = self._profiles.get(card_id)
+        if profile is None:
+            return None
+        return min(profile.pins.text_pin_tries, profile.pins.auth_pin_tries)
 
 
 class CardSlot:
@@ -154,6 +168,9 @@ class VirtualCardPanel:
 
     def cards(self) -> list[str]:
         return self._cards.ids()
+
+    def pin_tries(self, card_id: str) -> int | None:
+        return self._cards.pin_tries(card_id)
 
     async def tap(self, card_id: str) -> None:
         await self.reader.take()

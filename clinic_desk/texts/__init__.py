@@ -1,7 +1,10 @@
 """Every text the desk shows, in Japanese and English.
 
-Screens look texts up by key with ``t(key, lang, **params)``; a missing key is
-a bug that the tests catch (every key has both languages).
+Screens look texts up with ``t(key, lang, **params)``. ``key`` is a ``TextKey``
+(``clinic_desk.texts.keys``), so mypy refuses a key that does not exist and a key
+built at run time; code that turns a code into words keeps an explicit mapping
+of code to key. The tests check that the keys and the catalogue agree, that every
+key has both languages and that every key is used.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import os
 from typing import Literal
 
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATHS_TEXTS
 
 Lang = Literal["ja", "en"]
 
-CATALOGUE: dict[str, dict[Lang, str]] = {
+CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "title": {"ja": "受付", "en": "Reception"},
     "starting": {"ja": "起動しています…", "en": "Starting…"},
     "startup_failed": {
@@ -31,18 +35,25 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "status.offline": {"ja": "オフライン", "en": "OFFLINE"},
     "status.unknown": {"ja": "確認中", "en": "checking"},
     "status.not_ready": {"ja": "未準備", "en": "NOT READY"},
-    "status.ready": {"ja": "準備完了", "en": "ready"},
     "status.none": {"ja": "なし", "en": "none"},
     "status.demo": {"ja": "デモ", "en": "demo"},
     "status.production": {"ja": "本番", "en": "production"},
     "status.fixture": {"ja": "サポート再現", "en": "support fixture"},
     "status.unlocked": {"ja": "解錠済み", "en": "unlocked"},
+    "status.temporary": {"ja": "一時ファイル", "en": "temporary"},
     "status.damaged": {"ja": "破損", "en": "DAMAGED"},
     "status.pcscd": {"ja": "仮想カード・pcscd経由", "en": "virtual card via pcscd"},
     "status.in_process": {"ja": "仮想カード・プロセス内", "en": "virtual card, in-process"},
     "status.awaiting_reverify": {"ja": "再確認待ち {count}件", "en": "{count} awaiting re-check"},
     "status.recording": {"ja": "● 記録中", "en": "● RECORDING"},
-    "status.temporary": {"ja": "一時", "en": "temporary"},
+    "status.attention": {
+        "ja": "要確認のオフライン受付 {count}件",
+        "en": "{count} offline visits need attention",
+    },
+    "status.attention.one": {
+        "ja": "要確認のオフライン受付 1件",
+        "en": "1 offline visit needs attention",
+    },
     # stages
     "stage.waiting_for_card": {
         "ja": "マイナンバーカードをカードリーダーに置いてください。",
@@ -60,10 +71,29 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "pin.tries_left": {"ja": "残り {tries} 回", "en": "{tries} tries left"},
     "pin.one_try_left": {"ja": "残り 1 回", "en": "1 try left"},
     "pin.last_try": {
-        "ja": "注意：あと1回間違えるとカードがロックされます（市区町村窓口での再設定が必要）。"
-        "受付担当者の確認が必要です［C］。",
+        "ja": "注意：あと1回間違えるとカードがロックされます（市区町村窓口での再設定が必要）。",
         "en": "Warning: one more wrong PIN locks the card (only the municipal office can "
-        "reset it). The receptionist must confirm to go on [C].",
+        "reset it).",
+    },
+    "pin.last_try.ask": {
+        "ja": "受付担当者の確認が必要です［C］。",
+        "en": "The receptionist must confirm to go on [C].",
+    },
+    "pin.last_try.allowed": {
+        "ja": "受付担当者が最後の1回を許可しました。落ち着いて入力してください。",
+        "en": "The receptionist allowed the last try. Type the PIN carefully.",
+    },
+    "pin.last_try.kept": {
+        "ja": "入力した数字はそのままです。受付担当者が［C］を押すと送信できます。",
+        "en": "Your digits are kept. They can be sent once the receptionist presses C.",
+    },
+    "pin.wrong": {
+        "ja": "暗証番号が違います。",
+        "en": "That PIN was not right.",
+    },
+    "pin.four_digits": {
+        "ja": "暗証番号は数字4桁です。",
+        "en": "The PIN has 4 digits.",
     },
     "pin.placeholder": {"ja": "暗証番号", "en": "PIN"},
     "stage.authenticating": {
@@ -136,8 +166,55 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "Please use the paper form.",
     },
     "stage.error": {"ja": "エラー：{message}", "en": "Error: {message}"},
+    "error.generic": {
+        "ja": "予期しない問題で受付を続けられません（コード：{code}）。"
+        "カードを置き直すか、紙の様式で受付してください。",
+        "en": "An unexpected problem stopped the check-in (code: {code}). "
+        "Place the card again or use the paper form.",
+    },
+    "error.card_changed": {
+        "ja": "途中でカードが替わりました。",
+        "en": "The card changed during the check-in.",
+    },
+    "error.card_removed": {
+        "ja": "読み取り中にカードが外されました。",
+        "en": "The card was taken away during the read.",
+    },
+    "error.card_not_a_my_number_card": {
+        "ja": "マイナンバーカードではありません。",
+        "en": "This is not a My Number card.",
+    },
+    "error.card_reader": {
+        "ja": "カードリーダーを使えません。接続を確認してください。",
+        "en": "The card reader cannot be used. Check its connection.",
+    },
+    "error.card_data": {
+        "ja": "カードの内容を読み取れません。",
+        "en": "The card's data cannot be read.",
+    },
+    "error.gateway_unavailable": {
+        "ja": "資格確認サーバーに接続できません。",
+        "en": "The eligibility gateway cannot be reached.",
+    },
+    "error.gateway_refused": {
+        "ja": "資格確認サーバーがこのカードを受け付けませんでした（コード：{code}）。",
+        "en": "The eligibility gateway refused this card (code: {code}).",
+    },
     "stage.cancelled": {"ja": "受付を中止しました。", "en": "Check-in cancelled."},
     "next.clear": {"ja": "［D］次の方へ", "en": "[D] next patient"},
+    "desk.finish_first": {
+        "ja": "受付の途中です。先に［D］次の方へ、または［Esc］中止を押してください。",
+        "en": "A check-in is under way: press D (next patient) or Esc (cancel) first.",
+    },
+    "desk.review_not_now": {
+        "ja": "管理者レビューはカード待ちの画面でのみ開けます。受付を終えてから押してください。",
+        "en": "The manager review opens only while the desk waits for a card: "
+        "finish this check-in first.",
+    },
+    "desk.not_ready": {
+        "ja": "まだ準備中です。少しお待ちください。",
+        "en": "The desk is still starting. Please wait a moment.",
+    },
     "withheld.staff": {
         "ja": "管理者確認用に記録しました（理由：{reason}）。",
         "en": "Flagged for the manager's review (reason: {reason}).",
@@ -181,13 +258,41 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "no qualification was found",
     },
     # result
+    "result.patient": {"ja": "患者さん", "en": "Patient"},
     "result.insurer": {"ja": "保険者", "en": "Insurer"},
     "result.symbol_number": {"ja": "記号・番号・枝番", "en": "Symbol · number · branch"},
     "result.relationship": {"ja": "本人・家族", "en": "Insured / dependent"},
     "result.copay": {"ja": "負担割合", "en": "Copay"},
     "result.period": {"ja": "有効期間", "en": "Valid"},
+    "result.period.range": {"ja": "{start} ～ {end}", "en": "{start} to {end}"},
+    "result.period.open": {"ja": "{start} から（終了日なし）", "en": "from {start} (no end date)"},
+    "result.insured": {"ja": "本人", "en": "insured"},
+    "result.dependent": {"ja": "家族", "en": "dependent"},
+    "validity.label.1": {"ja": "有効", "en": "valid"},
+    "validity.label.2": {"ja": "無効", "en": "invalid"},
+    "validity.label.3": {
+        "ja": "無効（新しい資格あり）",
+        "en": "invalid, a newer qualification exists",
+    },
+    "validity.label.4": {"ja": "該当資格なし", "en": "no qualification found"},
+    "validity.label.5": {"ja": "複数の資格が該当", "en": "several qualifications match"},
+    "coverage.active": {"ja": "有効", "en": "active"},
+    "coverage.cancelled": {"ja": "喪失", "en": "cancelled"},
+    "coverage.draft": {"ja": "仮登録", "en": "draft"},
+    "coverage.entered-in-error": {"ja": "誤登録", "en": "entered in error"},
     "result.status": {"ja": "資格", "en": "Status"},
-    "result.medications": {"ja": "薬剤情報（新しい順）", "en": "Medication history (newest first)"},
+    "result.medications.count": {
+        "ja": "薬剤情報（新しい順・{count}件）",
+        "en": "Medication history (newest first, {count} entries)",
+    },
+    "result.medications.scroll": {
+        "ja": "↑↓・PgUp/PgDn・Home/End で一覧をスクロール",
+        "en": "Up/Down, PgUp/PgDn, Home/End scroll the list",
+    },
+    "med.days": {"ja": "{days}日分", "en": "{days} days"},
+    "med.one_day": {"ja": "1日分", "en": "1 day"},
+    "med.prescriber": {"ja": "処方：{name}", "en": "prescribed by {name}"},
+    "med.pharmacy": {"ja": "調剤：{name}", "en": "dispensed at {name}"},
     "result.no_medications": {"ja": "薬剤情報はありません。", "en": "No medication history."},
     "result.medications_unavailable": {
         "ja": "薬剤情報を取得できませんでした。",
@@ -206,10 +311,6 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "validity.state.4": {"ja": "該当資格なし", "en": "no qualification found"},
     "validity.state.5": {"ja": "複数該当", "en": "several qualifications match"},
-    "coverage.status.active": {"ja": "有効", "en": "active"},
-    "coverage.status.cancelled": {"ja": "喪失", "en": "cancelled"},
-    "coverage.status.draft": {"ja": "仮登録", "en": "draft"},
-    "coverage.status.entered_in_error": {"ja": "誤登録", "en": "entered in error"},
     "outcome.banner": {"ja": "【{word}】{title}", "en": "[{word}] {title}"},
     "outcome.next": {"ja": "次の対応：{action}", "en": "Next: {action}"},
     "outcome.confirmed.word": {"ja": "確認済み", "en": "CONFIRMED"},
@@ -268,6 +369,89 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "gateway is back.",
     },
     "reasons.separator": {"ja": "、", "en": "; "},
+    # the identity gate's reasons, shown to staff beside a name variant
+    "gate.birthdate-same": {"ja": "生年月日は同じ", "en": "the birthdates are the same"},
+    "gate.birthdate-differs": {"ja": "生年月日が異なる", "en": "the birthdates differ"},
+    "gate.name-same": {"ja": "氏名の表記は同じ", "en": "the names are spelled the same"},
+    "gate.name-same-normalised": {
+        "ja": "空白・全角半角・大文字小文字・ひらがな/カタカナの違いを除けば氏名は同じ",
+        "en": "the names are spelled the same once spacing, character width, letter case "
+        "and hiragana/katakana are set aside",
+    },
+    "gate.name-kanji-variant": {
+        "ja": "氏名の違いは同じ漢字の異体字（旧字・新字など）のみ",
+        "en": "the names differ in variant forms of the same kanji (such as old and new forms)",
+    },
+    "gate.name-small-kana": {
+        "ja": "氏名の違いは小書きのかなと通常のかなのみ",
+        "en": "the names differ in small and full-size kana",
+    },
+    "gate.name-iteration-mark": {
+        "ja": "一方は踊り字（々など）、もう一方は同じ文字を繰り返して表記",
+        "en": "one name repeats a character with an iteration mark where the other writes it out",
+    },
+    "gate.name-variation-selector": {
+        "ja": "氏名の違いは字形の選択（異体字セレクタ）のみ",
+        "en": "the names differ in the glyph chosen for a character",
+    },
+    "gate.name-latin-accent": {
+        "ja": "氏名の違いはラテン文字のアクセント記号のみ",
+        "en": "the names differ in accents on Latin letters",
+    },
+    "gate.record-name-unknown-characters": {
+        "ja": "資格情報の氏名に国のシステムで表せない文字（●）があり、ほかの文字は一致",
+        "en": "the record's name has characters the national system cannot spell; "
+        "all its other characters agree",
+    },
+    "gate.name-differs": {"ja": "氏名が異なる", "en": "the names differ"},
+    "gate.name-length-differs": {
+        "ja": "氏名の文字数が異なる",
+        "en": "the names have a different number of characters",
+    },
+    "gate.card-name-empty": {"ja": "カードの氏名が空", "en": "the card's name is empty"},
+    "gate.record-name-empty": {"ja": "資格情報の氏名が空", "en": "the record's name is empty"},
+    "gate.card-name-unknown-mark": {
+        "ja": "カードの氏名に不明文字の記号がある（カードには本来ない）",
+        "en": "the card's name contains a mark for an unknown character, "
+        "which a card never carries",
+    },
+    "gate.record-name-unreadable": {
+        "ja": "資格情報の氏名に読める文字がない（不明文字の記号のみ）",
+        "en": "the record's name has no readable characters, only marks for unknown characters",
+    },
+    # offline visits that re-verification did not confirm (shown at the counter)
+    "visits.title": {
+        "ja": "【受付担当者へ】オフライン受付の再確認結果",
+        "en": "[Staff] Offline visits re-checked with a different answer",
+    },
+    "visits.changed": {
+        "ja": "{when} の受付：資格の内容が変わっていました（{fields}）。"
+        "請求内容を修正してください。",
+        "en": "Visit at {when}: the coverage has changed ({fields}). Correct the visit's claim.",
+    },
+    "visits.rejected": {
+        "ja": "{when} の受付：資格を確認できませんでした。"
+        "患者さんに新しい保険証等を確認し、請求を見直してください。",
+        "en": "Visit at {when}: eligibility was not confirmed. Ask the patient for their "
+        "current insurance and review the claim.",
+    },
+    "visits.flagged": {
+        "ja": "{when} の受付：別人の資格にひも付いていました。管理者レビューに記録しました。",
+        "en": "Visit at {when}: the card is linked to another person's record. "
+        "Flagged for the manager's review.",
+    },
+    "visits.seen": {
+        "ja": "［K］確認済みにする",
+        "en": "[K] mark as seen",
+    },
+    "field.insurer_number": {"ja": "保険者番号", "en": "insurer number"},
+    "field.symbol": {"ja": "記号", "en": "symbol"},
+    "field.number": {"ja": "番号", "en": "number"},
+    "field.branch": {"ja": "枝番", "en": "branch"},
+    "field.copay_ratio": {"ja": "負担割合", "en": "copay"},
+    "field.period_start": {"ja": "開始日", "en": "start date"},
+    "field.period_end": {"ja": "終了日", "en": "end date"},
+    "field.validity": {"ja": "有効性", "en": "validity"},
     # bindings
     "key.yes": {"ja": "はい", "en": "Yes"},
     "key.no": {"ja": "いいえ", "en": "No"},
@@ -279,10 +463,19 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "key.reject": {"ja": "受け付けない", "en": "Reject"},
     "key.quit": {"ja": "終了", "en": "Quit"},
     "key.remove_card": {"ja": "カードを外す", "en": "Remove card"},
-    "demo.title": {
-        "ja": "デモ用カード（Enterでかざす・暗証番号1234）",
-        "en": "Demo cards (Enter taps; PIN 1234)",
+    "key.seen": {"ja": "確認済み", "en": "Seen"},
+    "key.search": {"ja": "検索", "en": "Search"},
+    "quit.hint": {
+        "ja": "終了するには Ctrl+Q を押してください。",
+        "en": "Press Ctrl+Q to quit.",
     },
+    "demo.title": {
+        "ja": "デモ用カード\nEnter でかざす・暗証番号 1234",
+        "en": "Demo cards\nEnter taps · PIN 1234",
+    },
+    "demo.tries_left": {"ja": "暗証番号の残り{tries}回", "en": "PIN: {tries} tries left"},
+    "demo.one_try_left": {"ja": "暗証番号の残り1回", "en": "PIN: 1 try left"},
+    "demo.pin_locked": {"ja": "暗証番号ロック中", "en": "PIN locked"},
     "demo.card.yamada-taro": {"ja": "通常の患者", "en": "Ordinary patient"},
     "demo.card.takahashi-ichiro": {"ja": "氏名の異体字（髙/高）", "en": "Name variant (髙/高)"},
     "demo.card.watanabe-hanako": {"ja": "記録の氏名に●", "en": "● in the record's name"},
@@ -290,16 +483,42 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "demo.card.kato-yuki": {"ja": "複数の資格が該当", "en": "Several qualifications"},
     "demo.card.kobayashi-sachiko": {"ja": "資格喪失", "en": "Coverage lost"},
     "demo.card.ito-makoto": {"ja": "失効した証明書", "en": "Revoked certificate"},
-    "demo.card.nakamura-akemi": {"ja": "暗証番号の残り1回", "en": "PIN: 1 try left"},
     "demo.gateway_down": {"ja": "資格確認サーバー停止", "en": "Gateway down"},
     "demo.gateway_up": {"ja": "資格確認サーバー再開", "en": "Gateway back up"},
+    "help.title": {"ja": "ヘルプ", "en": "Help"},
     "help.text": {
-        "ja": "患者さん：カードを置き、暗証番号を入力し、お名前と生年月日を確認します。\n"
-        "受付担当者：Esc 中止、D 次の方へ、C 最終回の暗証番号入力を許可、A/R 表記違いの判断。\n"
-        "Ctrl+Q で終了。",
-        "en": "Patient: place the card, type the PIN, confirm name and birthdate.\n"
-        "Receptionist: Esc cancel, D next patient, C allow the last PIN try, "
-        "A/R decide on a name variant.\nCtrl+Q quits.",
+        "ja": "患者さん：カードを置き、暗証番号（数字4桁）を入力し、お名前と生年月日を"
+        "確認します。Y はい、N いいえ。\n"
+        "\n"
+        "受付担当者：\n"
+        "  Esc　受付を中止\n"
+        "  D　次の方へ（画面を消す）\n"
+        "  C　暗証番号の最後の1回を許可\n"
+        "  A / R　氏名の表記違いを受け付ける／受け付けない\n"
+        "  K　オフライン受付の再確認結果を確認済みにする\n"
+        "  M または F2　管理者レビュー（カード待ちの画面でのみ）\n"
+        "\n"
+        "薬剤情報の一覧：↑↓ 1行、PgUp/PgDn 1画面、Home/End 先頭／末尾。\n"
+        "デモ用カード：↑↓ で選び Enter でかざす（カード待ちの画面でのみ）。\n"
+        "\n"
+        "Ctrl+Q　終了\n"
+        "このヘルプは Esc または F1 で閉じます。",
+        "en": "Patient: place the card, type the 4-digit PIN, confirm name and "
+        "birthdate. Y yes, N no.\n"
+        "\n"
+        "Receptionist:\n"
+        "  Esc  cancel the check-in\n"
+        "  D  next patient (clears the screen)\n"
+        "  C  allow the card's last PIN try\n"
+        "  A / R  accept / reject a name variant\n"
+        "  K  mark the re-check results of offline visits as seen\n"
+        "  M or F2  manager review (only while waiting for a card)\n"
+        "\n"
+        "Medication list: Up/Down one line, PgUp/PgDn one page, Home/End first / last.\n"
+        "Demo cards: Up/Down to choose, Enter to tap (only while waiting for a card).\n"
+        "\n"
+        "Ctrl+Q  quit\n"
+        "Esc or F1 closes this help.",
     },
     # manager review
     "key.manager_review": {"ja": "管理者レビュー", "en": "Manager review"},
@@ -310,9 +529,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "review.pin.placeholder": {"ja": "管理者暗証番号", "en": "Manager PIN"},
     "review.pin.tries_left": {"ja": "残り {tries} 回", "en": "{tries} tries left"},
+    "review.pin.one_try_left": {"ja": "残り 1 回", "en": "1 try left"},
     "review.pin.wrong": {
         "ja": "暗証番号が違います。残り {tries} 回。",
         "en": "That is not the manager PIN. {tries} tries left.",
+    },
+    "review.pin.wrong_one": {
+        "ja": "暗証番号が違います。残り 1 回。",
+        "en": "That is not the manager PIN. 1 try left.",
     },
     "review.pin.locked": {
         "ja": "間違いが続いたためロックしました。{until} まで入力できません。",
@@ -337,10 +561,26 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "review.loading": {"ja": "読み込んでいます…", "en": "Loading…"},
     "review.count": {
-        "ja": "{shown} 件表示（全 {total} 件）　"
-        "絞り込み：状態 {status}・理由 {reason}　並び順：{sort}",
-        "en": "{shown} of {total} flags   filter: status {status}, reason {reason}   sort: {sort}",
+        "ja": "{shown} 件表示（全 {total} 件）",
+        "en": "{shown} of {total} flags",
     },
+    "review.count.one": {"ja": "{shown} 件表示（全 1 件）", "en": "{shown} of 1 flag"},
+    "review.filters": {
+        "ja": "絞り込み：状態 {status}・理由 {reason}　並び順：{sort}",
+        "en": "filter: status {status}, reason {reason}   sort: {sort}",
+    },
+    "review.filters.search": {"ja": "検索：「{text}」", "en": "search: \u201c{text}\u201d"},
+    "review.search.prompt": {
+        "ja": "氏名・日付（生年月日または記録日）・カード（証明書の先頭）で検索します。",
+        "en": "Search by name, date (birthdate or day flagged) or card "
+        "(the start of its certificate fingerprint).",
+    },
+    "review.search.placeholder": {"ja": "検索する言葉", "en": "Search for"},
+    "review.search.clear": {
+        "ja": "空のまま Enter で検索を解除します。",
+        "en": "Enter with nothing typed clears the search.",
+    },
+    "review.search.searching": {"ja": "検索しています…", "en": "Searching…"},
     "review.empty": {"ja": "該当する記録はありません。", "en": "No flags match."},
     "review.all": {"ja": "すべて", "en": "all"},
     "review.col.when": {"ja": "日時", "en": "When"},
@@ -438,8 +678,12 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "review.form.note": {"ja": "メモ", "en": "Note"},
     "review.form.export": {
-        "ja": "未対応の記録をCSV（UTF-8・BOM付き）で書き出します。保存先：",
-        "en": "Export open flags as CSV (UTF-8 with BOM). Save to:",
+        "ja": "画面に表示中の {count} 件をCSV（UTF-8・BOM付き）で書き出します。保存先：",
+        "en": "Export the {count} flags on screen as CSV (UTF-8 with BOM). Save to:",
+    },
+    "review.form.export_one": {
+        "ja": "画面に表示中の 1 件をCSV（UTF-8・BOM付き）で書き出します。保存先：",
+        "en": "Export the 1 flag on screen as CSV (UTF-8 with BOM). Save to:",
     },
     "review.form.keys": {"ja": "Enter 決定　Esc 取消", "en": "Enter save   Esc cancel"},
     "review.form.bad_date": {
@@ -453,16 +697,75 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "ja": "{count} 件を {path} に書き出しました。",
         "en": "Wrote {count} flags to {path}.",
     },
-    "review.help": {
-        "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　O 並び替え\n"
-        "P 報告済みにする　V 解決　U 未対応に戻す　E CSV書き出し　L ロック　Esc 閉じる",
-        "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, O sort\n"
-        "P mark reported, V resolve, U reopen, E export CSV, L lock, Esc close",
+    "review.done.export_one": {
+        "ja": "1 件を {path} に書き出しました。",
+        "en": "Wrote 1 flag to {path}.",
     },
     "review.demo_pin": {
         "ja": "デモの管理者暗証番号は {pin} です（デモを閉じると、デモのフラグも消えます）。",
         "en": "The demo's manager PIN is {pin} (the demo's flags go when the demo closes).",
     },
+    "review.error.contact_required": {
+        "ja": "保険者の連絡先（報告した相手）を入力してください。",
+        "en": "Say whom at the insurer it was reported to (the contact).",
+    },
+    "review.error.future_date": {
+        "ja": "報告日に未来の日付は入力できません。",
+        "en": "The report date cannot be in the future.",
+    },
+    "review.error.note_required": {
+        "ja": "解決にはメモが必要です。",
+        "en": "A note is required to resolve a flag.",
+    },
+    "review.error.file_exists": {
+        "ja": "{path} は既にあります。別のファイル名にしてください。",
+        "en": "{path} already exists; choose another file name.",
+    },
+    "review.error.no_folder": {
+        "ja": "フォルダ {path} がありません。",
+        "en": "The folder {path} does not exist.",
+    },
+    "review.error.cannot_write": {
+        "ja": "{path} に書き出せません（{reason}）。",
+        "en": "Cannot write to {path} ({reason}).",
+    },
+    "review.error.locked": {
+        "ja": "レビューはロックされています。管理者の暗証番号をもう一度入力してください。",
+        "en": "The review is locked; type the manager PIN again.",
+    },
+    "review.error.nothing_to_export": {
+        "ja": "画面に表示中の記録がないため、書き出すものがありません。",
+        "en": "No flags are on screen, so there is nothing to export.",
+    },
+    "review.help": {
+        "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　/ 検索　O 並び替え\n"
+        "P 報告済みにする　V 解決　U 未対応に戻す　E 表示中をCSV書き出し　L ロック　"
+        "Esc 閉じる",
+        "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, / search, "
+        "O sort\n"
+        "P mark reported, V resolve, U reopen, E export what is shown as CSV, L lock, "
+        "Esc close",
+    },
+    # the export's column headers (the codes are in manager.review.CSV_COLUMNS)
+    "csv.flag_id": {"ja": "記録ID", "en": "flag_id"},
+    "csv.patient_reference": {"ja": "お問い合わせ番号", "en": "patient_reference"},
+    "csv.raised_at": {"ja": "記録日時（UTC）", "en": "raised_at"},
+    "csv.desk_id": {"ja": "受付ID", "en": "desk_id"},
+    "csv.reason_code": {"ja": "理由コード", "en": "reason_code"},
+    "csv.reason": {"ja": "理由", "en": "reason"},
+    "csv.status": {"ja": "状態コード", "en": "status"},
+    "csv.status_words": {"ja": "状態", "en": "status_words"},
+    "csv.card_name": {"ja": "カードの氏名", "en": "card_name"},
+    "csv.card_birthdate": {"ja": "カードの生年月日", "en": "card_birthdate"},
+    "csv.card_sex": {"ja": "カードの性別コード", "en": "card_sex"},
+    "csv.card_certificate_sha256": {
+        "ja": "カード証明書 SHA-256",
+        "en": "card_certificate_sha256",
+    },
+    "csv.insurer_reference": {"ja": "保険者情報", "en": "insurer_reference"},
+    "csv.linked_record_ref": {"ja": "資格確認側の記録ID", "en": "linked_record_ref"},
+    "csv.reported_at": {"ja": "報告日時（UTC）", "en": "reported_at"},
+    "csv.insurer_contact": {"ja": "保険者の連絡先", "en": "insurer_contact"},
     "review.no_cache": {
         "ja": "この受付にはオフラインキャッシュがないため、管理者レビューを開けません。",
         "en": "This desk has no offline cache, so the manager review cannot open.",
@@ -483,14 +786,15 @@ CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
 
 
-def t(key: str, lang: Lang, **params: object) -> str:
+def t(key: TextKey, lang: Lang, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``params`` filled in."""
     text = CATALOGUE[key][lang]
     return text.format(**params) if params else text
 
 
-def has_text(key: str) -> bool:
-    return key in CATALOGUE
+def plural(count: int, one: TextKey, many: TextKey) -> TextKey:
+    """``one`` for a count of 1, ``many`` otherwise (Japanese has one form for both)."""
+    return one if count == 1 else many
 
 
 def default_lang() -> Lang:

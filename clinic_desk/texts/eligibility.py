@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-ELIGIBILITY_TEXTS: dict[str, dict[Literal["ja", "en"], str]] = {
+from clinic_desk.texts.keys import TextKey
+
+ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     # --- what the patient pays (copay.py) ---------------------------------------------
     "copay.insured": {
         "ja": "本人：一部負担 {ratio}",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-PATHS_TEXTS: dict[str, dict[Literal["ja", "en"], str]] = {
+from clinic_desk.texts.keys import TextKey
+
+PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     # --- the number form: labels ------------------------------------------------------
     "numbers.title": {
         "ja": "資格確認書・資格情報のお知らせで確認",

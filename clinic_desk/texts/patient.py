@@ -217,31 +217,31 @@ DESK_TEXTS: dict[DeskTextKey, dict[Lang, str]] = {
     "status.waiting": {"ja": "未接続", "en": "not paired"},
     "status.unavailable": {"ja": "使用不可", "en": "unavailable"},
     "asking.pin_entry": {
-        "ja": "患者さまが患者用画面で暗証番号を入力しています。",
+        "ja": "患者さんが患者用画面で暗証番号を入力しています。",
         "en": "The patient is typing the PIN on the patient display.",
     },
     "asking.confirming_name": {
-        "ja": "患者さまが患者用画面で、カードのお名前がご本人のものか確認しています。",
+        "ja": "患者さんが患者用画面で、カードのお名前がご本人のものか確認しています。",
         "en": "The patient is confirming on the patient display that the name on the card is "
         "theirs.",
     },
     "asking.confirming_birthdate": {
-        "ja": "患者さまが患者用画面で生年月日を入力しています。",
+        "ja": "患者さんが患者用画面で生年月日を入力しています。",
         "en": "The patient is typing their birthdate on the patient display.",
     },
     "asking.consent": {
-        "ja": "患者さまが患者用画面で、薬剤情報の提供に同意するか回答しています。",
+        "ja": "患者さんが患者用画面で、薬剤情報の提供に同意するか回答しています。",
         "en": "The patient is answering on the patient display whether to share their "
         "medication history.",
     },
     "reference": {
-        "ja": "お問い合わせ番号：{reference}（患者さまにお伝えください。管理者の確認画面と"
+        "ja": "お問い合わせ番号：{reference}（患者さんにお伝えください。管理者の確認画面と"
         "保険者向けCSVにも同じ番号が載ります）",
         "en": "Reference for the patient: {reference} (read it out or write it down; the "
         "manager's review and the insurer CSV carry the same reference)",
     },
     "review.reference": {
-        "ja": "お問い合わせ番号（受付で患者さまにお伝えした番号）",
+        "ja": "お問い合わせ番号（受付で患者さんにお伝えした番号）",
         "en": "Patient's reference (given to the patient at the desk)",
     },
 }

@@ -131,6 +131,14 @@ class CardProfile(BaseModel):
         "on a USB NFC reader) or per-command latencies",
     )
 
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        # A card's reader refuses a name of spaces alone (U+3000 included): so do we.
+        if not value.strip():
+            raise ValueError("the name must not be blank")
+        return value
+
     @field_validator("birthdate")
     @classmethod
     def _four_digit_year(cls, value: date) -> date:

@@ -147,7 +147,7 @@ def test_states_and_outcomes_never_share_words_or_colours(lang: Lang) -> None:
 def test_a_lost_coverage_reads_as_lost_in_every_line(lang: Lang) -> None:
     lines = eligibility_lines(eligibility(V.INVALID), lang)
     assert lines[0] == {"ja": "資格: 2 · 無効", "en": "Status: 2 · invalid"}[lang]
-    assert lines[-1].endswith({"ja": "(喪失)", "en": "(cancelled)"}[lang])
+    assert lines[-1].endswith({"ja": "（喪失）", "en": "(cancelled)"}[lang])
     if lang == "ja":
         assert not any(LATIN.search(line) for line in lines)
 

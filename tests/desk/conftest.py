@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
@@ -17,6 +18,20 @@ from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import Lang
 
 SIZE = (120, 36)
+
+
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([0-9.]+)"[^>]*?-line-(\d+)\)">([^<]*)</text>')
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """What the terminal shows now, one string per screen line (left to right)."""
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for x, line, text in _SVG_TEXT.findall(app.export_screenshot()):
+        rows.setdefault(int(line), []).append((float(x), html.unescape(text)))
+    return [
+        "".join(text for _, text in sorted(rows.get(n, []))).replace("\xa0", " ").rstrip("\n")
+        for n in range(app.size.height)
+    ]
 
 
 def screen_text(app: DeskApp) -> str:

@@ -60,7 +60,7 @@ async def test_a_demo_flag_keeps_its_sealed_reference_for_the_demos_manager(demo
     assert any(DEMO_MANAGER_PIN in message for message in notices)
     await shown(demo, "Type the manager PIN.")
     await demo.press(*DEMO_MANAGER_PIN, "enter")
-    await shown(demo, "1 of 1 flags")
+    await shown(demo, "1 of 1 flag")
     await demo.press("enter")
     text = await shown(demo, "Card holder (from the chip)")
     assert "06400021" in text  # the sealed insurer reference, opened

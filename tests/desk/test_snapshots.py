@@ -68,7 +68,13 @@ async def to_birthdate_answer(
     await reach(pilot, services, stage)
 
 
-def snap(snap_compare: Any, services: DeskServices, steps: Steps | None, lang: str = "en") -> bool:
+def snap(
+    snap_compare: Any,
+    services: DeskServices,
+    steps: Steps | None,
+    lang: str = "en",
+    size: tuple[int, int] = SIZE,
+) -> bool:
     app = DeskApp(services, lang=lang)  # type: ignore[arg-type]
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -76,7 +82,7 @@ def snap(snap_compare: Any, services: DeskServices, steps: Steps | None, lang: s
         if steps is not None:
             await steps(pilot, services)
 
-    result: bool = snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
     return result
 
 
@@ -124,3 +130,20 @@ def test_shown_with_medications(snap_compare: Any, services: DeskServices) -> No
 
 def test_japanese_pin_entry(snap_compare: Any, services: DeskServices) -> None:
     assert snap(snap_compare, services, to_pin, lang="ja")
+
+
+def test_help_in_japanese(snap_compare: Any, services: DeskServices) -> None:
+    async def steps(pilot: Pilot[Any], s: DeskServices) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap(snap_compare, services, steps, lang="ja")
+
+
+def test_shown_at_80_columns(snap_compare: Any, services: DeskServices) -> None:
+    async def steps(pilot: Pilot[Any], s: DeskServices) -> None:
+        await to_birthdate_answer(pilot, s, "yamada-taro", "19800401", Stage.CONSENT)
+        await pilot.press("y")
+        await reach(pilot, s, Stage.SHOWN)
+
+    assert snap(snap_compare, services, steps, size=(80, 24))

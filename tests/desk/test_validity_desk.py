@@ -3,8 +3,7 @@ what to do, and a mislinked card mistyped twice shows (and flags) both reasons."
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
+from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin import FlagReason, Stage
 from tests.desk.conftest import Desk
 
@@ -36,7 +35,7 @@ async def test_a_lost_coverage_is_never_confirmed_in_japanese(desk_ja: Desk) -> 
     assert "確認が完了" not in text and "確認済み" not in text
     assert "【資格喪失】" in text and "この保険の資格は終了しています（無効）。" in text
     assert "次の対応：現在加入している保険の資格確認書" in text
-    assert "資格: 2 · 無効" in text and "(喪失)" in text
+    assert "資格: 2 · 無効" in text and "（喪失）" in text
     assert "valid" not in text and "cancelled" not in text
 
 
@@ -61,7 +60,7 @@ async def test_a_mislinked_card_mistyped_twice_keeps_both_reasons(desk_ja: Desk)
     await desk_ja.press(*"19910707", "enter")
     await desk_ja.wait_for(Stage.WITHHELD)
     text = desk_ja.capture()
-    detail = str(desk_ja.app.screen.query_one("#detail", Static).render())
+    detail = desk_ja.app.screen.query_one("#detail", Prose).text
     assert (
         "理由：資格情報の生年月日がカードと一致しません、入力された生年月日がカードと一致しません"
         in detail

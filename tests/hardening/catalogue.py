@@ -30,6 +30,7 @@ from tests.hardening.steps import (
     both,
     case_env,
     config,
+    copy_card,
     copy_scenario,
     damage,
     edit_json,
@@ -39,6 +40,7 @@ from tests.hardening.steps import (
     hostile_card_flags,
     init_cache,
     pin_hash,
+    private_file_without,
     raw_sql,
     remove,
     report_is_text,
@@ -435,6 +437,54 @@ CASES: list[Case] = [
         r"one fixture",
         check=absent("new.json"),
     ),
+    Case(
+        "replay-card-outside-the-fixture-folder",
+        "fixtures",
+        ("replay", "{root}/sub/escape.json"),
+        1,
+        r"names the card profile '\.\./\.\./x/card\.json', outside the fixture's folder",
+        both(
+            write(
+                "sub/escape.json",
+                '{"format": "clinic-desk-scenario", "version": 1, "title": "t", "card": '
+                '"../../x/card.json", "steps": [], "expected": {"outcome": "shown"}}',
+            ),
+            copy_card("yamada-taro.json", "x/card.json"),
+        ),
+    ),
+    Case(
+        "replay-dataset-absolute-path",
+        "fixtures",
+        ("replay", "--json", "{root}/ds.json"),
+        1,
+        r"names the dataset '/etc/passwd', an absolute path",
+        write(
+            "ds.json",
+            '{"format": "clinic-desk-scenario", "version": 1, "title": "t", "card": '
+            '"yamada-taro", "gateway": {"dataset": "/etc/passwd"}, "steps": [], '
+            '"expected": {"outcome": "shown"}}',
+        ),
+        never_shown=("root:x:0:0",),
+    ),
+    Case(
+        "replay-record-keeps-no-personal-value",
+        "fixtures",
+        ("replay", str(SCENARIOS / "ordinary-consent.json"), "--record", "{root}/rec.json"),
+        0,
+        r"recorded into .*rec\.json",
+        check=private_file_without(
+            "rec.json",
+            "山田",
+            "太郎",
+            "1980-04-01",
+            "千代田区",
+            "01130012",
+            "アムロジピン",
+            "1日1回朝食後",
+            "区分ウ",
+        ),
+        timeout=90,
+    ),
     # ---- the embedded gateway -------------------------------------------------------
     Case(
         "gateway-dataset-folder",
@@ -707,7 +757,7 @@ CASES: list[Case] = [
     Case(
         "config-section-override-not-json",
         "config",
-        ("review", "list"),
+        ("config", "show"),
         2,
         r"CLINIC_DESK_GATEWAY is not a JSON object",
         env={"CLINIC_DESK_GATEWAY": "not json"},
@@ -969,6 +1019,43 @@ CASES: list[Case] = [
     ),
     # ---- card -----------------------------------------------------------------------------
     Case(
+        "card-demo-deep-json",
+        "card",
+        ("card", "demo", "--in-process", "{root}/deep.json"),
+        2,
+        r"card profile .*deep\.json is nested too deeply",
+        write("deep.json", "[" * 30_000 + "]" * 30_000),
+    ),
+    Case(
+        "card-demo-huge-file",
+        "card",
+        ("card", "demo", "--in-process", "{root}/huge.json"),
+        2,
+        r"card profile .*huge\.json is larger than 65536 bytes",
+        write("huge.json", DEEP_JSON),
+    ),
+    Case(
+        "card-demo-fifo",
+        "card",
+        ("card", "demo", "--in-process", "{root}/card.json"),
+        2,
+        r"no card fixture called",
+        fifo("card.json"),
+    ),
+    Case(
+        "card-demo-20000-character-name",
+        "card",
+        ("card", "demo", "--in-process", "{root}/long.json"),
+        2,
+        r"not valid at name: String should have at most 100 characters",
+        write(
+            "long.json",
+            '{"profile_id": "long", "seed": "long", "birthdate": "1980-04-01", "name": "'
+            + "N" * 20_000
+            + '"}',
+        ),
+    ),
+    Case(
         "card-demo-folder-named-json",
         "card",
         ("card", "demo", "--in-process", "{root}/card.json"),
@@ -996,8 +1083,9 @@ CASES: list[Case] = [
         write(
             "card.json",
             '{"profile_id": "x", "seed": "s", "name": "山田　太郎", "birthdate": "1980-01-01", '
-            '"colour": "blue"}',
+            '"individual_number": "123456789012"}',
         ),
+        never_shown=("123456789012",),
     ),
     Case(
         "card-demo-sex-not-a-digit",
@@ -1061,6 +1149,13 @@ CASES: list[Case] = [
         write("a-file", "keep me"),
         env={"CLINIC_DESK_DATA_DIR": "{root}/a-file/data"},
         unchanged=("a-file",),
+    ),
+    Case(
+        "cli-fixture-missing",
+        "cli",
+        ("--fixture", "{root}/missing.json"),
+        2,
+        r"fixture .*missing\.json does not exist",
     ),
     Case(
         "cli-unknown-drive",

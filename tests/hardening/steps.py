@@ -116,6 +116,15 @@ def copy_scenario(name: str, to: str) -> Prepare:
     return prepare
 
 
+def copy_card(name: str, to: str) -> Prepare:
+    def prepare(root: Path) -> None:
+        target = root / to
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FIXTURES / "cards" / name, target)
+
+    return prepare
+
+
 def config(text: str) -> Prepare:
     return write(CONFIG, text)
 
@@ -343,5 +352,18 @@ def report_is_text(name: str, rows: int) -> Check:
             for cell in row.values():
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
         assert sorted(r["card_name"] for r in found) == sorted("'" + n for n in HOSTILE_NAMES)
+
+    return check
+
+
+def private_file_without(name: str, *values: str) -> Check:
+    """The file at ``name`` is owner-only and holds none of ``values``."""
+
+    def check(root: Path) -> None:
+        path = root / name
+        assert path.stat().st_mode & 0o777 == 0o600, oct(path.stat().st_mode)
+        text = path.read_text(encoding="utf-8")
+        found = [value for value in values if value in text]
+        assert found == [], f"{name} keeps {found}"
 
     return check

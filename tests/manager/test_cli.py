@@ -92,8 +92,9 @@ def test_set_pin_list_export_and_change(
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["reason"] for r in rows} == {"氏名の不一致", "複数の資格が該当"}
-    assert {r["insurer_reference"] for r in rows} == {"06400021 52 3301 00 | 39131012 高齢 77 01"}
+    # a Japanese export has Japanese headers
+    assert {r["理由"] for r in rows} == {"氏名の不一致", "複数の資格が該当"}
+    assert {r["保険者情報"] for r in rows} == {"06400021 52 3301 00 | 39131012 高齢 77 01"}
     code, _, err = run(
         capsys, monkeypatch, "export", "--csv", str(target), "--pin-stdin", stdin=f"{PIN}\n"
     )
@@ -155,6 +156,7 @@ def test_review_opens_the_screen_on_the_desks_cache(
     from textual.pilot import Pilot
 
     from clinic_desk.app.review_app import ReviewApp
+    from clinic_desk.app.screens.review import QueueScreen
 
     run(capsys, monkeypatch, "set-pin", "--pin-stdin", stdin=f"{PIN}\n")
     raise_flags("name_mismatch")
@@ -167,9 +169,11 @@ def test_review_opens_the_screen_on_the_desks_cache(
         for _ in range(200):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if app.review.all_flags:
+            queue = next((s for s in app.screen_stack if isinstance(s, QueueScreen)), None)
+            if queue is not None and queue.all_flags:
                 break
-        seen.extend(f.reason for f in app.review.shown)
+        assert queue is not None
+        seen.extend(f.reason for f in queue.shown)
         await pilot.press("escape")
 
     original = ReviewApp.run

@@ -10,6 +10,7 @@ import pytest
 from clinic_desk.app.app import DeskApp
 from clinic_desk.app.screens.review import ReviewScreen
 from clinic_desk.checkin import Stage
+from clinic_desk.config import load_settings
 from clinic_desk.manager.sealing import SEALED_PREFIX
 from clinic_desk.services.demo import build_demo_services
 from tests.desk.conftest import SIZE, Desk
@@ -61,8 +62,9 @@ async def test_mislinked_flag_is_sealed_and_opened_from_the_desk(desk: Desk) -> 
     assert isinstance(desk.app.screen, ReviewScreen)
     await review_text(desk, "Type the manager PIN.")
     await desk.press(*PIN, "enter")
-    text = await review_text(desk, "1 of 1 flags")
+    text = await review_text(desk, "1 of 1 flag ")
     assert "Birthdate mismatch" in text
+    assert flag.desk_id == load_settings().desk.desk_id == "desk-1"  # as config and logs say
     await desk.press("enter")
     text = await review_text(desk, "Card holder (from the chip)")
     assert "佐藤\u3000健" in text  # the card holder, from the chip

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clinic_desk.domain.card import CardIdentity
-from clinic_desk.manager.review import CSV_COLUMNS, ReviewInputError, unlock_review
+from clinic_desk.manager.review import CSV_COLUMNS, ReviewInputError, csv_header, unlock_review
 from offline_cache import FlagStatus, OfflineCache
 from tests.manager.support import PIN, FakeClock, cert, raise_desk_flag, set_pin
 
@@ -38,15 +38,16 @@ def test_open_flags_export_with_bom_documented_columns_and_japanese(
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheet programs look for
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    with target.open(encoding="utf-8-sig", newline="") as handle:
-        assert tuple(next(csv.reader(handle))) == CSV_COLUMNS
+        header, *lines = list(csv.reader(handle))
+    assert header == csv_header("ja") and header[4] == "理由"  # Japanese headers
+    rows = [dict(zip(CSV_COLUMNS, line, strict=True)) for line in lines]
     assert [r["flag_id"] for r in rows] == [first.id, second.id]  # oldest first
     row = rows[0]
     assert row["card_name"] == "髙橋 一郎"
     assert row["card_birthdate"] == "1975-11-03"
     assert row["reason_code"] == "name_mismatch" and row["reason"] == "氏名の不一致"
-    assert row["status"] == "open" and row["desk_id"] == "desk-2"
+    assert row["status"] == "open" and row["status_words"] == "未対応"
+    assert row["desk_id"] == "desk-2"
     assert row["raised_at"] == "2026-04-01T09:00:00Z"
     assert row["insurer_reference"] == "06400021 52 3301 00 | 39131012 高齢 77 01"
     assert row["linked_record_ref"] == "Patient/p-wrong-1"
@@ -70,6 +71,7 @@ def test_export_in_english_and_of_every_status(
     with target.open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["reason"] == "Birthdate mismatch" and row["status"] == "resolved"
+    assert tuple(row) == CSV_COLUMNS  # the English headers are the column codes
 
 
 def test_export_never_overwrites_and_names_bad_folders(

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from clinic_desk import paths
 from clinic_desk.app.review_app import ReviewApp
-from clinic_desk.app.screens.review import ReviewScreen
+from clinic_desk.app.screens.review import QueueScreen, ReviewScreen
 from clinic_desk.config import DeskSettings
 from offline_cache import FlagStatus, OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
@@ -45,6 +45,10 @@ class Review:
     @property
     def screen(self) -> ReviewScreen:
         return self.app.review
+
+    @property
+    def queue(self) -> QueueScreen:
+        return self.app.review.queue
 
     async def settle(self) -> str:
         await self.pilot.pause()
@@ -115,8 +119,8 @@ async def test_pin_then_queue_filter_detail(review: Review, cache: OfflineCache)
     text = await review.type("o")
     assert "sort: reason" in text
     # the selection stays on the same flag (the newest) when the order changes
-    assert review.screen.shown[2].reason == "revoked_certificate"
-    assert review.screen.query_one("#review-table").cursor == 2  # type: ignore[attr-defined]
+    assert review.queue.shown[2].reason == "revoked_certificate"
+    assert review.queue.query_one("#review-table").cursor == 2  # type: ignore[attr-defined]
     # detail of the first row (sorted by reason: Birthdate mismatch first)
     text = await review.type("up", "up", "enter")
     text = await review.until("Card holder (from the chip)")
@@ -139,7 +143,7 @@ async def test_actions_report_resolve_reopen_and_export(
 ) -> None:
     await unlock(review)
     await review.until("3 of 3 flags")
-    flag_id = review.screen.shown[0].id
+    flag_id = review.queue.shown[0].id
     text = await review.type("p")
     assert "Record the report to the insurer" in text
     # the date is filled in with today's date; Enter moves on to the contact
@@ -150,7 +154,7 @@ async def test_actions_report_resolve_reopen_and_export(
     assert cache.flags.get(flag_id).insurer_contact == "kyokai fax"
 
     await review.type("v", "enter")  # a note is required
-    text = await review.until("a note is required")
+    text = await review.until("A note is required to resolve a flag.")
     await review.type(*"fixed by insurer", "enter")
     await review.until("Resolved.")
     assert cache.flags.get(flag_id).status is FlagStatus.RESOLVED
@@ -160,7 +164,7 @@ async def test_actions_report_resolve_reopen_and_export(
     assert cache.flags.get(flag_id).status is FlagStatus.OPEN
 
     await review.type("e")
-    text_input = review.screen.query_one("#review-form-text")
+    text_input = review.app.screen.query_one("#review-form-text")
     default = Path(text_input.value)  # type: ignore[attr-defined]
     assert default.parent == paths.data_dir() / "exports"
     await review.type("enter")

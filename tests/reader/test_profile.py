@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from clinic_desk.paths import fixtures_dir
 from reader.mynumber import MyNumberCard, parse_four_items
@@ -54,6 +54,7 @@ class Fixture(BaseModel):
         ({"name": "山" * 70_000}, "name"),
         ({"name": ""}, "name"),
         ({"name": "山田\n太郎"}, "name"),
+        ({"name": "\u3000 "}, "name"),
         ({"address": "東" * (MAX_ADDRESS_CHARS + 1)}, "address"),
         ({"seed": "s" * 10_000}, "seed"),
         ({"profile_id": "a" * 500}, "profile_id"),
@@ -173,9 +174,12 @@ names = st.text(
     birthdate=st.dates(date(1868, 1, 1), date(2199, 12, 31)),
 )
 def test_whatever_validates_the_card_encodes(name: str, address: str, birthdate: date) -> None:
-    profile = CardProfile.model_validate(
-        {**BASE, "name": name, "address": address, "birthdate": birthdate}
-    )
+    try:
+        profile = CardProfile.model_validate(
+            {**BASE, "name": name, "address": address, "birthdate": birthdate}
+        )
+    except ValidationError:
+        return  # refused with a named field: nothing reaches the encoder
     items = parse_four_items(encode_four_items(name, address, birthdate, profile.sex))
     assert (items.name, items.address, items.birthdate) == (name, address, birthdate)
 

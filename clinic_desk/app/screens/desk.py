@@ -1,4 +1,10 @@
-"""The reception screen: renders the check-in's DeskView, sends answers back."""
+"""The reception screen: renders the check-in's DeskView, sends answers back.
+
+Keys that start or end a check-in are explicit (D, Esc, the patient's Y/N, the
+receptionist's A/R/C); Enter only submits the field that is shown, and taps a demo
+card only while the desk waits for a card. Digits typed while the card is being read
+go into the PIN field, which is there from the moment the card is tapped.
+"""
 
 from __future__ import annotations
 
@@ -9,44 +15,54 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Input, OptionList
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
+from clinic_desk.app.screens import desk_text
+from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, DemoPanel
+from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
-from clinic_desk.app.widgets.result_view import (
-    ALL_CLASSES,
-    ResultView,
-    outcome_classes,
-    outcome_headline,
-    outcome_next_step,
-)
+from clinic_desk.app.widgets.prose import Prose
+from clinic_desk.app.widgets.result_view import ALL_CLASSES, ResultView, outcome_classes
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DeskServices, DeskStatus
-from clinic_desk.texts import Lang, has_text, t
-from clinic_desk.texts.patient import dt
+from clinic_desk.services.desk import CardPanel, DeskServices, DeskStatus
+from clinic_desk.texts import Lang, t
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp
+    from clinic_desk.domain.reverification import VisitAttention
 
-GATEWAY_TOGGLE = "__gateway__"
-REMOVE_CARD = "__remove__"
+# stages in which the PIN field is shown: typing may start while the card is read
+PIN_STAGES = frozenset({Stage.READING, Stage.PIN_ENTRY})
+RESULT_STAGES = frozenset({Stage.SHOWN, Stage.OFFLINE_SHOWN})
+NARROW = 100  # columns
 
 
 class DeskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="desk.yes"),
         Binding("n", "answer(False)", "No", id="desk.no"),
-        Binding("c", "confirm_last_try", "Allow last try", id="desk.confirm_last_try"),
+        # priority: C works while the PIN field has the focus (it keeps the digits)
+        Binding(
+            "c", "confirm_last_try", "Allow last try", id="desk.confirm_last_try", priority=True
+        ),
         Binding("a", "staff(True)", "Accept", id="desk.accept"),
         Binding("r", "staff(False)", "Reject", id="desk.reject"),
         Binding("d", "done", "Next patient", id="desk.done"),
+        Binding("k", "seen", "Seen", id="desk.seen"),
         Binding("escape", "cancel", "Cancel", id="desk.cancel"),
         Binding("f1", "help", "Help", id="desk.help"),
         Binding("m,f2", "manager_review", "Manager review", id="desk.manager_review"),
+        # the medication list scrolls without having the focus
+        Binding("up", "scroll_list('up')", show=False, id="desk.scroll_up"),
+        Binding("down", "scroll_list('down')", show=False, id="desk.scroll_down"),
+        Binding("pageup", "scroll_list('page_up')", show=False, id="desk.page_up"),
+        Binding("pagedown", "scroll_list('page_down')", show=False, id="desk.page_down"),
+        Binding("home", "scroll_list('home')", show=False, id="desk.scroll_home"),
+        Binding("end", "scroll_list('end')", show=False, id="desk.scroll_end"),
     ]
 
     def __init__(self, lang: Lang) -> None:
@@ -55,6 +71,9 @@ class DeskScreen(Screen[None]):
         self._ready_for_services = False
         self._startup_error = ""
         self._shown_result: CheckInResult | None = None
+        self._tapping = False  # a demo card is on its way to the reader
+        self._submit_when_ready = False  # Enter was typed while the card was read
+        self._pin = desk_text.PinWatch()
         localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
@@ -70,106 +89,114 @@ class DeskScreen(Screen[None]):
         yield StatusBar(self.lang, id="status")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield Static("", id="prompt", markup=False)
-                yield Static("", id="detail", markup=False)
-                yield Input(
+                yield Prose(id="notices", collapse=True)
+                yield Prose(id="prompt")
+                yield Prose(id="detail", collapse=True)
+                yield DigitsInput(
                     placeholder=t("pin.placeholder", self.lang),
                     password=True,
-                    restrict=r"[0-9]*",
                     max_length=4,
                     id="pin",
                 )
-                yield Input(
+                yield DigitsInput(
+                    accepts="0123456789/-",
                     placeholder=t("birthdate.placeholder", self.lang),
-                    restrict=r"[0-9/\-]*",
                     max_length=10,
                     id="birthdate",
                 )
+                yield Prose(id="flash", collapse=True)
                 yield ResultView(self.lang, id="result")
-                yield Static("", id="next", markup=False)
-            with Vertical(id="demo"):
-                yield Static(t("demo.title", self.lang), id="demo-title", markup=False)
-                yield OptionList(id="demo-cards")
+                yield Prose(id="next")
+            yield DemoPanel(self.lang, id="demo")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.title = "clinic-desk"
         self.sub_title = t("title", self.lang)
+        self.query_one("#demo").display = False
         self.show_view(self.current)
-        self.query_one("#prompt", Static).update(t("starting", self.lang))
+        self._prose("#prompt").show(t("starting", self.lang))
         self._ready_for_services = True
         if self._startup_error:
             self.show_startup_error(self._startup_error)
         if self.desk.services is not None:
             self.services_ready(self.desk.services)
 
+    def _prose(self, selector: str) -> Prose:
+        return self.query_one(selector, Prose)
+
     def show_startup_error(self, message: str) -> None:
         self._startup_error = message
         if self._ready_for_services:
-            self.query_one("#prompt", Static).update(
-                t("startup_failed", self.lang, message=message)
-            )
+            self._prose("#prompt").show(t("startup_failed", self.lang, message=message))
 
     def services_ready(self, services: DeskServices) -> None:
         """The desk's services are up: show their status and the demo panel."""
         if not self._ready_for_services:
             return  # on_mount calls back
         demo = services.demo
-        self.query_one("#demo").display = demo is not None
+        panel = self.query_one(DemoPanel)
+        panel.display = demo is not None
         if demo is not None:
-            options = self.query_one("#demo-cards", OptionList)
-            for card_id in demo.cards():
-                label = (
-                    t(f"demo.card.{card_id}", self.lang)
-                    if has_text(f"demo.card.{card_id}")
-                    else card_id
-                )
-                options.add_option(Option(label, id=card_id))
-            options.add_option(Option(t("key.remove_card", self.lang), id=REMOVE_CARD))
-            options.add_option(Option(t("demo.gateway_down", self.lang), id=GATEWAY_TOGGLE))
-            options.highlighted = 0
-            self._focus_default()
+            panel.attach(demo)
         self.show_status(services.status())
         self.show_view(services.runner.view())
+        self._focus_default()
+
+    def _fit_panel(self) -> None:
+        """Below 100 columns the demo panel gives its room to a result."""
+        services = self.desk.services if self._ready_for_services else None
+        has_panel = services is not None and services.demo is not None
+        narrow = self.app.size.width < NARROW
+        self.query_one(DemoPanel).display = has_panel and not (
+            narrow and self.current.stage in RESULT_STAGES
+        )
+
+    def on_resize(self) -> None:
+        if self._ready_for_services:
+            self._fit_panel()
 
     def _focus_default(self) -> None:
-        """With no input to type in, the demo panel (when there is one) has the keys."""
-        demo = self.query_one("#demo")
-        if demo.display and self.desk.services is not None:
-            self.query_one("#demo-cards", OptionList).focus()
+        """Waiting for a card, the demo panel (when there is one) has the keys; during a
+        check-in nothing does, so a stray Enter or arrow cannot tap a card."""
+        panel = self.query_one(DemoPanel)
+        idle = self.current.stage is Stage.WAITING_FOR_CARD and not self._tapping
+        if idle and panel.display and self.desk.services is not None:
+            panel.options.focus()
         else:
             self.set_focus(None)
 
     # -- rendering -----------------------------------------------------------
     def show_status(self, status: DeskStatus) -> None:
         self.query_one(StatusBar).show(status)
+        self._show_notices(status.attention)
+        self._refresh_keys()
 
-    def show_view(self, view: DeskView, *, keys_may_change: bool = False) -> None:
-        # The footer rebuilds itself on every refresh_bindings(): only when keys change.
-        keys_changed = keys_may_change or self._allowed(view) != self._allowed(self.current)
+    def _show_notices(self, attention: tuple[VisitAttention, ...]) -> None:
+        stage = self.current.stage
+        notices = self._prose("#notices")
+        if not attention or not (stage is Stage.WAITING_FOR_CARD or stage in ENDINGS):
+            notices.show("")
+            return
+        notices.show(desk_text.notices(attention, self.lang))
+
+    def show_view(self, view: DeskView) -> None:
+        before = self.current
         self.current = view
         lang = self.lang
         stage = view.stage
-        # a paired patient display asks the patient's questions; the desk says so
-        on_display = self.desk.patient_side.asks_patient(view)
-        prompt_key = f"stage.{stage.value}"
-        if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
-            prompt_key = "stage.pin_entry.auth"
-        params: dict[str, object] = {}
-        if stage is Stage.ERROR:
-            params["message"] = view.error_message or view.error_code
-        if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
-            params["date"] = view.result.offline_confirmed_at.date().isoformat()
-        confirmed = view.outcome is None or view.outcome.confirms_eligibility
-        if stage is Stage.OFFLINE_SHOWN and not confirmed:
-            prompt_key = "stage.offline_shown.unconfirmed"
-        prompt = t(prompt_key, lang, **params)
-        if stage is Stage.SHOWN and view.outcome is not None:
-            prompt = outcome_headline(view.outcome, lang)  # never "confirmed" for 2 or 3
-        if on_display:
-            prompt = self.desk.patient_side.asking(view, lang)
-        self.query_one("#prompt", Static).update(prompt)
-        self.query_one("#detail", Static).update(self._detail(view, on_display))
+        if stage is not Stage.WAITING_FOR_CARD:
+            self._tapping = False
+        if stage is not before.stage:
+            self.flash("")
+        self._pin.see(before, view)
+        on_display = self.desk.patient_side.asks_patient(view)  # the patient display asks
+        self._prose("#prompt").show(desk_text.prompt(view, lang, on_display, self._tapping))
+        if stage is Stage.PIN_ENTRY:
+            lines = desk_text.pin_lines(view, lang, wrong=self._pin.wrong, kept=self._pin.kept)
+            self._prose("#detail").show("\n".join(lines))
+        else:
+            self._prose("#detail").show(desk_text.detail(view, lang, on_display=on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
         self.remove_class(*ALL_CLASSES)
@@ -177,96 +204,89 @@ class DeskScreen(Screen[None]):
             self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
-        pin.display = stage is Stage.PIN_ENTRY and not on_display
-        pin.disabled = view.needs_last_try_confirmation
+        pin.display = (stage in PIN_STAGES or self._tapping) and not self.desk.patient_side.paired
         birthdate = self.query_one("#birthdate", Input)
         birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
             pin.value = ""
+            self._submit_when_ready = False
         if not birthdate.display:
             birthdate.value = ""
-        if pin.display and not pin.disabled:
+        if pin.display:
             pin.focus()
         elif birthdate.display:
             birthdate.focus()
-        elif self.focused in (pin, birthdate) or self.focused is None:
+        elif self.focused in (pin, birthdate) or self.focused is None or stage is not before.stage:
             self._focus_default()
 
         result = self.query_one(ResultView)
         result.display = view.result is not None
-        if view.result != self._shown_result:  # the table is costly to rebuild: only on change
+        if view.result != self._shown_result:  # costly to rebuild: only on change
             self._shown_result = view.result
             result.show(view.result)
-        self.query_one("#next", Static).update(t("next.clear", lang) if stage in ENDINGS else "")
-        if keys_changed:
+        self._prose("#next").show(t("next.clear", lang) if stage in ENDINGS else "")
+        if stage is Stage.WAITING_FOR_CARD or stage in ENDINGS:
+            self.query_one(DemoPanel).refresh_labels()
+        self._fit_panel()
+        services = self.desk.services
+        self._show_notices(services.status().attention if services is not None else ())
+        if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
+            self._submit_typed_ahead(pin)
+        self._refresh_keys(before)
+
+    def _submit_typed_ahead(self, pin: Input) -> None:
+        """Enter typed while the card was read: send the PIN now that it can go."""
+        if self._submit_when_ready and len(pin.value) == 4:
+            self._submit_when_ready = False
+            self.call_later(self._submit_pin, pin)
+
+    def flash(self, text: str) -> None:
+        """A short message about a key that cannot act now (cleared at the next stage)."""
+        self._prose("#flash").show(text)
+
+    def _refresh_keys(self, before: DeskView | None = None) -> None:
+        # The footer rebuilds on every refresh_bindings(): only when the keys change.
+        if before is None or self._allowed(before) != self._allowed(self.current):
             self.refresh_bindings()
-        self.query_one(KeyBar).show_for(self)
+        if self._ready_for_services:
+            self.query_one(KeyBar).show_for(self, hidden=self._hidden_keys())
 
-    def _detail(self, view: DeskView, on_display: bool) -> str:
-        lang = self.lang
-        stage = view.stage
-        keys = "" if on_display else t("confirm.keys", lang)
-        if stage is Stage.PIN_ENTRY:
-            tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
-            lines = [t("pin.one_try_left" if tries == 1 else "pin.tries_left", lang, tries=tries)]
-            if view.needs_last_try_confirmation:
-                lines.append(t("pin.last_try", lang))
-            return "\n".join(lines)
-        if stage is Stage.CONFIRMING_NAME and view.card_name:
-            return f"\n    {view.card_name}\n\n{keys}"
-        if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
-            return t("birthdate.retry", lang)
-        if stage is Stage.STAFF_DECISION and view.variant is not None:
-            return (
-                f"{t('variant.card', lang)}:   {view.variant.card_name}\n"
-                f"{t('variant.record', lang)}: {view.variant.record_name}\n"
-                f"{'; '.join(view.variant.reasons)}\n\n{t('variant.keys', lang)}"
-            )
-        if stage is Stage.CONSENT:
-            return keys
-        if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
-            # validity 4 or 5: what it means and what to do next
-            lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
-        else:
-            lines = []
-        if stage is Stage.WITHHELD and view.flagged:
-            codes = [r.value for r in view.flag_reasons] or [view.error_code]
-            reasons = t("reasons.separator", lang).join(self._reason(c) for c in codes)
-            lines.append(t("withheld.staff", lang, reason=reasons))
-            if view.flag_reference:
-                lines.append(dt("reference", lang, reference=view.flag_reference))
-            return "\n".join(lines)
-        if stage is Stage.PAPER_FORM and lines:
-            return "\n".join(lines)
-        if stage is Stage.PAPER_FORM and view.error_code:
-            return t("paper.cause", lang, cause=self._reason(view.error_code))
-        return ""
+    def _hidden_keys(self) -> set[str]:
+        """Keys that work (they say why not) but are not offered now."""
+        hidden: set[str] = set()
+        if not self._review_available():
+            hidden.add("manager_review")
+        return hidden
 
-    def _reason(self, code: str) -> str:
-        key = f"reason.{code}"
-        return t(key, self.lang) if has_text(key) else code
+    def _review_available(self) -> bool:
+        from clinic_desk.app.screens.review import review_cache
+
+        return self.current.stage is Stage.WAITING_FOR_CARD and review_cache(self.desk) is not None
 
     def on_descendant_focus(self) -> None:
-        self.query_one(KeyBar).show_for(self)
+        self._refresh_keys(self.current)
 
     def on_descendant_blur(self) -> None:
-        self.query_one(KeyBar).show_for(self)
+        self._refresh_keys(self.current)
 
     def on_screen_resume(self) -> None:
-        if self._ready_for_services:
-            self.query_one(KeyBar).show_for(self)
+        self._refresh_keys(self.current)
 
     # -- actions -------------------------------------------------------------
     def _allowed(self, view: DeskView) -> dict[str, bool]:
         stage = view.stage
-        on_display = self.desk.patient_side.asks_patient(view)
+        services = self.desk.services if self.is_attached else None
+        attention = bool(services is not None and services.status().attention)
+        at_rest = stage is Stage.WAITING_FOR_CARD or stage in ENDINGS
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         return {
             "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
             "confirm_last_try": view.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,
+            "seen": attention and at_rest,
             "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
-            "manager_review": stage is Stage.WAITING_FOR_CARD,
+            "scroll_list": view.result is not None,
         }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -290,6 +310,23 @@ class DeskScreen(Screen[None]):
     async def action_cancel(self) -> None:
         await self.desk.dispatch(ev.Cancelled())
 
+    def action_seen(self) -> None:
+        if self.desk.services is not None:
+            self.desk.services.attention_seen()
+
+    def action_scroll_list(self, how: str) -> None:
+        medications = self.query_one(ResultView).medications
+        scroll = {
+            "up": medications.scroll_up,
+            "down": medications.scroll_down,
+            "page_up": medications.scroll_page_up,
+            "page_down": medications.scroll_page_down,
+            "home": medications.scroll_home,
+            "end": medications.scroll_end,
+        }.get(how)
+        if medications.display and scroll is not None:
+            scroll(animate=False)
+
     def action_help(self) -> None:
         from clinic_desk.app.screens.help import HelpScreen
 
@@ -298,35 +335,66 @@ class DeskScreen(Screen[None]):
     def action_manager_review(self) -> None:
         from clinic_desk.app.screens.review import open_from_desk
 
-        open_from_desk(self.desk, self.lang)
+        if self.desk.services is None:
+            self.flash(t("desk.not_ready", self.lang))
+        elif self.current.stage is not Stage.WAITING_FOR_CARD or self._tapping:
+            self.flash(t("desk.review_not_now", self.lang))
+        else:
+            open_from_desk(self.desk, self.lang)
 
     async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
         if message.input.id == "pin":
-            value = message.value
-            message.input.value = ""
-            if len(value) == 4:
-                await self.desk.dispatch(ev.PinEntered(pin=SecretStr(value)))
+            await self._submit_pin(message.input)
         elif message.input.id == "birthdate":
             typed = parse_typed_date(message.value)
             message.input.value = ""
             if typed is None:
-                self.query_one("#detail", Static).update(t("birthdate.invalid", self.lang))
+                self._prose("#detail").show(t("birthdate.invalid", self.lang))
                 return
             await self.desk.dispatch(ev.BirthdateTyped(birthdate=typed))
 
+    async def _submit_pin(self, field: Input) -> None:
+        view = self.current
+        if view.stage is not Stage.PIN_ENTRY:  # the card is still being read: send it then
+            self._submit_when_ready = True
+            return
+        if view.needs_last_try_confirmation:  # the digits stay until the receptionist's C
+            self._pin.kept = True
+            self.show_view(view)
+            return
+        value = field.value
+        if len(value) != 4:
+            self.flash(t("pin.four_digits", self.lang))
+            return
+        field.value = ""
+        await self.desk.dispatch(ev.PinEntered(pin=SecretStr(value)))
+
     async def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
         message.stop()
-        demo = self.desk.services.demo if self.desk.services is not None else None
+        services = self.desk.services
+        demo = services.demo if services is not None else None
         option_id = message.option.id
         if demo is None or option_id is None:
             return
+        panel = self.query_one(DemoPanel)
         if option_id == GATEWAY_TOGGLE:
-            down = await demo.toggle_gateway()
-            label = t("demo.gateway_up" if down else "demo.gateway_down", self.lang)
-            message.option_list.replace_option_prompt(GATEWAY_TOGGLE, label)
+            panel.gateway_toggled(await demo.toggle_gateway())
             self.desk.refresh_status()
         elif option_id == REMOVE_CARD:
             await demo.remove()
+        elif self.current.stage is not Stage.WAITING_FOR_CARD or self._tapping:
+            self.flash(t("desk.finish_first", self.lang))
         else:
-            await demo.tap(option_id)
+            self._tapping = True  # "Reading the card…" at once, the PIN field ready
+            self.show_view(self.current)
+            # in a worker: the screen keeps taking keys while the card is made and read
+            self.run_worker(self._tap(demo, option_id), group="demo-tap", exclusive=True)
+
+    async def _tap(self, demo: CardPanel, card_id: str) -> None:
+        try:
+            await demo.tap(card_id)
+        except Exception:
+            self._tapping = False  # the card never reached the reader
+            self.show_view(self.current)
+            raise

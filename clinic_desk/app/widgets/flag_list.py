@@ -117,6 +117,9 @@ class FlagList(ScrollView, Generic[Row], can_focus=True):
         if self._rows:
             self.cursor = len(self._rows) - 1 if last else 0
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self._rows) if action == "select" else True
+
     def action_select(self) -> None:
         if self._rows:
             self.post_message(self.Selected(self.cursor))

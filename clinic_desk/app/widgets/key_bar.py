@@ -7,6 +7,7 @@ milliseconds at each step of a check-in.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -33,13 +34,18 @@ class KeyBar(Static):
         super().__init__("", id=id, markup=False)
         self._shown: list[tuple[str, str]] = []
 
-    def show_for(self, screen: Screen[Any]) -> None:
-        """Show the keys of ``screen``'s bindings that are enabled and meant to be seen."""
-        keys: list[tuple[str, str]] = []
+    def show_for(self, screen: Screen[Any], hidden: Collection[str] = ()) -> None:
+        """Show the keys of ``screen``'s bindings that are enabled and meant to be seen,
+        leaving out the actions in ``hidden`` (keys that only explain why not now)."""
+        by_id: dict[str, tuple[list[str], str]] = {}  # one entry per binding: "M/F2"
         for active in screen.active_bindings.values():
             binding = active.binding
+            if binding.action.split("(", 1)[0] in hidden:
+                continue
             if binding.show and active.enabled and binding.description:
-                keys.append((self.app.get_key_display(binding), binding.description))
+                shown, _ = by_id.setdefault(binding.id or binding.key, ([], binding.description))
+                shown.append(self.app.get_key_display(binding))
+        keys = [("/".join(shown), description) for shown, description in by_id.values()]
         if keys == self._shown:
             return
         self._shown = keys

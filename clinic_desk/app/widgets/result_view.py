@@ -1,4 +1,5 @@
-"""A confirmed check-in: what the validity state means, eligibility, then medication history.
+"""A confirmed check-in: who, what the validity state means, eligibility, then
+medication history (newest first).
 
 Each validity state and each outcome has its own words in both languages, its
 own colour class and a status word, so the meaning never rests on colour alone.
@@ -11,25 +12,24 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
+from clinic_desk.app.widgets.medication_list import MedicationList
+from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.view import CheckInResult
-from clinic_desk.domain.coverage import Coverage, CoverageStatus, EligibilityRecord, ValidityState
+from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.texts import Lang, t
-
-_RELATIONSHIP = {
-    "insured": {"ja": "本人", "en": "insured"},
-    "dependent": {"ja": "家族", "en": "dependent"},
-}
+from clinic_desk.texts.codes import COVERAGE_STATUS, RELATIONSHIP, words
+from clinic_desk.texts.keys import TextKey
 
 
 @dataclass(frozen=True)
 class StateLook:
     """How one validity state reads: its status word and its colour class."""
 
-    word: str  # a text key
+    word: TextKey
     css_class: str
 
 
@@ -37,9 +37,9 @@ class StateLook:
 class OutcomeLook:
     """How one outcome reads: status word, headline, the receptionist's next step, colour."""
 
-    word: str  # text keys
-    title: str
-    next_step: str
+    word: TextKey
+    title: TextKey
+    next_step: TextKey
     css_class: str
 
 
@@ -84,13 +84,6 @@ OUTCOME_LOOKS: dict[EligibilityOutcome, OutcomeLook] = {
     ),
 }
 
-_COVERAGE_STATUS: dict[CoverageStatus, str] = {
-    CoverageStatus.ACTIVE: "coverage.status.active",
-    CoverageStatus.CANCELLED: "coverage.status.cancelled",
-    CoverageStatus.DRAFT: "coverage.status.draft",
-    CoverageStatus.ENTERED_IN_ERROR: "coverage.status.entered_in_error",
-}
-
 ALL_CLASSES: frozenset[str] = frozenset(
     [look.css_class for look in STATE_LOOKS.values()]
     + [look.css_class for look in OUTCOME_LOOKS.values()]
@@ -127,6 +120,14 @@ def _coverage_of(record: EligibilityRecord) -> Coverage | None:
     return record.current or (record.coverages[0] if record.coverages else None)
 
 
+def period_words(coverage: Coverage, lang: Lang) -> str:
+    """「2018-04-01 ～ 2027-03-31」, or "from 2018-04-01 (no end date)" without an end."""
+    start = coverage.period_start.isoformat()
+    if coverage.period_end is None:
+        return t("result.period.open", lang, start=start)
+    return t("result.period.range", lang, start=start, end=coverage.period_end.isoformat())
+
+
 def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
     """The eligibility of a confirmed record as label: value lines."""
     lines = [f"{t('result.status', lang)}: {state_words(record.state, lang)}"]
@@ -134,14 +135,15 @@ def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
     if coverage is None:
         return lines
     ids = " · ".join(x for x in (coverage.symbol, coverage.number, coverage.branch) if x)
-    end = coverage.period_end.isoformat() if coverage.period_end else "—"
-    status = t(_COVERAGE_STATUS[coverage.status], lang)
+    relationship = words(RELATIONSHIP, coverage.relationship.value, lang)
+    status = words(COVERAGE_STATUS, coverage.status.value, lang)
     lines += [
         f"{t('result.insurer', lang)}: {coverage.insurer_number}  {coverage.insurer_name}",
         f"{t('result.symbol_number', lang)}: {ids}",
-        f"{t('result.relationship', lang)}: {_RELATIONSHIP[coverage.relationship.value][lang]}",
+        f"{t('result.relationship', lang)}: {relationship}",
         f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-        f"{t('result.period', lang)}: {coverage.period_start.isoformat()} – {end}  ({status})",
+        f"{t('result.period', lang)}: {period_words(coverage, lang)}  "
+        + (f"（{status}）" if lang == "ja" else f"({status})"),
     ]
     return lines
 
@@ -172,25 +174,36 @@ class ResultView(Vertical):
         self._lang = lang
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="patient", markup=False)
         yield Static("", id="outcome", markup=False)
         yield Static("", id="eligibility", markup=False)
         yield Static("", id="medications-title", markup=False)
-        table: DataTable[str] = DataTable(id="medications", zebra_stripes=True, cursor_type="row")
-        yield table
+        yield Prose("", id="medications-hint")
+        yield MedicationList(self._lang, id="medications")
+
+    @property
+    def medications(self) -> MedicationList:
+        return self.query_one(MedicationList)
 
     def show(self, result: CheckInResult | None) -> None:
+        patient = self.query_one("#patient", Static)
         banner = self.query_one("#outcome", Static)
         eligibility = self.query_one("#eligibility", Static)
         title = self.query_one("#medications-title", Static)
-        table: DataTable[str] = self.query_one("#medications", DataTable)
-        table.clear(columns=True)
+        hint = self.query_one("#medications-hint", Prose)
+        medications = self.medications
+        medications.show([])
+        medications.display = False
+        hint.show("")
         banner.remove_class(*ALL_CLASSES)
         if result is None:
+            patient.update("")
             banner.update("")
             eligibility.update("")
             title.update("")
             return
         lang = self._lang
+        patient.update(f"{t('result.patient', lang)}: {result.patient_name}")
         record = result.eligibility
         banner.update(outcome_next_step(result.outcome, lang))
         banner.add_class(*outcome_classes(result.outcome, record.state))
@@ -205,16 +218,7 @@ class ResultView(Vertical):
         if not dispenses:
             title.update(t("result.no_medications", lang))
             return
-        title.update(t("result.medications", lang))
-        table.add_columns("date", "drug", "strength", "qty", "days", "prescriber", "pharmacy")
-        for d in dispenses:
-            qty = "" if d.quantity is None else f"{d.quantity:g}{d.quantity_unit or ''}"
-            table.add_row(
-                d.dispensed_on.isoformat(),
-                d.drug_name,
-                d.strength or "",
-                qty,
-                "" if d.days_supply is None else str(d.days_supply),
-                d.prescriber or "",
-                d.pharmacy or "",
-            )
+        title.update(t("result.medications.count", lang, count=len(dispenses)))
+        hint.show(t("result.medications.scroll", lang))
+        medications.display = True
+        medications.show(dispenses)

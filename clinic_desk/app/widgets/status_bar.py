@@ -1,18 +1,115 @@
-"""The always-visible line of reader, gateway and cache status, in words."""
+"""The always-visible line of reader, gateway and cache status, in words.
+
+The line is built by priority: what a receptionist must know first (the desk is
+not ready, the gateway is offline, visits wait for a re-check, the cache, visits
+that need attention) comes first and stays; what fits after it (the reader, the mode) is
+added whole or left out, never cut in the middle of a word.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
 from textual.widgets import Static
 
+from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
-from clinic_desk.texts import Lang, has_text, t
+from clinic_desk.texts import Lang, plural, t
+from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.patient import DeskTextKey, dt
+
+SEPARATOR = " │ "
 
 _DISPLAY_STATES: dict[str, DeskTextKey] = {
     "paired": "status.paired",
     "waiting": "status.waiting",
     "unavailable": "status.unavailable",
 }
+
+_WORDS: dict[str, TextKey] = {
+    "unlocked": "status.unlocked",
+    "temporary": "status.temporary",
+    "damaged": "status.damaged",
+    "demo": "status.demo",
+    "production": "status.production",
+    "fixture": "status.fixture",
+    "pcscd": "status.pcscd",
+    "in_process": "status.in_process",
+}
+
+
+def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
+    """The line's parts, most important first; each part as its longest form first,
+    then shorter forms that may stand in for it when the line is short."""
+
+    def word(code: str) -> str:
+        if not code:
+            return t("status.none", lang)
+        key = _WORDS.get(code)
+        return t(key, lang) if key is not None else code
+
+    if status.gateway_online is None:
+        gateway = t("status.unknown", lang)
+    else:
+        gateway = t("status.online" if status.gateway_online else "status.offline", lang)
+    parts: list[tuple[str, ...]] = []
+    if status.notice:
+        parts.append((f"{t('status.not_ready', lang)}: {status.notice}",))
+    if status.recording:  # check-ins are written into fixtures: people must know
+        parts.append((t("status.recording", lang),))
+    parts.append((f"{t('status.gateway', lang)}: {gateway}",))
+    display = _DISPLAY_STATES.get(status.patient_display)
+    if display is not None:  # where the patient's questions are asked
+        parts.append((f"{dt('status.label', lang)}: {dt(display, lang)}",))
+    if status.awaiting_reverify > 0:
+        parts.append((t("status.awaiting_reverify", lang, count=status.awaiting_reverify),))
+    parts.append((f"{t('status.cache', lang)}: {word(status.cache)}",))
+    attention = len(status.attention)
+    if attention:  # also shown in full on the idle screen
+        key = plural(attention, "status.attention.one", "status.attention")
+        parts.append((t(key, lang, count=attention),))
+    reader_label = t("status.reader", lang)
+    if status.card_source == "in_process":
+        parts.append((f"{reader_label}: {word('in_process')}",))
+    elif status.card_source:
+        reader = status.reader or t("status.none", lang)
+        parts.append(
+            (f"{reader_label}: {reader} ({word(status.card_source)})", f"{reader_label}: {reader}")
+        )
+    else:
+        parts.append((f"{reader_label}: {status.reader or t('status.none', lang)}",))
+    parts.append((f"{t('status.mode', lang)}: {word(status.mode)}",))
+    return parts
+
+
+def fit_parts(parts: list[tuple[str, ...]], width: int) -> str:
+    """The parts that fit in ``width`` cells, by priority, each whole (its longest form
+    that fits). The first part alone is shortened at a word boundary if it must be."""
+    chosen: list[str] = []
+    used = 0
+    for forms in parts:
+        gap = cell_len(SEPARATOR) if chosen else 0
+        form = next((f for f in forms if used + gap + cell_len(f) <= width), None)
+        if form is None:
+            if not chosen:  # the most important part never disappears: shorten it by words
+                head = wrap(forms[-1], max(1, width - 1))[0]
+                chosen.append(head + "…")
+                used = cell_len(chosen[0])
+            continue
+        chosen.append(form)
+        used += gap + cell_len(form)
+    return SEPARATOR.join(chosen)
+
+
+class StatusLine:
+    """Rich renderable: the parts fitted to the width it is drawn at."""
+
+    def __init__(self, parts: list[tuple[str, ...]]) -> None:
+        self.parts = parts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(fit_parts(self.parts, options.max_width), no_wrap=True)
 
 
 class StatusBar(Static):
@@ -23,37 +120,12 @@ class StatusBar(Static):
         self._lang = lang
         self.status = DeskStatus()
 
-    def _word(self, code: str) -> str:
-        if not code:
-            return t("status.none", self._lang)
-        return t(f"status.{code}", self._lang) if has_text(f"status.{code}") else code
+    @property
+    def full_text(self) -> str:
+        """Every part, as the line would read with room for all of them."""
+        return SEPARATOR.join(forms[0] for forms in status_parts(self.status, self._lang))
 
     def show(self, status: DeskStatus) -> None:
         self.status = status
-        lang = self._lang
-        if status.gateway_online is None:
-            gateway = t("status.unknown", lang)
-        else:
-            gateway = t("status.online" if status.gateway_online else "status.offline", lang)
-        reader = status.reader or t("status.none", lang)
-        if status.card_source == "in_process":
-            reader = t("status.in_process", lang)
-        elif status.card_source:
-            reader += f" ({t('status.' + status.card_source, lang)})"
-        parts = [
-            f"{t('status.reader', lang)}: {reader}",
-            f"{t('status.gateway', lang)}: {gateway}",
-            f"{t('status.cache', lang)}: {self._word(status.cache)}",
-            f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
-        ]
-        if status.recording:  # check-ins are written into fixtures: people must know
-            parts.append(t("status.recording", lang))
-        display = _DISPLAY_STATES.get(status.patient_display)
-        if display is not None:
-            parts.append(f"{dt('status.label', lang)}: {dt(display, lang)}")
-        if status.awaiting_reverify > 0:
-            parts.append(t("status.awaiting_reverify", lang, count=status.awaiting_reverify))
-        if status.notice:
-            parts.append(f"{t('status.not_ready', lang)}: {status.notice}")
         self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
-        self.update(" │ ".join(parts))
+        self.update(StatusLine(status_parts(status, self._lang)))

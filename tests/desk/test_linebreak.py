@@ -1,0 +1,47 @@
+"""Line breaking: widths kept, nothing lost, no word or desk term split."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from clinic_desk.app.linebreak import WORDS, phrases, wrap
+from clinic_desk.app.widgets.status_bar import fit_parts
+from clinic_desk.texts import CATALOGUE
+
+JAPANESE = [texts["ja"] for texts in CATALOGUE.values() if "{" not in texts["ja"]]
+
+
+@given(st.sampled_from(JAPANESE), st.integers(min_value=12, max_value=120))
+def test_japanese_lines_fit_and_keep_the_desks_terms(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())  # spaces at a break go
+    for word in WORDS:
+        if cell_len(word) <= width:
+            assert "".join(lines).count(word) == sum(line.count(word) for line in lines)
+
+
+def test_phrases_give_the_text_back() -> None:
+    text = "注意：あと1回間違えるとカードがロックされます（市区町村窓口での再設定が必要）。"
+    assert "".join(phrases(text)) == text
+    assert "暗証番号" in phrases("暗証番号（数字4桁）を入力してください。")
+
+
+def test_english_breaks_at_spaces() -> None:
+    lines = wrap("Warning: one more wrong PIN locks the card", 20)
+    assert lines == ["Warning: one more", "wrong PIN locks the", "card"]
+
+
+def test_status_parts_are_whole_or_left_out() -> None:
+    parts = [("Gateway: OFFLINE",), ("1 awaiting re-check",), ("Cache: unlocked",),
+             ("Reader: Virtual PCD 00 00 (virtual card via pcscd)", "Reader: Virtual PCD 00 00"),
+             ("Mode: demo",)]  # fmt: skip
+    assert fit_parts(parts, 200).count("│") == 4
+    assert fit_parts(parts, 84) == (  # the reader's short form fits, the mode does not
+        "Gateway: OFFLINE │ 1 awaiting re-check │ Cache: unlocked │ Reader: Virtual PCD 00 00"
+    )
+    assert fit_parts(parts, 80).endswith("Cache: unlocked │ Mode: demo")
+    assert fit_parts(parts, 40) == "Gateway: OFFLINE │ 1 awaiting re-check"
+    assert fit_parts([("NOT READY: the card reader is unplugged",)], 20) == "NOT READY: the card…"
