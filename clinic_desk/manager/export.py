@@ -15,7 +15,6 @@ from offline_cache.fsutil import write_atomically
 # The export's columns, in order (documented in docs/manager-review.md).
 CSV_COLUMNS: tuple[str, ...] = (
     "flag_id",
-    "patient_reference",
     "raised_at",
     "desk_id",
     "reason_code",
@@ -30,6 +29,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "linked_record_ref",
     "reported_at",
     "insurer_contact",
+    # last: a column added later, so that reports read by position keep their columns
+    "patient_reference",
 )
 
 

@@ -327,7 +327,6 @@ class ReviewSession:
             linked = detail.gateway_ref or ""
         return [
             flag.id,
-            self.references(flag.id),
             _iso(flag.created_at),
             flag.desk_id,
             flag.reason,
@@ -342,6 +341,7 @@ class ReviewSession:
             linked,
             _iso(flag.reported_at) if flag.reported_at else "",
             flag.insurer_contact or "",
+            self.references(flag.id),
         ]
 
     # -- life cycle -----------------------------------------------------------
