@@ -25,7 +25,7 @@ FIXTURES_ENV = "CLINIC_DESK_FIXTURES_DIR"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-class LocationError(Exception):
+class LocationError(NotADirectoryError):
     """A folder clinic-desk needs is, or lies inside, something that is not a folder."""
 
     def __init__(self, variable: str | None, value: Path, blocker: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -175,14 +176,19 @@ def _existing(path: Path) -> Path:
 def check_disk(settings: DeskSettings) -> CheckResult:
     minimum = settings.desk.min_free_disk_mb
     lowest: tuple[int, Path] | None = None
-    for folder in (paths.data_dir(), paths.log_dir()):
+    folders = []
+    for where in (paths.data_dir, paths.log_dir):
+        with contextlib.suppress(paths.LocationError):  # said by the check of that folder
+            folders.append(where())
+    for folder in folders:
         try:
             free = shutil.disk_usage(_existing(folder)).free // (1024 * 1024)
         except OSError as exc:
             return result("disk", CheckStatus.FAIL, f"{folder}: {reason(exc)}", "check the disk")
         if lowest is None or free < lowest[0]:
             lowest = (free, folder)
-    assert lowest is not None
+    if lowest is None:
+        return result("disk", CheckStatus.FAIL, "no folder to measure", "set the folders")
     free, folder = lowest
     if free < minimum:
         return result(
@@ -195,7 +201,15 @@ def check_disk(settings: DeskSettings) -> CheckResult:
 
 
 def check_logs() -> CheckResult:
-    folder = paths.log_dir()
+    try:
+        folder = paths.log_dir()
+    except paths.LocationError as exc:
+        return result(
+            "logs",
+            CheckStatus.FAIL,
+            f"cannot write to {exc.value}: {exc.blocker} is a file, not a folder",
+            "make the folder writable by the desk's user, or set CLINIC_DESK_LOG_DIR",
+        )
     try:
         paths.ensure_dir(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-", delete=True) as probe:

@@ -56,8 +56,8 @@ async def test_doctor_the_desk_and_reverify_build_their_client_with_one_function
     assert readiness.get("gateway").status is CheckStatus.OK
     assert built == [settings.gateway]  # doctor
 
-    prepare_production(settings, environ=ENV)
-    services = await build_production_services(settings)
+    prepared = prepare_production(settings, environ=ENV)
+    services = await build_production_services(prepared)
     await services.stop()
     assert built == [settings.gateway] * 2  # the desk (and its background re-verifier)
 
