@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-<<<<<<< HEAD
-=======
 from pathlib import Path
-from typing import ClassVar
->>>>>>> display
 
 from textual import events
 

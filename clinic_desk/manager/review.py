@@ -67,32 +67,6 @@ ACTOR = "manager"
 SortKey = Literal["date", "reason", "status"]
 _STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED: 2}
 
-<<<<<<< HEAD
-=======
-# The export's columns, in order (documented in docs/manager-review.md).
-CSV_COLUMNS: tuple[str, ...] = (
-    "flag_id",
-    "patient_reference",
-    "raised_at",
-    "desk_id",
-    "reason_code",
-    "reason",
-    "status",
-    "card_name",
-    "card_birthdate",
-    "card_sex",
-    "card_certificate_sha256",
-    "insurer_reference",
-    "linked_record_ref",
-    "reported_at",
-    "insurer_contact",
-)
-
-
-class ReviewInputError(ManagerError):
-    """A manager's entry that cannot be taken (empty note, missing contact …)."""
-
->>>>>>> display
 
 class ReferenceState(StrEnum):
     UNSEALED = "unsealed"  # opened with the manager key
@@ -200,21 +174,19 @@ class ReviewSession:
     def flags(self, flt: FlagFilter | None = None, sort: SortKey = "date") -> list[FlagSummary]:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
 
-<<<<<<< HEAD
     def search(self, text: str) -> frozenset[str]:
-        """The ids of the flags ``text`` finds (see ``flag_matches``)."""
+        """The ids of the flags ``text`` finds (``flag_matches``, or a patient's reference)."""
         self._check()
-        return frozenset(f.id for f in self.cache.flags.find() if flag_matches(f, text))
-=======
+        found = {f.id for f in self.cache.flags.find() if flag_matches(f, text)}
+        return frozenset(found.union(self.find_reference(text)))
+
     def find_reference(self, text: str) -> list[str]:
-        """The ids of the flags whose patient reference is ``text`` (as a patient or an
-        insurer reads it out: any case, dashes and spaces optional), newest first."""
+        """The ids of the flags whose patient reference is ``text`` (read out any way)."""
         self._check()
         wanted = normalise_reference(text)
         if wanted is None:
             return []
         return [f.id for f in self.queue() if self.references(f.id) == wanted]
->>>>>>> display
 
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
@@ -224,12 +196,9 @@ class ReviewSession:
         self.cache.audit.record(
             "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
         )
-        return detail.model_copy(
-            update={
-                "history": tuple(self.cache.flags.history(flag.id)),
-                "patient_reference": self.references(flag.id),
-            }
-        )
+        history = tuple(self.cache.flags.history(flag.id))
+        update = {"history": history, "patient_reference": self.references(flag.id)}
+        return detail.model_copy(update=update)
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
         stored = flag.insurer_reference

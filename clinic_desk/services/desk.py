@@ -52,13 +52,10 @@ class DeskStatus(BaseModel):
     awaiting_reverify: int = 0
     # each finished check-in is written into a pseudonymised fixture (--record)
     recording: bool = False
-<<<<<<< HEAD
     # offline visits whose re-check came back changed or rejected, until staff saw them
     attention: tuple[VisitAttention, ...] = ()
-=======
     # the patient display: "" (none), "paired", "waiting" or "unavailable"
     patient_display: str = ""
->>>>>>> display
 
 
 class Rechecker(Protocol):

@@ -28,14 +28,8 @@ from clinic_desk.app.widgets.result_view import ALL_CLASSES, ResultView, outcome
 from clinic_desk.app.widgets.status_bar import StatusBar
 from clinic_desk.checkin import ENDINGS, CheckInResult, DeskView, Stage
 from clinic_desk.checkin import events as ev
-<<<<<<< HEAD
 from clinic_desk.services.desk import CardPanel, DeskServices, DeskStatus
 from clinic_desk.texts import Lang, t
-=======
-from clinic_desk.services.desk import DeskServices, DeskStatus
-from clinic_desk.texts import Lang, has_text, t
-from clinic_desk.texts.patient import dt
->>>>>>> display
 
 if TYPE_CHECKING:
     from clinic_desk.app.app import DeskApp
@@ -186,53 +180,21 @@ class DeskScreen(Screen[None]):
             return
         notices.show(desk_text.notices(attention, self.lang))
 
-<<<<<<< HEAD
-    def show_view(self, view: DeskView) -> None:
+    def show_view(self, view: DeskView, *, keys_may_change: bool = False) -> None:
         before = self.current
         self.current = view
         lang = self.lang
         stage = view.stage
+        # a paired patient display asks the patient's questions; the desk says so
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         if stage is not Stage.WAITING_FOR_CARD:
             self._tapping = False
         if stage is not before.stage:
             self.flash("")
         self._pin.see(before, view)
-        self._prose("#prompt").show(
-            t("stage.reading", lang) if self._tapping else desk_text.prompt(view, lang)
-        )
-        if stage is Stage.PIN_ENTRY:
-            lines = desk_text.pin_lines(view, lang, wrong=self._pin.wrong, kept=self._pin.kept)
-            self._prose("#detail").show("\n".join(lines))
-        else:
-            self._prose("#detail").show(desk_text.detail(view, lang))
-=======
-    def show_view(self, view: DeskView, *, keys_may_change: bool = False) -> None:
-        # The footer rebuilds itself on every refresh_bindings(): only when keys change.
-        keys_changed = keys_may_change or self._allowed(view) != self._allowed(self.current)
-        self.current = view
-        lang = self.lang
-        stage = view.stage
-        # a paired patient display asks the patient's questions; the desk says so
-        on_display = self.desk.patient_side.asks_patient(view)
-        prompt_key = f"stage.{stage.value}"
-        if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
-            prompt_key = "stage.pin_entry.auth"
-        params: dict[str, object] = {}
-        if stage is Stage.ERROR:
-            params["message"] = view.error_message or view.error_code
-        if stage is Stage.OFFLINE_SHOWN and view.result and view.result.offline_confirmed_at:
-            params["date"] = view.result.offline_confirmed_at.date().isoformat()
-        confirmed = view.outcome is None or view.outcome.confirms_eligibility
-        if stage is Stage.OFFLINE_SHOWN and not confirmed:
-            prompt_key = "stage.offline_shown.unconfirmed"
-        prompt = t(prompt_key, lang, **params)
-        if stage is Stage.SHOWN and view.outcome is not None:
-            prompt = outcome_headline(view.outcome, lang)  # never "confirmed" for 2 or 3
-        if on_display:
-            prompt = self.desk.patient_side.asking(view, lang)
-        self.query_one("#prompt", Static).update(prompt)
-        self.query_one("#detail", Static).update(self._detail(view, on_display))
->>>>>>> display
+        prompt = desk_text.prompt(view, lang, on_display=on_display)
+        self._prose("#prompt").show(t("stage.reading", lang) if self._tapping else prompt)
+        self._prose("#detail").show(desk_text.detail(view, lang, self._pin, on_display=on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
         self.remove_class(*ALL_CLASSES)
@@ -240,21 +202,12 @@ class DeskScreen(Screen[None]):
             self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
-<<<<<<< HEAD
-        pin.display = stage in PIN_STAGES or self._tapping
-        birthdate = self.query_one("#birthdate", Input)
-        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE
-        if not pin.display:
-            pin.value = ""
-            self._submit_when_ready = False
-=======
-        pin.display = stage is Stage.PIN_ENTRY and not on_display
-        pin.disabled = view.needs_last_try_confirmation
+        pin.display = (stage in PIN_STAGES or self._tapping) and not on_display
         birthdate = self.query_one("#birthdate", Input)
         birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
             pin.value = ""
->>>>>>> display
+            self._submit_when_ready = False
         if not birthdate.display:
             birthdate.value = ""
         if pin.display:
@@ -277,7 +230,7 @@ class DeskScreen(Screen[None]):
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
             self._submit_typed_ahead(pin)
-        self._refresh_keys(before)
+        self._refresh_keys(None if keys_may_change else before)
 
     def _submit_typed_ahead(self, pin: Input) -> None:
         """Enter typed while the card was read: send the PIN now that it can go."""
@@ -296,54 +249,12 @@ class DeskScreen(Screen[None]):
         if self._ready_for_services:
             self.query_one(KeyBar).show_for(self, hidden=self._hidden_keys())
 
-<<<<<<< HEAD
     def _hidden_keys(self) -> set[str]:
         """Keys that work (they say why not) but are not offered now."""
         hidden: set[str] = set()
         if not self._review_available():
             hidden.add("manager_review")
         return hidden
-=======
-    def _detail(self, view: DeskView, on_display: bool) -> str:
-        lang = self.lang
-        stage = view.stage
-        keys = "" if on_display else t("confirm.keys", lang)
-        if stage is Stage.PIN_ENTRY:
-            tries = view.auth_pin_tries if view.pin_kind == "auth" else view.text_pin_tries
-            lines = [t("pin.one_try_left" if tries == 1 else "pin.tries_left", lang, tries=tries)]
-            if view.needs_last_try_confirmation:
-                lines.append(t("pin.last_try", lang))
-            return "\n".join(lines)
-        if stage is Stage.CONFIRMING_NAME and view.card_name:
-            return f"\n    {view.card_name}\n\n{keys}"
-        if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
-            return t("birthdate.retry", lang)
-        if stage is Stage.STAFF_DECISION and view.variant is not None:
-            return (
-                f"{t('variant.card', lang)}:   {view.variant.card_name}\n"
-                f"{t('variant.record', lang)}: {view.variant.record_name}\n"
-                f"{'; '.join(view.variant.reasons)}\n\n{t('variant.keys', lang)}"
-            )
-        if stage is Stage.CONSENT:
-            return keys
-        if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
-            # validity 4 or 5: what it means and what to do next
-            lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
-        else:
-            lines = []
-        if stage is Stage.WITHHELD and view.flagged:
-            codes = [r.value for r in view.flag_reasons] or [view.error_code]
-            reasons = t("reasons.separator", lang).join(self._reason(c) for c in codes)
-            lines.append(t("withheld.staff", lang, reason=reasons))
-            if view.flag_reference:
-                lines.append(dt("reference", lang, reference=view.flag_reference))
-            return "\n".join(lines)
-        if stage is Stage.PAPER_FORM and lines:
-            return "\n".join(lines)
-        if stage is Stage.PAPER_FORM and view.error_code:
-            return t("paper.cause", lang, cause=self._reason(view.error_code))
-        return ""
->>>>>>> display
 
     def _review_available(self) -> bool:
         from clinic_desk.app.screens.review import review_cache
@@ -362,13 +273,10 @@ class DeskScreen(Screen[None]):
     # -- actions -------------------------------------------------------------
     def _allowed(self, view: DeskView) -> dict[str, bool]:
         stage = view.stage
-<<<<<<< HEAD
         services = self.desk.services if self.is_attached else None
         attention = bool(services is not None and services.status().attention)
         at_rest = stage is Stage.WAITING_FOR_CARD or stage in ENDINGS
-=======
-        on_display = self.desk.patient_side.asks_patient(view)
->>>>>>> display
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         return {
             "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
             "confirm_last_try": view.needs_last_try_confirmation,

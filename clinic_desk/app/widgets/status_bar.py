@@ -15,9 +15,9 @@ from textual.widgets import Static
 
 from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
-<<<<<<< HEAD
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.patient import DeskTextKey, dt
 
 SEPARATOR = " │ "
 
@@ -30,6 +30,12 @@ _WORDS: dict[str, TextKey] = {
     "fixture": "status.fixture",
     "pcscd": "status.pcscd",
     "in_process": "status.in_process",
+}
+
+_DISPLAY_STATES: dict[str, DeskTextKey] = {
+    "paired": "status.paired",
+    "waiting": "status.waiting",
+    "unavailable": "status.unavailable",
 }
 
 
@@ -60,6 +66,9 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     if attention:  # also shown in full on the idle screen
         key = plural(attention, "status.attention.one", "status.attention")
         parts.append((t(key, lang, count=attention),))
+    display = _DISPLAY_STATES.get(status.patient_display)
+    if display is not None:  # where the patient's questions are asked
+        parts.append((f"{dt('status.label', lang)}: {dt(display, lang)}",))
     reader_label = t("status.reader", lang)
     if status.card_source == "in_process":
         parts.append((f"{reader_label}: {word('in_process')}",))
@@ -101,16 +110,6 @@ class StatusLine:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Text(fit_parts(self.parts, options.max_width), no_wrap=True)
-=======
-from clinic_desk.texts import Lang, has_text, t
-from clinic_desk.texts.patient import DeskTextKey, dt
-
-_DISPLAY_STATES: dict[str, DeskTextKey] = {
-    "paired": "status.paired",
-    "waiting": "status.waiting",
-    "unavailable": "status.unavailable",
-}
->>>>>>> display
 
 
 class StatusBar(Static):
@@ -128,33 +127,5 @@ class StatusBar(Static):
 
     def show(self, status: DeskStatus) -> None:
         self.status = status
-<<<<<<< HEAD
-=======
-        lang = self._lang
-        if status.gateway_online is None:
-            gateway = t("status.unknown", lang)
-        else:
-            gateway = t("status.online" if status.gateway_online else "status.offline", lang)
-        reader = status.reader or t("status.none", lang)
-        if status.card_source == "in_process":
-            reader = t("status.in_process", lang)
-        elif status.card_source:
-            reader += f" ({t('status.' + status.card_source, lang)})"
-        parts = [
-            f"{t('status.reader', lang)}: {reader}",
-            f"{t('status.gateway', lang)}: {gateway}",
-            f"{t('status.cache', lang)}: {self._word(status.cache)}",
-            f"{t('status.mode', lang)}: {t('status.' + status.mode, lang)}",
-        ]
-        if status.recording:  # check-ins are written into fixtures: people must know
-            parts.append(t("status.recording", lang))
-        display = _DISPLAY_STATES.get(status.patient_display)
-        if display is not None:
-            parts.append(f"{dt('status.label', lang)}: {dt(display, lang)}")
-        if status.awaiting_reverify > 0:
-            parts.append(t("status.awaiting_reverify", lang, count=status.awaiting_reverify))
-        if status.notice:
-            parts.append(f"{t('status.not_ready', lang)}: {status.notice}")
->>>>>>> display
         self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
         self.update(StatusLine(status_parts(status, self._lang)))
