@@ -15,6 +15,7 @@ from textual._context import active_app
 from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
+from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin import Stage
 from clinic_desk.patient.link import PatientDisplayLink
 from clinic_desk.patient.view import PatientStage
@@ -70,7 +71,7 @@ class Counter:
     def desk_says(self) -> str:
         """The desk's prompt and detail (the desk's main column), as one line."""
         screen = self.desk.screen
-        parts = (str(screen.query_one(f"#{part}").render()) for part in ("prompt", "detail"))
+        parts = (screen.query_one(f"#{part}", Prose).text for part in ("prompt", "detail"))
         return " ".join(" ".join(parts).split())
 
     async def until(self, done: Callable[[], bool], what: str = "") -> None:

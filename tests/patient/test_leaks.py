@@ -12,7 +12,8 @@ from typing import Any
 
 from clinic_desk import paths
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.runner import CheckInRunner
+from clinic_desk.checkin.machine import CheckInMachine
+from clinic_desk.checkin.view import DeskView
 from clinic_desk.patient.link import PatientDisplayLink
 from clinic_desk.patient.view import PatientStage
 from clinic_desk.patient_app.app import PatientDisplayApp
@@ -40,20 +41,18 @@ STAFF_ONLY = [
 
 
 class Hook:
-    """Puts the replay's runner on the link (a replay recorder in shape)."""
+    """Shows each view of the replay on the link (a replay recorder in shape: the
+    replay's runner calls ``observe`` after every event it accepts)."""
 
     def __init__(self, link: PatientDisplayLink) -> None:
         self.link = link
-        self.runner: CheckInRunner | None = None
         self.transcript: Any = None
 
-    def attach(self, runner: CheckInRunner) -> None:
-        self.runner = runner
-        runner.on_view = self.link.publish
+    def observe(self, event: ev.Event, view: DeskView, machine: CheckInMachine) -> None:
+        self.link.publish(machine.view())
 
     async def dispatch(self, event: ev.Event) -> None:
-        if self.runner is not None:
-            await self.runner.dispatch(event)
+        """The replay plays the answers itself: the display only watches."""
 
 
 def _strings(value: object) -> Iterator[str]:
