@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
+from clinic_desk.domain.flag_reference import FlagReference
 from clinic_desk.domain.medication import MedicationHistory
 
 
@@ -91,6 +92,13 @@ class GatewayRejected(_Event):
     message: str
 
 
+class FlagRaised(_Event):
+    """The withheld record's flag is in the cache: the reference the patient can quote
+    (``clinic_desk.domain.flag_reference``; nothing of the patient in it)."""
+
+    reference: FlagReference
+
+
 class CacheHit(_Event):
     identity: RecordIdentity
     confirmed_at: datetime
@@ -163,6 +171,7 @@ Event = (
     | RecordFetched
     | GatewayUnavailable
     | GatewayRejected
+    | FlagRaised
     | CacheHit
     | CacheMiss
     | MedicationsFetched

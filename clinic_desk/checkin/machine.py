@@ -62,6 +62,7 @@ class CheckInMachine(RecordFlow):
             flagged=bool(self._flag_reasons),
             flag_reasons=self._flag_reasons,
             outcome=self._view_outcome(),
+            flag_reference=self._flag_reference if stage is Stage.WITHHELD else "",
         )
 
     # -- what the view may carry -------------------------------------------
@@ -208,6 +209,9 @@ class CheckInMachine(RecordFlow):
 
     # -- endings ---------------------------------------------------------------
     def _ended(self, event: ev.Event) -> Effects:
+        if isinstance(event, ev.FlagRaised) and self._stage is Stage.WITHHELD:
+            self._flag_reference = event.reference  # for the patient to quote
+            return []
         if isinstance(event, ev.Done):
             self._held = None  # the next patient's desk keeps nothing of this record
             return [*self._go(Stage.WAITING_FOR_CARD), fx.Audit(action="desk_cleared")]

@@ -131,7 +131,7 @@ class CheckInRunner:
         elif isinstance(effect, fx.QueueReverification):
             await self._on_store(self._store.queue_reverification, effect.certificate_sha256)
         elif isinstance(effect, fx.RaiseFlag):
-            await self._on_store(
+            reference = await self._on_store(
                 self._store.raise_flag,
                 effect.reason,
                 effect.identity,
@@ -139,6 +139,8 @@ class CheckInRunner:
                 effect.linked_record_ref,
                 effect.insurer_reference,
             )
+            if reference:
+                await self.dispatch(ev.FlagRaised(reference=reference), gen)
         elif isinstance(effect, fx.Audit):
             await self._on_store(self._store.audit, effect.action, effect.detail, cert)
 

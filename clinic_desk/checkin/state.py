@@ -31,6 +31,7 @@ class MachineState:
     _error_code: str
     _error_message: str
     _flag_reasons: tuple[FlagReason, ...]
+    _flag_reference: str
     _outcome: EligibilityOutcome | None
 
     def __init__(self) -> None:
@@ -83,4 +84,5 @@ class MachineState:
         self._error_code = ""
         self._error_message = ""
         self._flag_reasons = ()
+        self._flag_reference = ""
         self._outcome = None

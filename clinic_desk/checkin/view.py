@@ -65,3 +65,5 @@ class DeskView(BaseModel):
     # the eligibility check's answer as the receptionist acts on it: set when a record
     # is shown, and when validity 4 or 5 ends the check-in without showing anything
     outcome: EligibilityOutcome | None = None
+    # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
+    flag_reference: str = ""

@@ -15,6 +15,7 @@ from offline_cache.fsutil import write_atomically
 # The export's columns, in order (documented in docs/manager-review.md).
 CSV_COLUMNS: tuple[str, ...] = (
     "flag_id",
+    "patient_reference",
     "raised_at",
     "desk_id",
     "reason_code",
@@ -35,6 +36,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 # The header row in each language: the codes above in English, words in Japanese.
 CSV_HEADERS: dict[str, TextKey] = {
     "flag_id": "csv.flag_id",
+    "patient_reference": "csv.patient_reference",
     "raised_at": "csv.raised_at",
     "desk_id": "csv.desk_id",
     "reason_code": "csv.reason_code",

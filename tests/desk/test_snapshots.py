@@ -7,7 +7,9 @@ Update them after an intended change with ``pytest tests/desk/test_snapshots.py
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -16,6 +18,7 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
+from clinic_desk.domain.flag_reference import FlagReferences
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.desk import DeskServices
 
@@ -108,7 +111,16 @@ def test_staff_decides_a_variant(snap_compare: Any, services: DeskServices) -> N
     assert snap(snap_compare, services, steps)
 
 
-def test_withheld(snap_compare: Any, services: DeskServices) -> None:
+@pytest.fixture
+def still_references(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each cache has its own random key and each flag a random id: fixed ones keep the
+    patient's reference on the withheld screen still."""
+    numbers = itertools.count(1)
+    monkeypatch.setattr("offline_cache.flags.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
+    monkeypatch.setattr(FlagReferences, "of_cache", classmethod(lambda cls, _: cls(bytes(32))))
+
+
+def test_withheld(still_references: None, snap_compare: Any, services: DeskServices) -> None:
     async def steps(pilot: Pilot[Any], s: DeskServices) -> None:
         await to_birthdate_answer(pilot, s, "sato-ken", "19900707", Stage.WITHHELD)
 

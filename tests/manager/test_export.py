@@ -39,7 +39,7 @@ def test_open_flags_export_with_bom_documented_columns_and_japanese(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     with target.open(encoding="utf-8-sig", newline="") as handle:
         header, *lines = list(csv.reader(handle))
-    assert header == csv_header("ja") and header[4] == "理由"  # Japanese headers
+    assert header == csv_header("ja") and header[5] == "理由"  # Japanese headers
     rows = [dict(zip(CSV_COLUMNS, line, strict=True)) for line in lines]
     assert [r["flag_id"] for r in rows] == [first.id, second.id]  # oldest first
     row = rows[0]

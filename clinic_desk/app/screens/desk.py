@@ -180,24 +180,21 @@ class DeskScreen(Screen[None]):
             return
         notices.show(desk_text.notices(attention, self.lang))
 
-    def show_view(self, view: DeskView) -> None:
+    def show_view(self, view: DeskView, *, keys_may_change: bool = False) -> None:
         before = self.current
         self.current = view
         lang = self.lang
         stage = view.stage
+        # a paired patient display asks the patient's questions; the desk says so
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         if stage is not Stage.WAITING_FOR_CARD:
             self._tapping = False
         if stage is not before.stage:
             self.flash("")
         self._pin.see(before, view)
-        self._prose("#prompt").show(
-            t("stage.reading", lang) if self._tapping else desk_text.prompt(view, lang)
-        )
-        if stage is Stage.PIN_ENTRY:
-            lines = desk_text.pin_lines(view, lang, wrong=self._pin.wrong, kept=self._pin.kept)
-            self._prose("#detail").show("\n".join(lines))
-        else:
-            self._prose("#detail").show(desk_text.detail(view, lang))
+        prompt = desk_text.prompt(view, lang, on_display=on_display)
+        self._prose("#prompt").show(t("stage.reading", lang) if self._tapping else prompt)
+        self._prose("#detail").show(desk_text.detail(view, lang, self._pin, on_display=on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
         self.remove_class(*ALL_CLASSES)
@@ -205,9 +202,9 @@ class DeskScreen(Screen[None]):
             self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
-        pin.display = stage in PIN_STAGES or self._tapping
+        pin.display = (stage in PIN_STAGES or self._tapping) and not on_display
         birthdate = self.query_one("#birthdate", Input)
-        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE
+        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
             pin.value = ""
             self._submit_when_ready = False
@@ -233,7 +230,7 @@ class DeskScreen(Screen[None]):
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
             self._submit_typed_ahead(pin)
-        self._refresh_keys(before)
+        self._refresh_keys(None if keys_may_change else before)
 
     def _submit_typed_ahead(self, pin: Input) -> None:
         """Enter typed while the card was read: send the PIN now that it can go."""
@@ -279,8 +276,9 @@ class DeskScreen(Screen[None]):
         services = self.desk.services if self.is_attached else None
         attention = bool(services is not None and services.status().attention)
         at_rest = stage is Stage.WAITING_FOR_CARD or stage in ENDINGS
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         return {
-            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
+            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
             "confirm_last_try": view.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,

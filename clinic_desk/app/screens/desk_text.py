@@ -5,6 +5,7 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 
 from __future__ import annotations
 
+from clinic_desk.app.patient_side import PatientSide
 from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.domain.reverification import VisitAttention
@@ -12,6 +13,7 @@ from clinic_desk.identity.model import REASON_TEXTS
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.patient import dt
 
 PROMPTS: dict[Stage, TextKey] = {
     Stage.WAITING_FOR_CARD: "stage.waiting_for_card",
@@ -86,8 +88,11 @@ def error_words(code: str, lang: Lang) -> str:
     return t("error.generic", lang, code=code or "-")
 
 
-def prompt(view: DeskView, lang: Lang) -> str:
+def prompt(view: DeskView, lang: Lang, *, on_display: bool = False) -> str:
+    """What the desk says now (on a paired patient display: what the patient does)."""
     stage = view.stage
+    if on_display:
+        return PatientSide.asking(view, lang)
     if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
         return t("stage.pin_entry.auth", lang)
     if stage is Stage.ERROR:
@@ -154,11 +159,17 @@ def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
     return "; ".join(words(GATE_REASONS, _GATE_CODES.get(r, r), lang) for r in reasons)
 
 
-def detail(view: DeskView, lang: Lang) -> str:
-    """The second block of text: what the patient or the receptionist needs now."""
+def detail(
+    view: DeskView, lang: Lang, pin: PinWatch | None = None, *, on_display: bool = False
+) -> str:
+    """The second block of text: what the patient or the receptionist needs now
+    (without the answer keys when the patient answers on the patient display)."""
     stage = view.stage
+    if stage is Stage.PIN_ENTRY and pin is not None:
+        return "\n".join(pin_lines(view, lang, wrong=pin.wrong, kept=pin.kept))
+    keys = "" if on_display else t("confirm.keys", lang)
     if stage is Stage.CONFIRMING_NAME and view.card_name:
-        return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
+        return f"\n    {view.card_name}\n\n{keys}"
     if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
         return t("birthdate.retry", lang)
     if stage is Stage.STAFF_DECISION and view.variant is not None:
@@ -168,7 +179,7 @@ def detail(view: DeskView, lang: Lang) -> str:
             f"{gate_reasons(view.variant.reasons, lang)}\n\n{t('variant.keys', lang)}"
         )
     if stage is Stage.CONSENT:
-        return t("confirm.keys", lang)
+        return keys
     lines: list[str] = []
     if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
         # validity 4 or 5: what it means and what to do next
@@ -176,7 +187,10 @@ def detail(view: DeskView, lang: Lang) -> str:
     if stage is Stage.WITHHELD and view.flagged:
         codes = [r.value for r in view.flag_reasons] or [view.error_code]
         reasons = t("reasons.separator", lang).join(words(DESK_REASONS, c, lang) for c in codes)
-        return "\n".join([*lines, t("withheld.staff", lang, reason=reasons)])
+        lines.append(t("withheld.staff", lang, reason=reasons))
+        if view.flag_reference:  # the patient's reference for the flag, to read out
+            lines.append(dt("reference", lang, reference=view.flag_reference))
+        return "\n".join(lines)
     if stage is Stage.PAPER_FORM and lines:
         return "\n".join(lines)
     if stage is Stage.PAPER_FORM and view.error_code:

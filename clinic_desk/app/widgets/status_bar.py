@@ -17,6 +17,7 @@ from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.patient import DeskTextKey, dt
 
 SEPARATOR = " │ "
 
@@ -29,6 +30,12 @@ _WORDS: dict[str, TextKey] = {
     "fixture": "status.fixture",
     "pcscd": "status.pcscd",
     "in_process": "status.in_process",
+}
+
+_DISPLAY_STATES: dict[str, DeskTextKey] = {
+    "paired": "status.paired",
+    "waiting": "status.waiting",
+    "unavailable": "status.unavailable",
 }
 
 
@@ -59,6 +66,9 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     if attention:  # also shown in full on the idle screen
         key = plural(attention, "status.attention.one", "status.attention")
         parts.append((t(key, lang, count=attention),))
+    display = _DISPLAY_STATES.get(status.patient_display)
+    if display is not None:  # where the patient's questions are asked
+        parts.append((f"{dt('status.label', lang)}: {dt(display, lang)}",))
     reader_label = t("status.reader", lang)
     if status.card_source == "in_process":
         parts.append((f"{reader_label}: {word('in_process')}",))
