@@ -31,7 +31,7 @@ from offline_cache.keyfile import DataKey, check_passphrase_strength
 from offline_cache.lock import ProcessLock
 from offline_cache.lockouts import LockoutStore
 from offline_cache.models import CacheCounts, CachePolicy, PurgeReport, VerifyReport
-from offline_cache.seals import Sealer
+from offline_cache.seals import SEAL_LABEL, Sealer
 from offline_cache.snapshots import MedicationStore, SnapshotStore
 from offline_cache.unit import Tx, UnitOfWork
 from offline_cache.visits import VisitStore
@@ -204,6 +204,14 @@ class OfflineCache:
     @property
     def actor(self) -> str:
         return self.audit.actor
+
+    def derive_key(self, label: bytes) -> bytes:
+        """A 256-bit key for one purpose of the program, derived from the data key
+        (HKDF, ``label`` naming the purpose). It is the same for every opening of this
+        cache, rekeyed or not, and never stored; the data key stays inside."""
+        if not label or label == SEAL_LABEL:  # the seal key never leaves the cache
+            raise ValueError("a derived key needs a label of its own naming its purpose")
+        return self._key.derive(label)
 
     @property
     def schema_version(self) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from textual import events
 
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
+from clinic_desk.app.patient_side import PatientSide
 from clinic_desk.app.screens.desk import DeskScreen
 from clinic_desk.app.screens.path_desk import PathDeskScreen
 from clinic_desk.checkin import DeskView
@@ -37,12 +39,18 @@ class DeskApp(LocalisedApp):
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
+        patient_display: Path | None = None,
     ) -> None:
         super().__init__(lang)
         self._idle_clock = idle_clock
         # idle this long (no key, no stage change): back to waiting for a card; by
         # default as long as the desk's services say (the same for every desk kind)
         self.idle = IdleClock(idle_lock_seconds, idle_clock) if idle_lock_seconds else None
+        # the patient display pairs through this socket (None: the desk has none)
+        self.patient_side = PatientSide(patient_display)
+        if self.patient_side.link is not None:
+            self.patient_side.link.dispatch = self.dispatch
+            self.patient_side.link.on_change = self._patient_display_changed
         self.idle_check_seconds = 1.0
         self._idle_timer_started = False
         self.services: DeskServices | None = None
@@ -54,6 +62,7 @@ class DeskApp(LocalisedApp):
 
     def on_mount(self) -> None:
         self.push_screen(PathDeskScreen(self.lang))
+        self.run_worker(self._start_patient_side(), name="patient-display", group="patient")
         self._start_idle_lock()
         if self.services is not None:
             self._attach_services(self.services)
@@ -83,6 +92,7 @@ class DeskApp(LocalisedApp):
         self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
+        self.patient_side.publish(services.runner.view())
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -90,8 +100,13 @@ class DeskApp(LocalisedApp):
         self.refresh_status()
 
     async def on_unmount(self) -> None:
+        await self.patient_side.stop()
         if self.services is not None:
             await self.services.stop()
+
+    async def _start_patient_side(self) -> None:
+        await self.patient_side.start()
+        self.refresh_status()
 
     @property
     def desk_screen(self) -> DeskScreen | None:
@@ -107,7 +122,9 @@ class DeskApp(LocalisedApp):
     def refresh_status(self) -> None:
         screen = self.desk_screen
         if screen is not None and screen.is_mounted and self.services is not None:
-            screen.show_status(self.services.status())
+            status = self.services.status()
+            display = self.patient_side.state()
+            screen.show_status(status.model_copy(update={"patient_display": display}))
 
     async def on_event(self, event: events.Event) -> None:
         if self.idle is not None and isinstance(event, events.Key | events.MouseDown):
@@ -122,9 +139,18 @@ class DeskApp(LocalisedApp):
         self.idle.touch()
 
     def _view_changed(self, view: DeskView) -> None:
+        self.patient_side.publish(view)
         if self.idle is not None:
             self.idle.touch()
         screen = self.desk_screen
         if screen is not None and screen.is_mounted:
             screen.show_view(view)
+        self.refresh_status()
+
+    def _patient_display_changed(self) -> None:
+        """A display paired or left: the patient's questions move to it or back."""
+        screen = self.desk_screen
+        if screen is not None and screen.is_mounted:
+            screen.show_view(screen.current)
+            screen.refresh_bindings()  # Y/N move with the questions
         self.refresh_status()

@@ -12,6 +12,7 @@ from clinic_desk.checkin.path_events import PathEvent
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
+from clinic_desk.domain.flag_reference import FlagReference
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.identity.aliases import NameAlias
 
@@ -103,6 +104,13 @@ class GatewayRejected(_Event):
     certificate: CertificateStatus | None = None
 
 
+class FlagRaised(_Event):
+    """The withheld record's flag is in the cache: the reference the patient can quote
+    (``clinic_desk.domain.flag_reference``; nothing of the patient in it)."""
+
+    reference: FlagReference
+
+
 class CacheHit(_Event):
     identity: RecordIdentity
     confirmed_at: datetime
@@ -176,6 +184,7 @@ Event = (
     | RecordFetched
     | GatewayUnavailable
     | GatewayRejected
+    | FlagRaised
     | CacheHit
     | CacheMiss
     | MedicationsFetched

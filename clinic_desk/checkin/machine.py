@@ -64,6 +64,7 @@ class CheckInMachine(PathFlow):
             outcome=self._view_outcome(),
             certificate=self._certificate if stage is not Stage.WAITING_FOR_CARD else None,
             **self._path_view(),
+            flag_reference=self._flag_reference if stage is Stage.WITHHELD else "",
         )
 
     # -- what the view may carry -------------------------------------------
@@ -218,6 +219,9 @@ class CheckInMachine(PathFlow):
 
     # -- endings ---------------------------------------------------------------
     def _ended(self, event: ev.Event) -> Effects:
+        if isinstance(event, ev.FlagRaised) and self._stage is Stage.WITHHELD:
+            self._flag_reference = event.reference  # for the patient to quote
+            return []
         if isinstance(event, ev.Done):
             self._held = None  # the next patient's desk keeps nothing of this record
             return [*self._go(Stage.WAITING_FOR_CARD), fx.Audit(action="desk_cleared")]

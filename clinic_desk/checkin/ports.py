@@ -93,7 +93,9 @@ class StorePort(Protocol):
         certificate_sha256: str,
         linked_record_ref: str,
         insurer_reference: SecretStr,
-    ) -> None: ...
+    ) -> str:
+        """Flag the withheld record; the flag's reference for the patient ("" if none)."""
+        ...
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...
 

@@ -153,7 +153,9 @@ class CheckInRunner:
         elif isinstance(effect, fx.QueueReverification):
             await self._on_store(self._store.queue_reverification, effect.certificate_sha256)
         elif isinstance(effect, fx.RaiseFlag):
-            await self._on_store(self._store.raise_flag, *effect.store_arguments())
+            reference = await self._on_store(self._store.raise_flag, *effect.store_arguments())
+            if reference:
+                await self.dispatch(ev.FlagRaised(reference=reference), gen)
         elif isinstance(effect, fx.ProposeAlias):
             await self._on_store(self._store.propose_alias, effect)
         elif isinstance(effect, fx.Audit):

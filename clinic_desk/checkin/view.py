@@ -75,3 +75,5 @@ class DeskView(BaseModel):
     path: str = "card"
     numbers_not_found: bool = False  # 該当資格なし: back at the form, what was typed kept
     staff_id: str = ""  # who switched this check-in to the visual check
+    # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
+    flag_reference: str = ""

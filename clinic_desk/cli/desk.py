@@ -122,7 +122,12 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang, prepared:
         # Imported in a thread: the first frame does not wait for httpx, uvicorn or SQLCipher.
         return await _build(args, settings, prepared)
 
-    app = DeskApp(build, lang=lang)
+    patient_display = None
+    if settings.desk.patient_display:
+        from clinic_desk.patient.socket_file import socket_path
+
+        patient_display = socket_path()
+    app = DeskApp(build, lang=lang, patient_display=patient_display)
     try:
         await app.run_async()
     finally:

@@ -57,6 +57,8 @@ class DeskStatus(BaseModel):
     recording: bool = False
     # offline visits whose re-check came back changed or rejected, until staff saw them
     attention: tuple[VisitAttention, ...] = ()
+    # the patient display: "" (none), "paired", "waiting" or "unavailable"
+    patient_display: str = ""
 
 
 class Rechecker(Protocol):

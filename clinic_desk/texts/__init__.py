@@ -743,6 +743,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     },
     # the export's column headers (the codes are in manager.review.CSV_COLUMNS)
     "csv.flag_id": {"ja": "記録ID", "en": "flag_id"},
+    "csv.patient_reference": {"ja": "お問い合わせ番号", "en": "patient_reference"},
     "csv.raised_at": {"ja": "記録日時（UTC）", "en": "raised_at"},
     "csv.desk_id": {"ja": "受付ID", "en": "desk_id"},
     "csv.reason_code": {"ja": "理由コード", "en": "reason_code"},

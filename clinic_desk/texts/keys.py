@@ -258,6 +258,7 @@ TextKey = Literal[
     "review.error.nothing_to_export",
     "review.help",
     "csv.flag_id",
+    "csv.patient_reference",
     "csv.raised_at",
     "csv.desk_id",
     "csv.reason_code",

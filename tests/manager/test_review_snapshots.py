@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.review_app import ReviewApp
 from clinic_desk.config import DeskSettings
+from clinic_desk.domain.flag_reference import FlagReferences
 from offline_cache import OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
 from tests.support.screens import until_shown
@@ -40,6 +41,8 @@ def settings(
 ) -> DeskSettings:
     numbers = itertools.count(1)
     monkeypatch.setattr("offline_cache.flags.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
+    # each cache has its own random key: a fixed one keeps the patients' references still
+    monkeypatch.setattr(FlagReferences, "of_cache", classmethod(lambda cls, _: cls(bytes(32))))
     settings = set_pin(PIN)
     for reason in ("birthdate_mismatch", "patient_said_not_me", "several_qualifications"):
         raise_desk_flag(cache, reason=reason)

@@ -18,8 +18,15 @@ from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
 from clinic_desk.texts import Lang, plural, say_findings, t
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.patient import DeskTextKey, dt
 
 SEPARATOR = " │ "
+
+_DISPLAY_STATES: dict[str, DeskTextKey] = {
+    "paired": "status.paired",
+    "waiting": "status.waiting",
+    "unavailable": "status.unavailable",
+}
 
 _WORDS: dict[str, TextKey] = {
     "unlocked": "status.unlocked",
@@ -51,6 +58,9 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     if status.recording:  # check-ins are written into fixtures: people must know
         parts.append((t("status.recording", lang),))
     parts.append((f"{t('status.gateway', lang)}: {gateway}",))
+    display = _DISPLAY_STATES.get(status.patient_display)
+    if display is not None:  # where the patient's questions are asked
+        parts.append((f"{dt('status.label', lang)}: {dt(display, lang)}",))
     if status.awaiting_reverify > 0:
         parts.append((t("status.awaiting_reverify", lang, count=status.awaiting_reverify),))
     parts.append((f"{t('status.cache', lang)}: {word(status.cache)}",))
