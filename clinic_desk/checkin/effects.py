@@ -20,7 +20,12 @@ class _Effect(BaseModel):
 
 
 class ReadCard(_Effect):
-    """Read the PIN tries left and the user-authentication certificate."""
+    """Read the PIN tries left: all the PIN prompt needs."""
+
+
+class ReadCertificate(_Effect):
+    """While the patient types the PIN: read the user-authentication certificate (and
+    get the gateway's challenge and the cache's answer for it ready)."""
 
 
 class UnlockAndFetch(_Effect):
@@ -104,6 +109,7 @@ class Audit(_Effect):
 
 Effect = (
     ReadCard
+    | ReadCertificate
     | UnlockAndFetch
     | LookupCache
     | FetchMedications

@@ -31,10 +31,20 @@ class CardRemoved(_Event):
 
 
 class CardRead(_Event):
-    """Readable without a PIN: the tries left and the certificate fingerprint."""
+    """Readable without a PIN: the tries left, all the PIN prompt needs.
+
+    The certificate is read afterwards, while the patient types (``CertificateRead``);
+    a port that has its fingerprint already may give it here.
+    """
 
     text_pin_tries: int
     auth_pin_tries: int
+    certificate_sha256: str = ""
+
+
+class CertificateRead(_Event):
+    """The user-authentication certificate was read (in the background, during the PIN)."""
+
     certificate_sha256: str
 
 
@@ -177,6 +187,7 @@ Event = (
     CardInserted
     | CardRemoved
     | CardRead
+    | CertificateRead
     | PinRejected
     | PinBlocked
     | CardIdentityRead

@@ -42,6 +42,8 @@ class CheckInMachine(PathFlow):
             return self._cancel()
         if isinstance(event, ev.Failed) and self._stage not in ENDINGS:
             return self._fail(event.code, event.message)
+        if isinstance(event, ev.CertificateRead):
+            return self._certificate_read(event)
         return self._dispatch(event)
 
     def view(self) -> DeskView:
@@ -158,7 +160,14 @@ class CheckInMachine(PathFlow):
                 return self._pin_blocked("text")
             if event.auth_pin_tries == 0:
                 return self._pin_blocked("auth")
-            return self._go(Stage.PIN_ENTRY)
+            # the prompt first; the certificate is read while the patient types
+            later = [] if event.certificate_sha256 else [fx.ReadCertificate()]
+            return [*self._go(Stage.PIN_ENTRY), *later]
+        return []
+
+    def _certificate_read(self, event: ev.CertificateRead) -> Effects:
+        if self._stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
+            self._certificate_sha256 = event.certificate_sha256
         return []
 
     def _on_pin_entry(self, event: ev.Event) -> Effects:

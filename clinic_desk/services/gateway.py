@@ -7,6 +7,7 @@ broken gateway. Refusals (a revoked certificate, a replayed nonce) are told apar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,9 @@ from clinic_desk.services.certificate import refused_certificate, session_certif
 from clinic_desk.eligibility.visual_check import authenticate_visual
 
 log = logging.getLogger("clinic_desk.gateway_port")
+
+# challenges handed out and not yet used that the port remembers
+_PENDING_CHALLENGES = 4
 
 # gateway refusal reasons -> the check-in's codes (the ones that raise a flag are named here)
 _REJECTION_CODES = {OutcomeReason.CERTIFICATE_REVOKED.value: "revoked_certificate"}
@@ -109,7 +113,11 @@ class ClientGatewayPort:
         except GatewayError as exc:
             return self._failed(exc)
         self._reached(True)
-        self._pending = {grant.signed_bytes: (grant.nonce, budget)}
+        # challenges are fetched while a patient types, so one for a card that has gone
+        # may arrive after the next card's: keep the last few, each usable once
+        self._pending[grant.signed_bytes] = (grant.nonce, budget)
+        while len(self._pending) > _PENDING_CHALLENGES:
+            del self._pending[next(iter(self._pending))]
         return grant.signed_bytes
 
     async def authenticate(
@@ -137,9 +145,21 @@ class ClientGatewayPort:
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
         assert isinstance(session, CardSession)
+        # Patient and Coverage need only the session: both go out at once (one round
+        # trip of waiting instead of two); a failure is told as the Patient's first
+        patient_read = asyncio.ensure_future(self.client.fetch_patient(session))
+        coverage = asyncio.ensure_future(self.client.fetch_eligibility(session))
         try:
-            patient = await self.client.fetch_patient(session)
-            eligibility = await self.client.fetch_eligibility(session)
+            patient = await patient_read
+        except GatewayError as exc:
+            coverage.cancel()
+            await asyncio.gather(coverage, return_exceptions=True)
+            return self._failed(exc)
+        except BaseException:
+            coverage.cancel()
+            raise
+        try:
+            eligibility = await coverage
         except GatewayError as exc:
             return self._failed(exc)
         today = self._checked_on(session)
