@@ -41,8 +41,8 @@ from clinic_desk.readiness.machine import (
 )
 from clinic_desk.readiness.model import TITLES, CheckResult, CheckStatus, Readiness, result
 from clinic_desk.readiness.storage import RunningDesk, check_cache, check_disk, check_logs
-from clinic_desk.texts.said import Finding, Said
 from clinic_desk.readiness.terminal import check_terminal
+from clinic_desk.texts.said import Finding, Said
 
 __all__ = [
     "DEMO_READER",

@@ -33,8 +33,8 @@ from clinic_desk.eligibility.errors import (
 )
 from clinic_desk.eligibility.number_lookup import lookup_by_number
 from clinic_desk.eligibility.session import CardSession
-from clinic_desk.services.certificate import refused_certificate, session_certificate
 from clinic_desk.eligibility.visual_check import authenticate_visual
+from clinic_desk.services.certificate import refused_certificate, session_certificate
 
 log = logging.getLogger("clinic_desk.gateway_port")
 

@@ -278,6 +278,13 @@ class Reverifier:
             # forgotten at the patient's request: nothing to compare with, staff check it
             return _Decision(status=VisitStatus.REJECTED, result={"reason": "no_snapshot"})
         if is_declaration(snapshot.coverage):  # a 申立書: re-checked by its numbers
+            if self.client is None:  # this backend has no lookup by number: it waits
+                raise GatewayError(
+                    "a 申立書 is re-checked through the eligibility gateway",
+                    desk_action="",
+                    support_hint="re-check it on a desk that uses the eligibility gateway",
+                    code="declaration_needs_gateway",
+                )
             status, result, flag = await recheck_declaration(self.client, snapshot, self._flags)
             return _Decision(status=status, result=result, flag=flag)
         try:

@@ -199,4 +199,3 @@ def test_migration_seals_existing_rows_and_anchors_the_old_chain(
             "audit row 4 does not link to the row before it",
             "offline_visit row v1 was changed outside clinic-desk",
         ]
-

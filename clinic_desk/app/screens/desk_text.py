@@ -5,8 +5,8 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 
 from __future__ import annotations
 
-from clinic_desk.app.screens.certificate_text import certificate_lines
 from clinic_desk.app.patient_side import PatientSide
+from clinic_desk.app.screens.certificate_text import certificate_lines
 from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.domain.reverification import VisitAttention
