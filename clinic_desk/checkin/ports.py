@@ -16,8 +16,9 @@ from typing import Protocol
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.identity.aliases import NameAlias
 
 IdentityAnswer = ev.CardIdentityRead | ev.PinRejected | ev.PinBlocked | ev.Failed
 SignatureAnswer = bytes | ev.PinRejected | ev.PinBlocked | ev.Failed
@@ -110,6 +111,14 @@ class StorePort(Protocol):
         certificate_sha256: str,
         linked_record_ref: str,
         insurer_reference: SecretStr,
-    ) -> None: ...
+    ) -> str:
+        """Flag the withheld record; the flag's reference for the patient ("" if none)."""
+        ...
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...
+
+    def approved_aliases(self, certificate_sha256: str) -> tuple[NameAlias, ...]:
+        """The card holder's aliases a manager approved (none when the cache cannot say)."""
+
+    def propose_alias(self, proposal: ProposeAlias) -> None:
+        """Keep a variant staff accepted as a proposed alias, for the manager."""

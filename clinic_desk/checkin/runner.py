@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.machine import CheckInMachine
+from clinic_desk.checkin.path_runner import PATH_EFFECTS, carry_out_path
 from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, Resign, StorePort
 from clinic_desk.checkin.prepare import CacheAnswer, Preparation
 from clinic_desk.checkin.stages import ENDINGS, Stage
@@ -114,6 +115,25 @@ class CheckInRunner:
         """Where this desk's check-ins are cached, flagged and audited."""
         return self._store
 
+    # -- for the paths without a PIN (path_runner.py) -------------------------
+    @property
+    def gateway_port(self) -> GatewayPort:
+        return self._gateway
+
+    @property
+    def card_port(self) -> CardPort:
+        return self._card
+
+    def keep_session(self, session: GatewaySession, gen: int) -> None:
+        """The check-in's gateway session (medications are fetched with it)."""
+        self._session, self._session_generation = session, gen
+
+    def on_card(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_card(fn, *args)
+
+    def on_store(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_store(fn, *args)
+
     def _publish(self) -> None:
         """Hand the view to the screen when it changed (an answer that changes nothing
         on screen, such as the four items read, costs the screen nothing)."""
@@ -137,7 +157,9 @@ class CheckInRunner:
             )
 
     async def _carry_out(self, effect: fx.Effect, gen: int, cert: str) -> None:
-        if isinstance(effect, fx.ReadCard):
+        if isinstance(effect, PATH_EFFECTS):
+            await carry_out_path(self, effect, gen)
+        elif isinstance(effect, fx.ReadCard):
             await self.dispatch(await self._on_card(self._card.read_tries), gen)
         elif isinstance(effect, fx.ReadCertificate):
             await self._prepare(gen)
@@ -155,14 +177,11 @@ class CheckInRunner:
         elif isinstance(effect, fx.QueueReverification):
             await self._on_store(self._store.queue_reverification, effect.certificate_sha256)
         elif isinstance(effect, fx.RaiseFlag):
-            await self._on_store(
-                self._store.raise_flag,
-                effect.reason,
-                effect.identity,
-                effect.certificate_sha256,
-                effect.linked_record_ref,
-                effect.insurer_reference,
-            )
+            reference = await self._on_store(self._store.raise_flag, *effect.store_arguments())
+            if reference:
+                await self.dispatch(ev.FlagRaised(reference=reference), gen)
+        elif isinstance(effect, fx.ProposeAlias):
+            await self._on_store(self._store.propose_alias, effect)
         elif isinstance(effect, fx.Audit):
             await self._on_store(self._store.audit, effect.action, effect.detail, cert)
 
@@ -242,7 +261,16 @@ class CheckInRunner:
         record = asyncio.ensure_future(self._gateway.fetch_record(session))
         await asyncio.sleep(0)
         await self.dispatch(ev.Authenticated(), gen)
-        await self.dispatch(await record, gen)
+        fetched = await record
+        if isinstance(fetched, ev.RecordFetched):
+            fetched = await self._with_aliases(fetched)
+        await self.dispatch(fetched, gen)
+
+    async def _with_aliases(self, record: ev.RecordFetched) -> ev.RecordFetched:
+        """The record with the card holder's approved aliases from the desk's cache."""
+        cert = self.machine.certificate_fingerprint()
+        aliases = await self._on_store(self._store.approved_aliases, cert) if cert else ()
+        return record.model_copy(update={"aliases": tuple(aliases)}) if aliases else record
 
     def _resigner(self, gen: int) -> Resign:
         """Signs again without the PIN while this check-in's card is still verified."""

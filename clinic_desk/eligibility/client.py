@@ -134,6 +134,7 @@ class EligibilityClient:
             resign=resign,
             certificate_not_after=grant.certificate_not_after,
             eligibility_only=grant.eligibility_only,
+            checked_at=grant.checked_at,
         )
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
@@ -359,3 +360,4 @@ class EligibilityClient:
         session.token, session.expires_at = fresh.token, fresh.expires_at
         session.certificate_not_after = fresh.certificate_not_after
         session.eligibility_only = fresh.eligibility_only
+        session.checked_at = fresh.checked_at

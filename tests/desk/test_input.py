@@ -107,8 +107,7 @@ async def test_typed_ahead_answers_never_start_a_second_check_in(desk: Desk) -> 
     # the patient answers consent and types a birthdate nobody asked for, with Enter
     await desk.press("y", *"19720819", "enter")
     await desk.wait_for(Stage.SHOWN)
-    await desk.pilot.pause(0.1)
-    await desk.services.runner.settle()
+    await desk.settled()
     assert desk.stage is Stage.SHOWN
     assert desk.services.runner.machine.generation == generation
 
