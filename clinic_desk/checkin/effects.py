@@ -24,8 +24,10 @@ class ReadCard(_Effect):
 
 
 class ReadCertificate(_Effect):
-    """While the patient types the PIN: read the user-authentication certificate (and
-    get the gateway's challenge and the cache's answer for it ready)."""
+    """While the patient types the PIN: read the user-authentication certificate (and,
+    ``for_pin``, get the gateway's challenge and the cache's answer for it ready)."""
+
+    for_pin: bool = True
 
 
 class UnlockAndFetch(_Effect):

@@ -156,17 +156,19 @@ class CheckInMachine(PathFlow):
         if isinstance(event, ev.CardRead):
             self._text_tries, self._auth_tries = event.text_pin_tries, event.auth_pin_tries
             self._certificate_sha256 = event.certificate_sha256
+            blocked = event.text_pin_tries == 0 or event.auth_pin_tries == 0
+            # the prompt first; the certificate is read while the patient types (a
+            # blocked card's too: the visual check names the card by it)
+            later = [] if event.certificate_sha256 else [fx.ReadCertificate(for_pin=not blocked)]
             if event.text_pin_tries == 0:
-                return self._pin_blocked("text")
+                return [*self._pin_blocked("text"), *later]
             if event.auth_pin_tries == 0:
-                return self._pin_blocked("auth")
-            # the prompt first; the certificate is read while the patient types
-            later = [] if event.certificate_sha256 else [fx.ReadCertificate()]
+                return [*self._pin_blocked("auth"), *later]
             return [*self._go(Stage.PIN_ENTRY), *later]
         return []
 
     def _certificate_read(self, event: ev.CertificateRead) -> Effects:
-        if self._stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
+        if self._stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING, Stage.PIN_BLOCKED):
             self._certificate_sha256 = event.certificate_sha256
         return []
 

@@ -162,7 +162,7 @@ class CheckInRunner:
         elif isinstance(effect, fx.ReadCard):
             await self.dispatch(await self._on_card(self._card.read_tries), gen)
         elif isinstance(effect, fx.ReadCertificate):
-            await self._prepare(gen)
+            await self._prepare(gen, effect.for_pin)
         elif isinstance(effect, fx.UnlockAndFetch):
             await self._unlock_and_fetch(effect, gen)
         elif isinstance(effect, fx.LookupCache):
@@ -192,15 +192,17 @@ class CheckInRunner:
             prep = self._preparation = Preparation(gen, track=self._track)
         return prep
 
-    async def _prepare(self, gen: int) -> None:
+    async def _prepare(self, gen: int, for_pin: bool) -> None:
         """The PIN prompt is up: ask for the challenge, read the certificate, then look
-        the card up in the cache, all without the PIN and before the patient is done."""
+        the card up in the cache, all without the PIN and before the patient is done
+        (a blocked card's certificate only, for the visual check)."""
         prep = self._preparation_for(gen)
-        prep.start_challenge(self._gateway.challenge)
+        if for_pin:
+            prep.start_challenge(self._gateway.challenge)
         read: ev.CertificateRead | ev.Failed | None = None
         try:
             read = await self._on_card(self._card.read_certificate)
-            if isinstance(read, ev.CertificateRead):
+            if for_pin and isinstance(read, ev.CertificateRead):
                 prep.look_up(
                     read.certificate_sha256,
                     self._on_store(self._store.lookup, read.certificate_sha256),

@@ -304,11 +304,14 @@ def test_the_pin_prompt_comes_first_and_the_certificate_while_the_patient_types(
     assert m.stage is Stage.AUTHENTICATING  # the card the certificate came from
 
 
-def test_a_blocked_pin_reads_no_certificate() -> None:
+def test_a_blocked_pin_reads_the_certificate_for_the_visual_check_only() -> None:
     m = CheckInMachine()
     m.handle(ev.CardInserted(reader="r"))
-    assert kinds(m.handle(ev.CardRead(text_pin_tries=0, auth_pin_tries=3))) == ["Audit"]
+    effects = m.handle(ev.CardRead(text_pin_tries=0, auth_pin_tries=3))
     assert m.stage is Stage.PIN_BLOCKED
+    assert fx.ReadCertificate(for_pin=False) in effects  # no challenge, no cache lookup
+    m.handle(ev.CertificateRead(certificate_sha256=CERT))
+    assert m.certificate_fingerprint() == CERT
 
 
 def test_a_certificate_of_a_removed_card_is_dropped() -> None:

@@ -136,7 +136,7 @@ LIKELY_VALIDITIES = (
     | VALIDITIES
 )
 # where the certificate read in the background may arrive
-PIN_STAGES = (Stage.PIN_ENTRY, Stage.AUTHENTICATING)
+PIN_STAGES = (Stage.PIN_ENTRY, Stage.AUTHENTICATING, Stage.PIN_BLOCKED)
 # every kind of event, with what its arguments may be
 EVENTS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "card_in": {"late": stale},
