@@ -159,7 +159,7 @@ class PathFlow(RecordFlow):
             *self._go(Stage.AUTHENTICATING),
             # the audit row names who compared the photo and the mode; no PIN is tried
             fx.Audit(action="visual_mode", detail=f"staff={event.staff_id}"),
-            pe.AuthenticateVisually(staff_id=event.staff_id),
+            pe.AuthenticateVisually(staff_id=event.staff_id, staff_pin=event.staff_pin),
         ]
 
     # -- the 申立書 -------------------------------------------------------------------------

@@ -203,6 +203,26 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "顔認証のみのカード",
         "en": "Face-authentication-only card",
     },
+    "visual.staff_pin": {
+        "ja": "職員の暗証番号",
+        "en": "Staff PIN",
+    },
+    "visual.staff_pin.empty": {
+        "ja": "目視確認に切り替えるには職員の暗証番号を入力してください。",
+        "en": "Type your staff PIN to switch to the visual check.",
+    },
+    "visual.staff_unknown": {
+        "ja": "この職員番号は目視確認を行えません（設定に登録がありません）。",
+        "en": "This staff id may not make visual checks (it is not configured).",
+    },
+    "visual.staff_pin_wrong": {
+        "ja": "職員の暗証番号が違います。もう一度カードを置いてやり直してください。",
+        "en": "The staff PIN was not right. Place the card again and retry.",
+    },
+    "visual.staff_pin_locked": {
+        "ja": "職員の暗証番号を続けて間違えたため、しばらく使えません。",
+        "en": "Too many wrong staff PINs: this staff id is locked for a while.",
+    },
 }
 
 # what the desk's prompt says at each stage of these paths (stage value → text)

@@ -44,6 +44,11 @@ PATH_BINDING_TEXTS: dict[str, TextKey] = {
     "desk.visual_check": "key.visual_check",
     "desk.declaration": "key.declaration",
 }
+_STAFF_REFUSALS: dict[str, TextKey] = {
+    "staff_unknown": "visual.staff_unknown",
+    "staff_pin_wrong": "visual.staff_pin_wrong",
+    "staff_pin_locked": "visual.staff_pin_locked",
+}
 _NUMBER_STAGES = frozenset({Stage.NUMBER_ENTRY, Stage.LOOKING_UP_NUMBERS})
 _VISUAL_FROM = frozenset({Stage.PIN_ENTRY, Stage.PIN_BLOCKED})
 _DECLARE_FROM = frozenset({Stage.NUMBER_ENTRY, Stage.PAPER_FORM})
@@ -75,6 +80,8 @@ class PathDeskScreen(DeskScreen):
         # the card desk's own on_mount runs as well (Textual calls each class's handler)
         forms = PathForms(self.lang, id="path-forms")
         await self.query_one("#main").mount(forms, after="#birthdate")
+        services = self.desk.services
+        forms.ask_staff_pin = services is not None and services.runner.staff_check is not None
 
     @property
     def forms(self) -> PathForms | None:
@@ -124,6 +131,8 @@ class PathDeskScreen(DeskScreen):
             return t("numbers.declare_hint", lang)
         if stage in (Stage.PIN_ENTRY, Stage.PIN_BLOCKED) and not self._visual_open:
             return t("visual.offer", lang)
+        if stage is Stage.ERROR and view.error_code in _STAFF_REFUSALS:
+            return t(_STAFF_REFUSALS[view.error_code], lang)
         if view.path == "visual" and view.staff_id:
             return t("visual.mode", lang, staff=view.staff_id)
         result = view.result
@@ -162,6 +171,9 @@ class PathDeskScreen(DeskScreen):
     # -- the demo panel: a patient with a 資格確認書 -----------------------------------
     def services_ready(self, services: DeskServices) -> None:
         super().services_ready(services)
+        forms = self.forms
+        if forms is not None:
+            forms.ask_staff_pin = services.runner.staff_check is not None
         if services.demo is None or not self._ready_for_services:
             return
         options = self.query_one(DemoPanel).options
