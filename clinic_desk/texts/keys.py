@@ -376,6 +376,7 @@ TextKey = Literal[
     "numbers.not_found",
     "numbers.not_found.causes",
     "visual.staff_id",
+    "help.paths",
     "visual.staff_pin",
     "visual.staff_pin.empty",
     "visual.staff_unknown",

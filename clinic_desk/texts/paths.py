@@ -223,6 +223,16 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "職員の暗証番号を続けて間違えたため、しばらく使えません。",
         "en": "Too many wrong staff PINs: this staff id is locked for a while.",
     },
+    "help.paths": {
+        "ja": "番号・目視・申立書：B 資格確認書の番号で確認（カード待ちの画面で）"
+        "。V 目視確認に切り替える（暗証番号の入力時・ロック時）。S または"
+        " F6 被保険者資格申立書（番号の入力画面・紙の様式の画面で）。Ta"
+        "b 次の入力欄。",
+        "en": "Without a PIN: B look up the numbers of an eligibility certificate "
+        "(while waiting for a card). V switch to the visual check (at the PIN, "
+        "or a blocked PIN). S or F6 the self-declaration form (at the number "
+        "form or the paper form). Tab the next field.",
+    },
 }
 
 # what the desk's prompt says at each stage of these paths (stage value → text)
