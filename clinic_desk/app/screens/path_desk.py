@@ -111,7 +111,10 @@ class PathDeskScreen(DeskScreen):
         elif self._visual_open:
             forms.open("visual", t("visual.title", self.lang))
             forms.set_busy(stage is not Stage.PIN_ENTRY and stage is not Stage.PIN_BLOCKED)
-            self.query_one("#pin", Input).display = False
+            pin = self.query_one("#pin", Input)
+            pin.display = False
+            if self.focused is pin:  # the card desk gave the hidden PIN field the focus
+                forms.focus_first()
         else:
             forms.close()
         if stage is not before and forms.display and not forms.query("Input:disabled"):
