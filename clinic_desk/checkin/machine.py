@@ -42,6 +42,8 @@ class CheckInMachine(PathFlow):
             return self._cancel()
         if isinstance(event, ev.Failed) and self._stage not in ENDINGS:
             return self._fail(event.code, event.message)
+        if isinstance(event, ev.CertificateRead):
+            return self._certificate_read(event)
         return self._dispatch(event)
 
     def view(self) -> DeskView:
@@ -62,7 +64,9 @@ class CheckInMachine(PathFlow):
             flagged=bool(self._flag_reasons),
             flag_reasons=self._flag_reasons,
             outcome=self._view_outcome(),
+            certificate=self._certificate if stage is not Stage.WAITING_FOR_CARD else None,
             **self._path_view(),
+            flag_reference=self._flag_reference if stage is Stage.WITHHELD else "",
         )
 
     # -- what the view may carry -------------------------------------------
@@ -85,6 +89,7 @@ class CheckInMachine(PathFlow):
             consented=bool(self._consent),
             offline_confirmed_at=held.offline_confirmed_at,
             medications_note=self._medications_note,
+            checked_on=self._checked_on,
         )
 
     def _view_outcome(self) -> EligibilityOutcome | None:
@@ -155,7 +160,14 @@ class CheckInMachine(PathFlow):
                 return self._pin_blocked("text")
             if event.auth_pin_tries == 0:
                 return self._pin_blocked("auth")
-            return self._go(Stage.PIN_ENTRY)
+            # the prompt first; the certificate is read while the patient types
+            later = [] if event.certificate_sha256 else [fx.ReadCertificate()]
+            return [*self._go(Stage.PIN_ENTRY), *later]
+        return []
+
+    def _certificate_read(self, event: ev.CertificateRead) -> Effects:
+        if self._stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
+            self._certificate_sha256 = event.certificate_sha256
         return []
 
     def _on_pin_entry(self, event: ev.Event) -> Effects:
@@ -207,6 +219,7 @@ class CheckInMachine(PathFlow):
                 fx.LookupCache(certificate_sha256=self._certificate_sha256),
             ]
         if isinstance(event, ev.GatewayRejected):
+            self._certificate = event.certificate  # the patient is told why
             if event.code == "revoked_certificate":
                 return self._withhold(FlagReason.REVOKED_CERTIFICATE)
             self._error_code, self._error_message = event.code, event.message
@@ -215,6 +228,9 @@ class CheckInMachine(PathFlow):
 
     # -- endings ---------------------------------------------------------------
     def _ended(self, event: ev.Event) -> Effects:
+        if isinstance(event, ev.FlagRaised) and self._stage is Stage.WITHHELD:
+            self._flag_reference = event.reference  # for the patient to quote
+            return []
         if isinstance(event, ev.Done):
             self._held = None  # the next patient's desk keeps nothing of this record
             return [*self._go(Stage.WAITING_FOR_CARD), fx.Audit(action="desk_cleared")]

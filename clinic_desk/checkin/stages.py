@@ -69,6 +69,9 @@ class FlagReason(StrEnum):
     SEVERAL_QUALIFICATIONS = "several_qualifications"
     REVOKED_CERTIFICATE = "revoked_certificate"
     VARIANT_REJECTED = "variant_rejected_by_staff"
+    # not a withheld record: a visit shown with validity 3 (無効・新しい資格あり), listed
+    # in the manager's review for the claims clerk (the claim goes to the newer insurer)
+    NEWER_COVERAGE = "newer_coverage"
 
 
 # Several reasons are kept as one flag code, joined in the order they were found
