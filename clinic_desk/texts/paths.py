@@ -138,17 +138,17 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "answers, it is re-checked by number and the claim corrected if "
         "anything differs.",
     },
-    "numbers.offline": {
+    "paths.numbers_offline": {
         "ja": "ゲートウェイにつながらないため番号で照会できません。［S］で被保険者"
         "資格申立書へ進んでください。",
         "en": "The gateway is not answering, so the numbers cannot be looked up. "
         "Press [S] for the self-declaration form.",
     },
-    "numbers.declare_hint": {
+    "paths.declare_hint": {
         "ja": "解決しないときは［S］で被保険者資格申立書へ進めます。",
         "en": "If nothing helps, press [S] for the self-declaration form.",
     },
-    "numbers.demo_filled": {
+    "paths.demo_filled": {
         "ja": "見本の資格確認書の内容を入力済みです。Enterで照会します。",
         "en": "The sample certificate's numbers are filled in: press Enter to look them up.",
     },
@@ -175,11 +175,11 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "生年月日（カード券面）",
         "en": "Birthdate (on the card's face)",
     },
-    "visual.mode": {
+    "paths.visual_mode": {
         "ja": "目視確認（職員番号 {staff}）：暗証番号は使っていません。",
         "en": "Visual check by staff {staff}: no PIN was used.",
     },
-    "visual.offer": {
+    "paths.visual_offer": {
         "ja": "暗証番号を入力できないときは、［V］で目視確認に切り替えられます。",
         "en": "If the patient cannot enter a PIN, press [V] to switch to the visual check.",
     },

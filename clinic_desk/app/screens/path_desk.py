@@ -103,7 +103,7 @@ class PathDeskScreen(DeskScreen):
             if self._prefill is not None:
                 forms.fill(self._prefill)
         if stage in _NUMBER_STAGES:
-            forms.open("numbers", t("numbers.demo_filled", self.lang) if self._prefill else "")
+            forms.open("numbers", t("paths.demo_filled", self.lang) if self._prefill else "")
             forms.set_busy(stage is Stage.LOOKING_UP_NUMBERS)
         elif stage is Stage.DECLARATION:
             forms.open("declaration")
@@ -129,15 +129,15 @@ class PathDeskScreen(DeskScreen):
         if stage is Stage.NUMBER_ENTRY and view.numbers_not_found:
             return "\n".join((t("numbers.not_found", lang), t("numbers.not_found.causes", lang)))
         if stage is Stage.PAPER_FORM and view.error_code == "gateway_unavailable_numbers":
-            return t("numbers.offline", lang)
+            return t("paths.numbers_offline", lang)
         if stage is Stage.PAPER_FORM:
-            return t("numbers.declare_hint", lang)
+            return t("paths.declare_hint", lang)
         if stage in (Stage.PIN_ENTRY, Stage.PIN_BLOCKED) and not self._visual_open:
-            return t("visual.offer", lang)
+            return t("paths.visual_offer", lang)
         if stage is Stage.ERROR and view.error_code in _STAFF_REFUSALS:
             return t(_STAFF_REFUSALS[view.error_code], lang)
         if view.path == "visual" and view.staff_id:
-            return t("visual.mode", lang, staff=view.staff_id)
+            return t("paths.visual_mode", lang, staff=view.staff_id)
         result = view.result
         if result is not None and result.medications_note == NOT_ON_THIS_PATH:
             return t("numbers.no_medications", lang)
