@@ -79,6 +79,10 @@ async def carry_out_path(runner: CheckInRunner, effect: pe.PathEffect, gen: int)
                 ev.GatewayRejected(code=refused, message="The staff PIN was not accepted."), gen
             )
             return
+    read = await runner.on_card(runner.card_port.read_certificate)
+    await runner.dispatch(read, gen)  # the machine learns the card's fingerprint
+    if not isinstance(read, ev.CertificateRead):
+        return
     certificate = await runner.on_card(runner.card_port.certificate_der)
     session = await gateway.authenticate_visual(certificate, effect.staff_id)
     if isinstance(session, ev.GatewayUnavailable | ev.GatewayRejected | ev.Failed):

@@ -149,8 +149,8 @@ class PathFlow(RecordFlow):
 
     # -- the visual check ---------------------------------------------------------------
     def _visual_chosen(self, event: pe.VisualCheckChosen) -> Effects:
-        if not self._certificate_sha256:
-            return self._fail("card_not_read", "The card's certificate was not read.")
+        # the certificate may not be read yet (the PIN prompt comes first, a blocked PIN
+        # stops before it): the runner reads it for the visual check and says so
         self._path = CheckInPath.VISUAL
         self._staff_id = event.staff_id
         self._error_code = ""
