@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -112,6 +112,24 @@ class ManagerConfig(_Section):
     idle_lock_seconds: int = Field(default=60, ge=10, le=3600)
 
 
+class VisualCheckConfig(_Section):
+    """Who may switch a check-in to the visual check (目視) at a production desk."""
+
+    staff_pin_hashes: dict[str, str] = Field(
+        default_factory=dict,
+        description="staff id -> salted scrypt hash of their PIN (never the PIN); a staff "
+        "id not listed cannot switch to the visual check",
+    )
+
+    @field_validator("staff_pin_hashes")
+    @classmethod
+    def _staff_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for staff_id in value:
+            if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", staff_id):
+                raise ValueError(f"staff id {staff_id[:32]!r}: letters, digits, - _ . only")
+        return value
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
@@ -182,6 +200,7 @@ class DeskSettings(BaseSettings):
     cache: CacheConfig = Field(default_factory=CacheConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
     manager: ManagerConfig = Field(default_factory=ManagerConfig)
+    visual_check: VisualCheckConfig = Field(default_factory=VisualCheckConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @model_validator(mode="after")

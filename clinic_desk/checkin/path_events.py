@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from clinic_desk.domain.declaration import InsuranceDeclaration
 from clinic_desk.domain.insured_numbers import MAX_NAME, NumberLookupInput
@@ -48,10 +48,12 @@ class NumbersEntered(_Frozen):
 class VisualCheckChosen(_Frozen):
     """The receptionist compared the card's photo with the person and switches this
     check-in to the visual check; the name and birthdate are typed from the card's face.
+    ``staff_pin``: asked by a production desk, checked by the runner, never kept.
     """
 
     staff_id: str = Field(pattern=STAFF_ID_PATTERN)
     stated: StatedIdentity
+    staff_pin: SecretStr | None = None
 
 
 class DeclarationStarted(_Frozen):
@@ -88,6 +90,7 @@ class AuthenticateVisually(_Frozen):
     """Name the card to the gateway by its certificate (no signature, no PIN)."""
 
     staff_id: str = Field(pattern=STAFF_ID_PATTERN)
+    staff_pin: SecretStr | None = None  # lives only here, as the card PIN in UnlockAndFetch
 
 
 class QueueDeclaration(_Frozen):

@@ -34,6 +34,11 @@ class DeskCredentialGateway(Protocol):
         """A session for a card checked by its photo: its certificate, no signature."""
 
 
+class StaffCheck(Protocol):
+    def verify(self, staff_id: str, pin: str) -> str:
+        """ "" when the staff PIN is right; else the refusal's code (blocking)."""
+
+
 @runtime_checkable
 class DeclarationStore(Protocol):
     def queue_declaration(self, declaration: InsuranceDeclaration) -> None:
@@ -62,7 +67,22 @@ async def carry_out_path(runner: CheckInRunner, effect: pe.PathEffect, gen: int)
     if isinstance(effect, pe.LookUpNumbers):
         await runner.dispatch(await gateway.lookup_by_number(effect.lookup), gen)
         return
-    # the visual check: the certificate read with the card (no PIN), then the record
+    # the visual check: the staff PIN (production), the certificate read with the card
+    # (no card PIN), then the record
+    check = runner.staff_check
+    if check is not None:
+        pin = effect.staff_pin.get_secret_value() if effect.staff_pin is not None else ""
+        refused = await runner.on_store(check.verify, effect.staff_id, pin)
+        del pin
+        if refused:
+            await runner.dispatch(
+                ev.GatewayRejected(code=refused, message="The staff PIN was not accepted."), gen
+            )
+            return
+    read = await runner.on_card(runner.card_port.read_certificate)
+    await runner.dispatch(read, gen)  # the machine learns the card's fingerprint
+    if not isinstance(read, ev.CertificateRead):
+        return
     certificate = await runner.on_card(runner.card_port.certificate_der)
     session = await gateway.authenticate_visual(certificate, effect.staff_id)
     if isinstance(session, ev.GatewayUnavailable | ev.GatewayRejected | ev.Failed):

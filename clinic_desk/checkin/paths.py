@@ -149,8 +149,8 @@ class PathFlow(RecordFlow):
 
     # -- the visual check ---------------------------------------------------------------
     def _visual_chosen(self, event: pe.VisualCheckChosen) -> Effects:
-        if not self._certificate_sha256:
-            return self._fail("card_not_read", "The card's certificate was not read.")
+        # the certificate may not be read yet (the PIN prompt comes first, a blocked PIN
+        # stops before it): the runner reads it for the visual check and says so
         self._path = CheckInPath.VISUAL
         self._staff_id = event.staff_id
         self._error_code = ""
@@ -159,7 +159,7 @@ class PathFlow(RecordFlow):
             *self._go(Stage.AUTHENTICATING),
             # the audit row names who compared the photo and the mode; no PIN is tried
             fx.Audit(action="visual_mode", detail=f"staff={event.staff_id}"),
-            pe.AuthenticateVisually(staff_id=event.staff_id),
+            pe.AuthenticateVisually(staff_id=event.staff_id, staff_pin=event.staff_pin),
         ]
 
     # -- the 申立書 -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.machine import CheckInMachine
-from clinic_desk.checkin.path_runner import PATH_EFFECTS, carry_out_path
+from clinic_desk.checkin.path_runner import PATH_EFFECTS, StaffCheck, carry_out_path
 from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, Resign, StorePort
 from clinic_desk.checkin.prepare import CacheAnswer, Preparation
 from clinic_desk.checkin.stages import ENDINGS, Stage
@@ -43,12 +43,15 @@ class CheckInRunner:
         store: StorePort,
         *,
         on_view: ViewListener | None = None,
+        staff_check: StaffCheck | None = None,
     ) -> None:
         self.machine = machine
         self._card = card
         self._gateway = gateway
         self._store = store
         self.on_view = on_view
+        # a production desk's staff PIN check before a visual check (None: not asked)
+        self.staff_check = staff_check
         self.observers: list[EventObserver] = []
         self._card_thread = ThreadPoolExecutor(1, thread_name_prefix="card")
         self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="store")

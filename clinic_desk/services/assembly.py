@@ -23,7 +23,7 @@ import logging
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,7 @@ from clinic_desk.services.desk import (
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
+from clinic_desk.services.staff_pins import StaffPins
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts.said import Finding
 from offline_cache import OfflineCache
@@ -72,6 +73,8 @@ class DeskOptions:
     transcript: Transcript | None = None
     starters: tuple[Starter, ...] = ()
     closers: tuple[Closer, ...] = ()
+    # staff id → PIN hash: a visual check asks the staff PIN (production); None: not asked
+    staff_pin_hashes: Mapping[str, str] | None = None
 
     @property
     def recording(self) -> bool:
@@ -107,6 +110,7 @@ async def assemble_desk(
         ReaderCardPort(card_parts.transport, options.transcript),
         port,
         CacheStorePort(cache_parts.cache, desk_id=options.desk_id, seal=cache_parts.seal),
+        staff_check=_staff_pins(cache_parts.cache, options.staff_pin_hashes),
     )
     runner.observers.extend(options.observers)
     panel = card_parts.panel(runner, gateway_parts.switch) if card_parts.panel else None
@@ -257,3 +261,7 @@ class TemporaryCache:
         if manager is not None:
             parts.seal, parts.manager = manager
         return parts
+
+
+def _staff_pins(cache: OfflineCache, hashes: Mapping[str, str] | None) -> StaffPins | None:
+    return StaffPins(cache, hashes) if hashes is not None else None

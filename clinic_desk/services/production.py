@@ -318,6 +318,7 @@ async def build_production_services(
                 reverify_interval=settings.gateway.reverify_interval_seconds,
                 observers=observers,
                 transcript=transcript,
+                staff_pin_hashes=settings.visual_check.staff_pin_hashes,
             ),
         )
     except BaseException:

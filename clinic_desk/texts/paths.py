@@ -138,17 +138,17 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "answers, it is re-checked by number and the claim corrected if "
         "anything differs.",
     },
-    "numbers.offline": {
+    "paths.numbers_offline": {
         "ja": "ゲートウェイにつながらないため番号で照会できません。［S］で被保険者"
         "資格申立書へ進んでください。",
         "en": "The gateway is not answering, so the numbers cannot be looked up. "
         "Press [S] for the self-declaration form.",
     },
-    "numbers.declare_hint": {
+    "paths.declare_hint": {
         "ja": "解決しないときは［S］で被保険者資格申立書へ進めます。",
         "en": "If nothing helps, press [S] for the self-declaration form.",
     },
-    "numbers.demo_filled": {
+    "paths.demo_filled": {
         "ja": "見本の資格確認書の内容を入力済みです。Enterで照会します。",
         "en": "The sample certificate's numbers are filled in: press Enter to look them up.",
     },
@@ -175,11 +175,11 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "生年月日（カード券面）",
         "en": "Birthdate (on the card's face)",
     },
-    "visual.mode": {
+    "paths.visual_mode": {
         "ja": "目視確認（職員番号 {staff}）：暗証番号は使っていません。",
         "en": "Visual check by staff {staff}: no PIN was used.",
     },
-    "visual.offer": {
+    "paths.visual_offer": {
         "ja": "暗証番号を入力できないときは、［V］で目視確認に切り替えられます。",
         "en": "If the patient cannot enter a PIN, press [V] to switch to the visual check.",
     },
@@ -202,6 +202,36 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "demo.card.mori-haruka": {
         "ja": "顔認証のみのカード",
         "en": "Face-authentication-only card",
+    },
+    "visual.staff_pin": {
+        "ja": "職員の暗証番号",
+        "en": "Staff PIN",
+    },
+    "visual.staff_pin.empty": {
+        "ja": "目視確認に切り替えるには職員の暗証番号を入力してください。",
+        "en": "Type your staff PIN to switch to the visual check.",
+    },
+    "visual.staff_unknown": {
+        "ja": "この職員番号は目視確認を行えません（設定に登録がありません）。",
+        "en": "This staff id may not make visual checks (it is not configured).",
+    },
+    "visual.staff_pin_wrong": {
+        "ja": "職員の暗証番号が違います。もう一度カードを置いてやり直してください。",
+        "en": "The staff PIN was not right. Place the card again and retry.",
+    },
+    "visual.staff_pin_locked": {
+        "ja": "職員の暗証番号を続けて間違えたため、しばらく使えません。",
+        "en": "Too many wrong staff PINs: this staff id is locked for a while.",
+    },
+    "help.paths": {
+        "ja": "番号・目視・申立書：B 資格確認書の番号で確認（カード待ちの画面で）"
+        "。V 目視確認に切り替える（暗証番号の入力時・ロック時）。S または"
+        " F6 被保険者資格申立書（番号の入力画面・紙の様式の画面で）。Ta"
+        "b 次の入力欄。",
+        "en": "Without a PIN: B look up the numbers of an eligibility certificate "
+        "(while waiting for a card). V switch to the visual check (at the PIN, "
+        "or a blocked PIN). S or F6 the self-declaration form (at the number "
+        "form or the paper form). Tab the next field.",
     },
 }
 

@@ -36,6 +36,7 @@ BAD: list[tuple[str, str, str]] = [
     ("staff", "", "visual.staff_id.empty"),
     ("staff", "受付 1", "visual.staff_id.invalid"),
     ("staff", "a" * 33, "visual.staff_id.invalid"),
+    ("staff_pin", "", "visual.staff_pin.empty"),
     ("card_name", "", "numbers.name.empty"),
     ("card_birthdate", "19800431", "numbers.birthdate.format"),
     ("copay", "40", "declaration.copay.invalid"),

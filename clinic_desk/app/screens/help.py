@@ -32,7 +32,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(t("help.title", self.lang), id="help-title", markup=False)
-            yield Prose(t("help.text", self.lang), id="help-text")
+            text = f"{t('help.text', self.lang)}\n\n{t('help.paths', self.lang)}"
+            yield Prose(text, id="help-text")
         yield KeyBar(id="help-keys")
 
     def on_mount(self) -> None:

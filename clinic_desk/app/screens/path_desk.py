@@ -44,6 +44,11 @@ PATH_BINDING_TEXTS: dict[str, TextKey] = {
     "desk.visual_check": "key.visual_check",
     "desk.declaration": "key.declaration",
 }
+_STAFF_REFUSALS: dict[str, TextKey] = {
+    "staff_unknown": "visual.staff_unknown",
+    "staff_pin_wrong": "visual.staff_pin_wrong",
+    "staff_pin_locked": "visual.staff_pin_locked",
+}
 _NUMBER_STAGES = frozenset({Stage.NUMBER_ENTRY, Stage.LOOKING_UP_NUMBERS})
 _VISUAL_FROM = frozenset({Stage.PIN_ENTRY, Stage.PIN_BLOCKED})
 _DECLARE_FROM = frozenset({Stage.NUMBER_ENTRY, Stage.PAPER_FORM})
@@ -75,6 +80,8 @@ class PathDeskScreen(DeskScreen):
         # the card desk's own on_mount runs as well (Textual calls each class's handler)
         forms = PathForms(self.lang, id="path-forms")
         await self.query_one("#main").mount(forms, after="#birthdate")
+        services = self.desk.services
+        forms.ask_staff_pin = services is not None and services.runner.staff_check is not None
 
     @property
     def forms(self) -> PathForms | None:
@@ -96,7 +103,7 @@ class PathDeskScreen(DeskScreen):
             if self._prefill is not None:
                 forms.fill(self._prefill)
         if stage in _NUMBER_STAGES:
-            forms.open("numbers", t("numbers.demo_filled", self.lang) if self._prefill else "")
+            forms.open("numbers", t("paths.demo_filled", self.lang) if self._prefill else "")
             forms.set_busy(stage is Stage.LOOKING_UP_NUMBERS)
         elif stage is Stage.DECLARATION:
             forms.open("declaration")
@@ -104,7 +111,10 @@ class PathDeskScreen(DeskScreen):
         elif self._visual_open:
             forms.open("visual", t("visual.title", self.lang))
             forms.set_busy(stage is not Stage.PIN_ENTRY and stage is not Stage.PIN_BLOCKED)
-            self.query_one("#pin", Input).display = False
+            pin = self.query_one("#pin", Input)
+            pin.display = False
+            if self.focused is pin:  # the card desk gave the hidden PIN field the focus
+                forms.focus_first()
         else:
             forms.close()
         if stage is not before and forms.display and not forms.query("Input:disabled"):
@@ -119,13 +129,15 @@ class PathDeskScreen(DeskScreen):
         if stage is Stage.NUMBER_ENTRY and view.numbers_not_found:
             return "\n".join((t("numbers.not_found", lang), t("numbers.not_found.causes", lang)))
         if stage is Stage.PAPER_FORM and view.error_code == "gateway_unavailable_numbers":
-            return t("numbers.offline", lang)
+            return t("paths.numbers_offline", lang)
         if stage is Stage.PAPER_FORM:
-            return t("numbers.declare_hint", lang)
+            return t("paths.declare_hint", lang)
         if stage in (Stage.PIN_ENTRY, Stage.PIN_BLOCKED) and not self._visual_open:
-            return t("visual.offer", lang)
+            return t("paths.visual_offer", lang)
+        if stage is Stage.ERROR and view.error_code in _STAFF_REFUSALS:
+            return t(_STAFF_REFUSALS[view.error_code], lang)
         if view.path == "visual" and view.staff_id:
-            return t("visual.mode", lang, staff=view.staff_id)
+            return t("paths.visual_mode", lang, staff=view.staff_id)
         result = view.result
         if result is not None and result.medications_note == NOT_ON_THIS_PATH:
             return t("numbers.no_medications", lang)
@@ -162,6 +174,9 @@ class PathDeskScreen(DeskScreen):
     # -- the demo panel: a patient with a 資格確認書 -----------------------------------
     def services_ready(self, services: DeskServices) -> None:
         super().services_ready(services)
+        forms = self.forms
+        if forms is not None:
+            forms.ask_staff_pin = services.runner.staff_check is not None
         if services.demo is None or not self._ready_for_services:
             return
         options = self.query_one(DemoPanel).options

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pydantic import SecretStr
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -43,6 +44,7 @@ LABELS: dict[str, TextKey] = {
     "birthdate": "numbers.birthdate",
     "name": "numbers.name",
     "staff": "visual.staff_id",
+    "staff_pin": "visual.staff_pin",
     "card_name": "visual.name",
     "card_birthdate": "visual.birthdate",
     "copay": "declaration.copay",
@@ -69,6 +71,8 @@ def field_problem(name: str, value: str, *, final: bool) -> str:
         return field_error(NumberField(name), value, _today())
     if name == "staff":
         return staff_id_error(value)
+    if name == "staff_pin":
+        return "" if value else "visual.staff_pin.empty"
     if name == "card_name":
         return field_error(NumberField.NAME, value, _today())
     if name == "card_birthdate":
@@ -109,7 +113,13 @@ class PathForms(Vertical):
         self.lang = lang
         self.kind: FormKind | None = None
         self.numbers = NumberForm()  # kept as typed across 該当資格なし
+        self.ask_staff_pin = False  # a production desk asks it before a visual check
         self.display = False
+
+    def fields(self, kind: FormKind) -> tuple[str, ...]:
+        if kind == "visual" and self.ask_staff_pin:
+            return ("staff", "staff_pin", "card_name", "card_birthdate")
+        return FIELDS[kind]
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -118,7 +128,7 @@ class PathForms(Vertical):
             with Vertical(classes="path-row", id=f"path-row-{name}"):
                 with Horizontal(classes="path-line"):
                     yield Label(t(key, lang))
-                    yield Input(id=f"path-{name}")
+                    yield Input(id=f"path-{name}", password=name == "staff_pin")
                 yield Prose(id=f"path-error-{name}", classes="path-error", collapse=True)
 
     # -- showing ----------------------------------------------------------------
@@ -129,13 +139,13 @@ class PathForms(Vertical):
         self.display = True
         self.query_one("#path-note", Prose).show(note)
         for name in LABELS:
-            self.query_one(f"#path-row-{name}").display = name in FIELDS[kind]
+            self.query_one(f"#path-row-{name}").display = name in self.fields(kind)
         if first_time:
             for name in _NUMBER_FIELDS:
                 self.field(name).value = self.numbers.get(NumberField(name))
             if kind == "declaration" and not self.field("copay").value:
                 self.field("copay").value = "30"
-            for name in FIELDS[kind]:
+            for name in self.fields(kind):
                 self._say(name, "")
 
     def close(self) -> None:
@@ -164,15 +174,15 @@ class PathForms(Vertical):
     def focus_first(self) -> None:
         if self.kind is None:
             return
-        for name in FIELDS[self.kind]:
+        for name in self.fields(self.kind):
             if self.query_one(f"#path-error-{name}", Prose).text:
                 self.field(name).focus()
                 return
-        for name in FIELDS[self.kind]:
+        for name in self.fields(self.kind):
             if not self.field(name).value:
                 self.field(name).focus()
                 return
-        self.field(FIELDS[self.kind][0]).focus()
+        self.field(self.fields(self.kind)[0]).focus()
 
     def _say(self, name: str, key: str) -> None:
         text = t(key, self.lang) if key else ""  # type: ignore[arg-type]
@@ -203,7 +213,7 @@ class PathForms(Vertical):
         kind = self.kind
         if kind is None:
             return None
-        values = {name: self.field(name).value for name in FIELDS[kind]}
+        values = {name: self.field(name).value for name in self.fields(kind)}
         problems = {name: field_problem(name, v, final=True) for name, v in values.items()}
         for name, key in problems.items():
             self._say(name, key)
@@ -213,7 +223,15 @@ class PathForms(Vertical):
             born = parse_birthdate(values["card_birthdate"], _today())
             assert isinstance(born, date)
             stated = pe.StatedIdentity(name=stated_name(values["card_name"]), birthdate=born)
-            return Built(pe.VisualCheckChosen(staff_id=values["staff"].strip(), stated=stated))
+            pin = self.field("staff_pin").value if self.ask_staff_pin else ""
+            self.field("staff_pin").value = ""  # the PIN leaves the form at once
+            return Built(
+                pe.VisualCheckChosen(
+                    staff_id=values["staff"].strip(),
+                    stated=stated,
+                    staff_pin=SecretStr(pin) if self.ask_staff_pin else None,
+                )
+            )
         checked = self.numbers.check(_today())
         if checked is None:  # the form's own check agrees with the fields' (kept in step)
             for which, key in self.numbers.errors.items():
