@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.screens.desk import DeskScreen
-from clinic_desk.checkin import DeskView
+from clinic_desk.app.screens.face import FaceScreen
+from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.face import FaceCheckIn
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.texts import Lang
 
@@ -28,6 +32,10 @@ class DeskApp(LocalisedApp):
 
     CSS_PATH = "desk.tcss"
     TITLE = "clinic-desk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # a desk on a 資格確認端末: the oldest face-reader check-in waiting
+        Binding("f", "face_checkin", "Face reader check-in", id="app.face", show=False),
+    ]
 
     def __init__(
         self,
@@ -82,6 +90,8 @@ class DeskApp(LocalisedApp):
         self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
+        if services.faces is not None:
+            services.faces.listen(self._face_arrived)
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -119,6 +129,27 @@ class DeskApp(LocalisedApp):
         for event in events_to_clear(self.services.runner.machine.stage):
             await self.dispatch(event)
         self.idle.touch()
+
+    def _face_arrived(self, checkin: FaceCheckIn) -> None:
+        """A result from the face reader: its check-in opens at once on an idle desk
+        (else F opens it once the desk is free)."""
+        idle = self.services is not None and self.services.runner.machine.stage is (
+            Stage.WAITING_FOR_CARD
+        )
+        if idle and isinstance(self.screen, DeskScreen):
+            self._open_face(checkin)
+
+    def action_face_checkin(self) -> None:
+        faces = self.services.faces if self.services is not None else None
+        if faces is None or faces.desk is None or not faces.desk.waiting:
+            return
+        if isinstance(self.screen, DeskScreen):
+            self._open_face(faces.desk.waiting[0])
+
+    def _open_face(self, checkin: FaceCheckIn) -> None:
+        faces = self.services.faces if self.services is not None else None
+        if faces is not None and faces.desk is not None:
+            self.push_screen(FaceScreen(faces.desk, checkin, self.lang))
 
     def _view_changed(self, view: DeskView) -> None:
         if self.idle is not None:

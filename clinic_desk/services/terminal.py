@@ -183,7 +183,7 @@ class TerminalGateway:
             client=None,
             port=TerminalPort(client),
             reverify=TerminalReverify(client),
-            terminal=client,
+            faces=self.faces,
             online=None,
             starters=[self._readiness(watch), self.faces.start],
         )
