@@ -105,7 +105,10 @@ class FaceDesk:
             if isinstance(item, FaceRejected):
                 log.info("face result refused: %s", item.error.code)
                 continue
-            await self.arrived(item)
+            try:
+                await self.arrived(item)
+            except Exception as exc:  # a store that fails must not stop the watcher
+                log.warning("face check-in not started: %s", type(exc).__name__)
 
 
 class FaceReaderSource:
