@@ -96,6 +96,11 @@ class DeskConfig(_Section):
         ge=1,
         description="less free space than this under the cache or logs: not ready",
     )
+    patient_display: bool = Field(
+        default=True,
+        description="let a patient display (clinic-desk patient-display) pair with the desk "
+        "through its owner-only socket; the desk asks everything itself while none is paired",
+    )
 
 
 class ManagerConfig(_Section):

@@ -2,7 +2,8 @@
 
 ``OfflineCache.open(data_dir, config_dir, passphrase)`` (or ``create``) returns it;
 the stores hang off it: ``cache.snapshots``, ``cache.medications``, ``cache.visits``,
-``cache.flags``, ``cache.lockouts`` and ``cache.audit``. Housekeeping that spans the
+``cache.flags``, ``cache.lockouts``, ``cache.aliases`` and
+``cache.audit``. Housekeeping that spans the
 tables (``purge``, ``counts``, ``verify``, ``check_pages``, ``batch``, ``rekey``) is
 on the cache itself.
 """
@@ -18,6 +19,7 @@ from typing import Any, Self
 import sqlcipher3
 
 from offline_cache import housekeeping, integrity, schema, vault
+from offline_cache.aliases import AliasStore
 from offline_cache.audit import AuditLog
 from offline_cache.codec import Clock, ts, utc_now
 from offline_cache.connection import page_problems, translate
@@ -29,7 +31,7 @@ from offline_cache.keyfile import DataKey, check_passphrase_strength
 from offline_cache.lock import ProcessLock
 from offline_cache.lockouts import LockoutStore
 from offline_cache.models import CacheCounts, CachePolicy, PurgeReport, VerifyReport
-from offline_cache.seals import Sealer
+from offline_cache.seals import SEAL_LABEL, Sealer
 from offline_cache.snapshots import MedicationStore, SnapshotStore
 from offline_cache.unit import Tx, UnitOfWork
 from offline_cache.visits import VisitStore
@@ -59,6 +61,7 @@ class OfflineCache:
         self.flags = FlagStore(self._unit, self.audit)
         self.lockouts = LockoutStore(self._unit, self.audit)
         self.evidence = EvidenceStore(self._unit, self.audit)
+        self.aliases = AliasStore(self._unit, self.audit)
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -201,6 +204,14 @@ class OfflineCache:
     @property
     def actor(self) -> str:
         return self.audit.actor
+
+    def derive_key(self, label: bytes) -> bytes:
+        """A 256-bit key for one purpose of the program, derived from the data key
+        (HKDF, ``label`` naming the purpose). It is the same for every opening of this
+        cache, rekeyed or not, and never stored; the data key stays inside."""
+        if not label or label == SEAL_LABEL:  # the seal key never leaves the cache
+            raise ValueError("a derived key needs a label of its own naming its purpose")
+        return self._key.derive(label)
 
     @property
     def schema_version(self) -> int:

@@ -147,6 +147,23 @@ class FlagMove(_Row):
     note: str | None = None
 
 
+class AliasStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REVOKED = "revoked"
+
+
+class AliasRow(_Row):
+    """One stored name alias; ``alias`` is the caller's JSON (spellings, who, when)."""
+
+    id: str
+    cert_sha256: Sha256Hex
+    record_ref: str
+    status: AliasStatus
+    alias: JsonObject = Field(repr=False)
+    updated_at: UtcDatetime
+
+
 class LockoutState(_Row):
     """Wrong tries in a row at a secret (the manager PIN) and until when it is locked."""
 

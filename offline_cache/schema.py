@@ -185,7 +185,25 @@ CREATE TRIGGER evidence_never_changed BEFORE UPDATE ON evidence
 BEGIN SELECT RAISE(ABORT, 'evidence rows are never changed'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# Version 6: names the gate has learned. A card holder's spelling aliases (the card's
+# spelling and the record's, for one card and one record), proposed when staff accept a
+# variant, approved or revoked by the manager. Sealed; never deleted (revoked instead).
+V6 = """
+CREATE TABLE name_alias (
+    id TEXT PRIMARY KEY,
+    cert_sha256 TEXT NOT NULL CHECK (length(cert_sha256) = 64),
+    record_ref TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'revoked')),
+    alias_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    seal TEXT
+);
+CREATE INDEX name_alias_by_card ON name_alias (cert_sha256, status);
+CREATE TRIGGER name_alias_kept BEFORE DELETE ON name_alias
+BEGIN SELECT RAISE(ABORT, 'name aliases are revoked, never deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 CURRENT_VERSION = len(MIGRATIONS)
 # The first version whose rows and audit rows are sealed.
 SEALED_SINCE = 4

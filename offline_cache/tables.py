@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 from offline_cache.codec import dt, maybe_dt
 from offline_cache.errors import NotFound
 from offline_cache.models import (
+    AliasRow,
+    AliasStatus,
     EligibilitySnapshot,
     Evidence,
     FlagMove,
@@ -233,6 +235,26 @@ EVIDENCE = Table(
     "evidence file",
 )
 
+
+def _alias(row: Sequence[Any]) -> AliasRow:
+    aid, cert, record_ref, status, alias, updated = row
+    return AliasRow(
+        id=aid,
+        cert_sha256=cert,
+        record_ref=record_ref,
+        status=AliasStatus(status),
+        alias=json.loads(alias),
+        updated_at=dt(updated),
+    )
+
+
+ALIASES = Table(
+    "name_alias",
+    ("id", "cert_sha256", "record_ref", "status", "alias_json", "updated_at"),
+    _alias,
+    "name alias",
+)
+
 SEALED_TABLES: tuple[Table[Any], ...] = (
     SNAPSHOTS,
     MEDICATIONS,
@@ -241,4 +263,5 @@ SEALED_TABLES: tuple[Table[Any], ...] = (
     FLAG_HISTORY,
     LOCKOUTS,
     EVIDENCE,
+    ALIASES,
 )

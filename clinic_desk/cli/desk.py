@@ -122,7 +122,12 @@ async def _run(args: argparse.Namespace, settings: object, lang: Lang, prepared:
         # Imported in a thread: the first frame does not wait for httpx, uvicorn or SQLCipher.
         return await _build(args, settings, prepared)
 
-    app = DeskApp(build, lang=lang)
+    patient_display = None
+    if settings.desk.patient_display:
+        from clinic_desk.patient.socket_file import socket_path
+
+        patient_display = socket_path()
+    app = DeskApp(build, lang=lang, patient_display=patient_display)
     try:
         await app.run_async()
     finally:
@@ -177,9 +182,9 @@ async def _build(
     )
     readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
     running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
-    notice = await readiness.startup_notice(settings, running)
+    notice, not_ready = await readiness.startup_notice(settings, running)
     if gateway is not None and gateway.folder is not None:
         face = f"clinic-desk oqs-terminal face {gateway.folder / 'terminal'} --patient …"
         notice = "; ".join(x for x in (notice, f"資格確認端末 (simulated): {face}") if x)
-    services.update_status(notice=notice)
+    services.update_status(notice=notice, not_ready=not_ready)
     return services

@@ -42,6 +42,7 @@ from clinic_desk.readiness.machine import (
 from clinic_desk.readiness.model import TITLES, CheckResult, CheckStatus, Readiness, result
 from clinic_desk.readiness.storage import RunningDesk, check_cache, check_disk, check_logs
 from clinic_desk.readiness.terminal import check_terminal
+from clinic_desk.texts.said import Finding, Said
 
 __all__ = [
     "DEMO_READER",
@@ -53,14 +54,18 @@ __all__ = [
     "Readiness",
     "RunningDesk",
     "clock_skew",
+    "notice_of",
     "probe_gateway",
     "run_checks",
     "startup_notice",
 ]
 
 
-async def startup_notice(settings: DeskSettings, running: RunningDesk) -> str:
-    """The desk's start-up check in one line for its status line ("" when all is well).
+async def startup_notice(
+    settings: DeskSettings, running: RunningDesk
+) -> tuple[str, tuple[Finding, ...]]:
+    """The desk's start-up check for its status line: the findings in one English line
+    (for the log and support; "" when all is well) and as the desk says them.
 
     Production names warnings too; the demo only what would stop a check-in.
     """
@@ -70,7 +75,12 @@ async def startup_notice(settings: DeskSettings, running: RunningDesk) -> str:
         for r in readiness.results
         if r.blocking or (settings.mode == "production" and r.status is CheckStatus.WARN)
     ]
-    return "; ".join(f"{r.title}: {r.detail}" for r in shown)
+    return notice_of(shown), tuple(r.finding() for r in shown)
+
+
+def notice_of(results: list[CheckResult]) -> str:
+    """Results that are not ready, in one English line."""
+    return "; ".join(f"{r.title}: {r.detail}" for r in results)
 
 
 async def _check_gateway(
@@ -84,7 +94,12 @@ async def _check_gateway(
             return result("gateway", CheckStatus.OK, "the demo's embedded gateway is running")
         return await probe_embedded(now)
     if not settings.gateway.base_url:
-        return result("gateway", CheckStatus.SKIPPED, "not checked: gateway.base_url is not set")
+        return result(
+            "gateway",
+            CheckStatus.SKIPPED,
+            "not checked: gateway.base_url is not set",
+            said=Said.of("ready.gateway.no_url"),
+        )
     return await probe_gateway(settings.gateway, now=now)
 
 
@@ -109,10 +124,16 @@ async def run_checks(
                 CheckStatus.FAIL,
                 "; ".join(settings.problems),
                 f"edit {source} (then run `clinic-desk config check`)",
+                Said.of("ready.config.invalid"),
             )
         ]
         results += [
-            result(key, CheckStatus.SKIPPED, "not checked: the configuration must be valid first")
+            result(
+                key,
+                CheckStatus.SKIPPED,
+                "not checked: the configuration must be valid first",
+                said=Said.of("ready.skipped.config"),
+            )
             for key in list(TITLES)[1:]
         ]
         return Readiness(mode="unknown", results=tuple(results))

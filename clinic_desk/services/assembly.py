@@ -47,6 +47,7 @@ from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
 from clinic_desk.services.store import CacheStorePort
+from clinic_desk.texts.said import Finding
 from offline_cache import OfflineCache
 from reader.errors import ReaderUnavailable
 from reader.transcript import Transcript
@@ -169,7 +170,12 @@ def _card_monitor(reader: str) -> Starter:
                 return True
             except ReaderUnavailable as exc:
                 log.warning("card monitor not started: %s", type(exc).__name__)
-                services.update_status(notice=f"card reader: {exc.message}")
+                from clinic_desk.readiness.machine import reader_said  # only when it fails
+
+                services.update_status(
+                    notice=f"card reader: {exc.message}",
+                    not_ready=(Finding(check="ready.check.reader", said=reader_said(exc)),),
+                )
                 return False
 
         async def keep_trying() -> None:

@@ -57,6 +57,7 @@ DEMO_CARDS = (
     "kobayashi-sachiko",
     "ito-makoto",
     "nakamura-akemi",
+    "mori-haruka",  # no PIN: the visual check (目視)
 )
 
 

@@ -37,7 +37,7 @@ from clinic_desk.config import (
 )
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.connection import GatewaySettingsError, tls_context
-from clinic_desk.readiness import CheckStatus, RunningDesk, run_checks
+from clinic_desk.readiness import CheckStatus, RunningDesk, notice_of, run_checks
 from clinic_desk.services.assembly import DeskOptions, assemble_desk
 from clinic_desk.services.desk import Closer, DeskServices, GatewayWatch, Starter
 from clinic_desk.services.periodic import every
@@ -244,7 +244,8 @@ class ClinicGateway:
             problems = [r for r in readiness.not_ready() if r.key != "config"]
             services.update_status(
                 reader=readiness.reader_name or settings.reader.name_pattern or "",
-                notice="; ".join(f"{r.title}: {r.detail}" for r in problems),
+                notice=notice_of(problems),
+                not_ready=tuple(r.finding() for r in problems),
             )
             watch.found(readiness.get("gateway").status is not CheckStatus.FAIL)
             for result in readiness.results:

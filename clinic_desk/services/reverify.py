@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
+from clinic_desk.domain.declaration import is_declaration
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.domain.reverification import Reverification, VisitAttention
 from clinic_desk.eligibility.client import EligibilityClient
@@ -41,6 +42,7 @@ from clinic_desk.eligibility.errors import (
     GatewayUnavailable,
 )
 from clinic_desk.identity import IdentityInputError, verdict
+from clinic_desk.services.declarations import recheck_declaration
 from clinic_desk.services.gateway import insurer_reference
 from clinic_desk.services.sources import VisitLookup
 from clinic_desk.services.store import CacheStorePort
@@ -275,6 +277,16 @@ class Reverifier:
         if snapshot is None:
             # forgotten at the patient's request: nothing to compare with, staff check it
             return _Decision(status=VisitStatus.REJECTED, result={"reason": "no_snapshot"})
+        if is_declaration(snapshot.coverage):  # a 申立書: re-checked by its numbers
+            if self.client is None:  # this backend has no lookup by number: it waits
+                raise GatewayError(
+                    "a 申立書 is re-checked through the eligibility gateway",
+                    desk_action="",
+                    support_hint="re-check it on a desk that uses the eligibility gateway",
+                    code="declaration_needs_gateway",
+                )
+            status, result, flag = await recheck_declaration(self.client, snapshot, self._flags)
+            return _Decision(status=status, result=result, flag=flag)
         try:
             found = await self._lookup(visit, snapshot)
         except GatewayRejected as exc:

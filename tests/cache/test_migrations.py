@@ -77,7 +77,10 @@ def test_earlier_versions_migrate_forward(
 
 
 # what each migration since seals adds, dropped again to make a file of the version before
-_ADDED_SINCE = {5: ("DROP TABLE evidence",)}
+_ADDED_SINCE = {
+    5: ("DROP TABLE evidence",),
+    6: ("DROP TRIGGER name_alias_kept", "DROP INDEX name_alias_by_card", "DROP TABLE name_alias"),
+}
 
 
 @pytest.mark.parametrize("version", range(SEALED_SINCE, CURRENT_VERSION))
@@ -103,6 +106,7 @@ def test_sealed_versions_migrate_forward_and_keep_every_row(
         assert cache.audit.entries()[-1].note == f"schema {version} -> {CURRENT_VERSION}"
         kept = cache.evidence.keep("OQSsiquc01res_x.xml", b"<x/>", reason="answered", desk_id="d")
         assert cache.evidence.get(kept.id).body == b"<x/>"
+        assert cache.aliases.find() == []
         report = cache.verify()
         assert report.ok, report.problems
 

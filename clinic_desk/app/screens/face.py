@@ -23,9 +23,16 @@ from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.checkin.face import FaceCheckIn, FaceStage, FaceView
 from clinic_desk.services.face_desk import FaceDesk
 from clinic_desk.texts import Lang, t
-from clinic_desk.texts.codes import VALIDITY
+from clinic_desk.texts.keys import TextKey
 
 MAX_KANA_INPUT = 64
+_STATE: dict[int, TextKey] = {
+    1: "validity.state.1",
+    2: "validity.state.2",
+    3: "validity.state.3",
+    4: "validity.state.4",
+    5: "validity.state.5",
+}
 
 
 class FaceScreen(ModalScreen[None]):
@@ -88,7 +95,7 @@ class FaceScreen(ModalScreen[None]):
             case FaceStage.SHOWN:
                 result = view.result
                 assert result is not None
-                state = t(VALIDITY[result.eligibility.state.value], lang)
+                state = t(_STATE[result.eligibility.state.value], lang)
                 return t("face.shown", lang, name=result.patient_name, state=state)
             case FaceStage.WITHHELD:
                 return t("face.withheld", lang)
