@@ -36,16 +36,14 @@ from pydantic_settings import (
 
 from clinic_desk import paths
 from clinic_desk.eligibility.settings import (
-    GatewaySection,
     redact_url,
     settings_rule,
 )
 from clinic_desk.jsonfiles import load_toml
-from clinic_desk.oqs.settings import OqsSettings
+from clinic_desk.oqs.settings import DeskGateway
 from reader.transport import is_virtual_reader
 
 Mode = Literal["demo", "production"]
-GatewayKind = Literal["https", "oqs-files"]
 PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8  # the offline cache's own minimum
 
@@ -138,46 +136,6 @@ class LoggingConfig(_Section):
         default=5 * 1024 * 1024, ge=64 * 1024, description="size at which desk.jsonl rotates"
     )
     backups: int = Field(default=5, ge=1, le=100, description="rotated files kept")
-
-
-class DeskGateway(GatewaySection):
-    """``[gateway]``: which backend the desk asks, and how.
-
-    ``kind = "https"`` (the default): the eligibility gateway API at ``base_url``.
-    ``kind = "oqs-files"``: the clinic's 資格確認端末 through its shared folder, set in
-    ``[gateway.oqs]`` (root, medical_institution_code, encoding, insurer_padding,
-    timeouts; see docs/oqs-files.md). The desk, ``doctor``, re-verification and the
-    review work the same with either.
-    """
-
-    kind: GatewayKind = Field(
-        default="https",
-        description="https: the eligibility gateway API; oqs-files: the clinic's "
-        "資格確認端末 folder ([gateway.oqs])",
-    )
-    oqs: OqsSettings | None = Field(
-        default=None, description="the 資格確認端末's folder and the clinic's code (oqs-files)"
-    )
-
-    @property
-    def files(self) -> bool:
-        return self.kind == "oqs-files"
-
-    def backend_problems(self) -> list[tuple[str, str]]:
-        """(key, why) for the backend choice: oqs-files needs its section."""
-        if not self.files:
-            return []
-        if self.oqs is None:
-            return [
-                (
-                    "oqs",
-                    "is required when gateway.kind is 'oqs-files': the 資格確認端末's folder "
-                    "(root) and the clinic's medical_institution_code",
-                )
-            ]
-        if not self.oqs.root.is_absolute():
-            return [("oqs.root", f"{str(self.oqs.root)!r} must be an absolute path")]
-        return []
 
 
 class DeskSettings(BaseSettings):

@@ -8,9 +8,10 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # imported when the desk's screen is shown: not before the fi
     from clinic_desk.app.screens.desk import DeskScreen
     from clinic_desk.checkin import DeskView
     from clinic_desk.checkin import events as ev
+    from clinic_desk.checkin.face import FaceCheckIn
     from clinic_desk.services.desk import DeskServices
 
 # the desk's screen with the paths without a PIN (a subclass of the card desk)
@@ -40,6 +42,10 @@ class DeskApp(LocalisedApp):
 
     CSS_PATH = "desk.tcss"
     TITLE = "clinic-desk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # a desk on a 資格確認端末: the oldest face-reader check-in waiting
+        Binding("f", "face_checkin", "Face reader check-in", id="app.face", show=False),
+    ]
 
     def __init__(
         self,
@@ -119,6 +125,8 @@ class DeskApp(LocalisedApp):
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
         self.patient_side.publish(services.runner.view())
+        if services.faces is not None:
+            services.faces.listen(self._face_arrived)
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -161,6 +169,31 @@ class DeskApp(LocalisedApp):
         for event in events_to_clear(self.services.runner.machine.stage):
             await self.dispatch(event)
         self.idle.touch()
+
+    def _face_arrived(self, checkin: FaceCheckIn) -> None:
+        """A result from the face reader: its check-in opens at once on an idle desk
+        (else F opens it once the desk is free)."""
+        from clinic_desk.checkin import Stage
+
+        idle = self.services is not None and self.services.runner.machine.stage is (
+            Stage.WAITING_FOR_CARD
+        )
+        if idle and self.desk_screen is not None and self.screen is self.desk_screen:
+            self._open_face(checkin)
+
+    def action_face_checkin(self) -> None:
+        faces = self.services.faces if self.services is not None else None
+        if faces is None or faces.desk is None or not faces.desk.waiting:
+            return
+        if self.desk_screen is not None and self.screen is self.desk_screen:
+            self._open_face(faces.desk.waiting[0])
+
+    def _open_face(self, checkin: FaceCheckIn) -> None:
+        from clinic_desk.app.screens.face import FaceScreen
+
+        faces = self.services.faces if self.services is not None else None
+        if faces is not None and faces.desk is not None:
+            self.push_screen(FaceScreen(faces.desk, checkin, self.lang))
 
     def _view_changed(self, view: DeskView) -> None:
         self.patient_side.publish(view)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from clinic_desk.domain.clock import utc_now
 from clinic_desk.oqs import fields as f
-from clinic_desk.oqs.errors import OqsError, OqsFormatError
+from clinic_desk.oqs.errors import OqsError, OqsFormatError, OqsUnavailable
 from clinic_desk.oqs.files import Archiver, FolderArchiver, Seen, glance, read_bounded
 from clinic_desk.oqs.mapping import NumberLookup, to_lookup
 from clinic_desk.oqs.qualification import parse_qualification
@@ -91,7 +91,9 @@ class FaceWatcher:
             try:
                 seen = glance(path)
             except OqsError as exc:
-                taken.append(self._reject(path, exc))
+                rejected = self._reject(path, exc)
+                if rejected is not None:
+                    taken.append(rejected)
                 continue
             if seen is None:
                 continue
@@ -107,8 +109,19 @@ class FaceWatcher:
         self._seen = current
         return taken
 
-    def _reject(self, path: Path, error: OqsError) -> FaceRejected:
-        self.archiver.archive(path, "face-rejected")
+    def _keep(self, path: Path, reason: str) -> bool:
+        """Archive ``path``; False when it cannot be kept now (it stays in face/, not
+        lost, and is taken again at a later poll)."""
+        try:
+            self.archiver.archive(path, reason)
+        except OqsUnavailable as exc:
+            log.warning("face result %s not kept yet: %s", path.name, exc.code)
+            return False
+        return True
+
+    def _reject(self, path: Path, error: OqsError) -> FaceRejected | None:
+        if not self._keep(path, "face-rejected"):
+            return None
         log.info("face result %s rejected: %s", path.name, error.code)
         return FaceRejected(file_name=path.name, error=error)
 
@@ -136,7 +149,8 @@ class FaceWatcher:
         except OqsError as exc:
             return self._reject(path, exc)
         self._failed.pop(path.name, None)
-        self.archiver.archive(path, "face")
+        if not self._keep(path, "face"):
+            return None  # nothing of a result that cannot be kept goes on
         try:
             written: datetime | None = datetime.strptime(path.stem[-14:], "%Y%m%d%H%M%S")
         except ValueError:

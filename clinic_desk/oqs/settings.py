@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clinic_desk import paths
+from clinic_desk.eligibility.settings import GatewaySection
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.xmlsafe import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, Limits, codec_for
 
@@ -93,3 +94,46 @@ class OqsSettings(BaseModel):
 
     def journal_file(self) -> Path:
         return self.journal_path or paths.data_dir() / "oqs-journal.jsonl"
+
+
+GatewayKind = Literal["https", "oqs-files"]
+
+
+class DeskGateway(GatewaySection):
+    """``[gateway]``: which backend the desk asks, and how.
+
+    ``kind = "https"`` (the default): the eligibility gateway API at ``base_url``.
+    ``kind = "oqs-files"``: the clinic's 資格確認端末 through its shared folder, set in
+    ``[gateway.oqs]`` (root, medical_institution_code, encoding, insurer_padding,
+    timeouts; see docs/oqs-files.md). The desk, ``doctor``, re-verification and the
+    review work the same with either.
+    """
+
+    kind: GatewayKind = Field(
+        default="https",
+        description="https: the eligibility gateway API; oqs-files: the clinic's "
+        "資格確認端末 folder ([gateway.oqs])",
+    )
+    oqs: OqsSettings | None = Field(
+        default=None, description="the 資格確認端末's folder and the clinic's code (oqs-files)"
+    )
+
+    @property
+    def files(self) -> bool:
+        return self.kind == "oqs-files"
+
+    def backend_problems(self) -> list[tuple[str, str]]:
+        """(key, why) for the backend choice: oqs-files needs its section."""
+        if not self.files:
+            return []
+        if self.oqs is None:
+            return [
+                (
+                    "oqs",
+                    "is required when gateway.kind is 'oqs-files': the 資格確認端末's folder "
+                    "(root) and the clinic's medical_institution_code",
+                )
+            ]
+        if not self.oqs.root.is_absolute():
+            return [("oqs.root", f"{str(self.oqs.root)!r} must be an absolute path")]
+        return []

@@ -138,6 +138,7 @@ async def assemble_desk(
         reverify_interval=options.reverify_interval,
         idle_lock_seconds=options.idle_lock_seconds,
         manager=cache_parts.manager,
+        faces=gateway_parts.faces,
     )
 
 

@@ -30,6 +30,7 @@ from clinic_desk.texts.said import Finding
 
 if TYPE_CHECKING:
     from clinic_desk.config import ManagerConfig
+    from clinic_desk.services.face_desk import FaceReaderSource
 
 log = logging.getLogger("clinic_desk.desk")
 
@@ -142,8 +143,10 @@ class DeskServices:
         reverify_interval: float = DEFAULT_RECHECK_INTERVAL,
         idle_lock_seconds: float | None = None,
         manager: ManagerAccess | None = None,
+        faces: FaceReaderSource | None = None,
     ) -> None:
         self.runner = runner
+        self.faces = faces  # the 資格確認端末's face-reader check-ins (services.face_desk)
         self._status = status
         self.demo = demo
         self.idle_lock_seconds = idle_lock_seconds

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Callable
 from datetime import date
 
 from pydantic import SecretStr
@@ -49,9 +50,12 @@ def arrival_of(result: FaceResult) -> FaceArrival:
 class FaceDesk:
     """The face check-ins of one desk, oldest first."""
 
-    def __init__(self, store: CacheStorePort) -> None:
+    def __init__(
+        self, store: CacheStorePort, listeners: list[Callable[[FaceCheckIn], None]] | None = None
+    ) -> None:
         self.store = store
         self.waiting: deque[FaceCheckIn] = deque()
+        self.listeners = listeners if listeners is not None else []
         self._lock = asyncio.Lock()
 
     async def arrived(self, result: FaceResult) -> FaceCheckIn:
@@ -62,6 +66,8 @@ class FaceDesk:
             while len(self.waiting) > MAX_WAITING:
                 old = self.waiting.popleft()
                 await self._carry_out(old, old.cancel())
+        for listener in self.listeners:  # the counter: "a patient checked in at the face reader"
+            listener(checkin)
         return checkin
 
     async def birthdate_typed(self, checkin: FaceCheckIn, typed: date) -> FaceView:
@@ -99,7 +105,10 @@ class FaceDesk:
             if isinstance(item, FaceRejected):
                 log.info("face result refused: %s", item.error.code)
                 continue
-            await self.arrived(item)
+            try:
+                await self.arrived(item)
+            except Exception as exc:  # a store that fails must not stop the watcher
+                log.warning("face check-in not started: %s", type(exc).__name__)
 
 
 class FaceReaderSource:
@@ -108,11 +117,16 @@ class FaceReaderSource:
     def __init__(self, client: OqsClient) -> None:
         self.client = client
         self.desk: FaceDesk | None = None  # the counter's face check-ins, once started
+        self.listeners: list[Callable[[FaceCheckIn], None]] = []
+
+    def listen(self, listener: Callable[[FaceCheckIn], None]) -> None:
+        """``listener`` hears of each face check-in as it arrives (on the desk's loop)."""
+        self.listeners.append(listener)
 
     async def start(self, services: DeskServices) -> Closer:
         store = services.runner.store
         assert isinstance(store, CacheStorePort), "face check-ins keep flags in the cache"
-        self.desk = desk = FaceDesk(store)
+        self.desk = desk = FaceDesk(store, self.listeners)
         task = asyncio.create_task(desk.watch(self.client), name="face-reader")
 
         async def stop() -> None:

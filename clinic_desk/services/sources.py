@@ -18,8 +18,8 @@ from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
-from clinic_desk.oqs import OqsClient
 from clinic_desk.services.desk import CardPanel, Closer, GatewayWatch, ManagerAccess, Starter
+from clinic_desk.services.face_desk import FaceReaderSource
 from offline_cache import OfflineCache
 from offline_cache.models import EligibilitySnapshot, OfflineVisit
 from reader.transport import CardTransport
@@ -65,7 +65,7 @@ class GatewayParts:
     client: EligibilityClient | None = None
     port: GatewayPort | None = None
     reverify: VisitLookup | None = None
-    terminal: OqsClient | None = None  # the 資格確認端末 (its face-reader results)
+    faces: FaceReaderSource | None = None  # the 資格確認端末's face-reader check-ins
     online: bool | None = None  # as the status line starts
     switch: GatewayToggle | None = None
     starters: list[Starter] = field(default_factory=list)

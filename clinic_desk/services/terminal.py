@@ -31,7 +31,6 @@ from pydantic import ValidationError
 
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
-from clinic_desk.config import DeskGateway
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.insured_numbers import InsuredNumbers
 from clinic_desk.domain.number_lookup import NumberLookupAnswer
@@ -39,6 +38,7 @@ from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.errors import GatewayError, GatewayProtocolError, GatewayUnavailable
 from clinic_desk.oqs import OqsClient, OqsError, OqsSettings, OqsTimeout, OqsUnavailable
 from clinic_desk.oqs.files import Archiver
+from clinic_desk.oqs.settings import DeskGateway
 from clinic_desk.readiness.model import CheckStatus
 from clinic_desk.readiness.terminal import check_terminal
 from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
@@ -183,7 +183,7 @@ class TerminalGateway:
             client=None,
             port=TerminalPort(client),
             reverify=TerminalReverify(client),
-            terminal=client,
+            faces=self.faces,
             online=None,
             starters=[self._readiness(watch), self.faces.start],
         )

@@ -16,7 +16,7 @@ from clinic_desk.oqs import OqsClient, OqsSettings, OqsUnavailable
 from clinic_desk.services.evidence import EvidenceArchiver
 from offline_cache import OfflineCache
 from tests.cache.support import PASSPHRASE, PYTHON, TEST_SCRYPT_N, python_env
-from tests.oqs.conftest import Terminal, make_settings
+from tests.oqs.conftest import Terminal, cli, make_settings
 
 YAMADA = ("01130012", "1234", "567", "00", date(1980, 4, 1))
 
@@ -182,3 +182,35 @@ def test_a_file_that_cannot_be_kept_is_moved_aside_unread(
         cache.close()  # a closed cache cannot keep anything: the file stays
         archiver.archive(big, "answered")
     assert big.exists()
+
+
+def test_a_face_result_that_cannot_be_kept_stays_and_is_taken_later(
+    tmp_path: Path, root: Path
+) -> None:
+    from clinic_desk.oqs.face import FaceWatcher
+
+    done = cli("oqs-terminal", "face", str(root), "--patient", "p-yamada-taro")
+    assert done.returncode == 0, done.stderr
+    (waiting,) = _files(root / "face")
+    settings = _settings(root)
+    closed = OfflineCache.create(
+        tmp_path / "d1", tmp_path / "c1", PASSPHRASE, scrypt_n=TEST_SCRYPT_N
+    )
+    closed.close()  # a cache that cannot keep anything (as on a full disk)
+    broken = FaceWatcher(
+        settings,
+        archiver=EvidenceArchiver(closed, desk_id="desk", quarantine=tmp_path / "aside"),
+    )
+    for _ in range(4):
+        assert broken.poll() == []  # nothing of it goes on, nothing is lost
+    assert waiting.exists() and _files(tmp_path / "aside") == []
+    with OfflineCache.create(
+        tmp_path / "d2", tmp_path / "c2", PASSPHRASE, scrypt_n=TEST_SCRYPT_N
+    ) as cache:
+        watcher = FaceWatcher(
+            settings,
+            archiver=EvidenceArchiver(cache, desk_id="desk", quarantine=tmp_path / "aside"),
+        )
+        taken = watcher.poll() + watcher.poll()
+        assert len(taken) == 1 and not waiting.exists()
+        assert [e[1] for e in cache.evidence.listing()] == [waiting.name]
