@@ -89,7 +89,12 @@ async def test_enter_outside_the_idle_screen_starts_nothing(desk: Desk) -> None:
     assert desk.services.runner.machine.generation == generation
 
 
-async def test_after_d_the_arrow_keys_move_the_demo_panel(desk: Desk) -> None:
+@pytest.mark.parametrize("size", ["120x36", "80x24"])
+async def test_after_d_the_arrow_keys_move_the_demo_panel(
+    size: str, desk: Desk, desk_80: Desk
+) -> None:
+    # at 80 columns the result hides the panel: D brings it back with the focus
+    desk = desk if size == "120x36" else desk_80
     await _to_consent(desk)
     await desk.press("n")
     await desk.wait_for(Stage.SHOWN)
@@ -99,6 +104,8 @@ async def test_after_d_the_arrow_keys_move_the_demo_panel(desk: Desk) -> None:
     before = options.highlighted
     await desk.press("down")
     assert options.highlighted == (before or 0) + 1
+    await desk.press("enter")  # and Enter taps the card chosen
+    await desk.wait_for(Stage.PIN_ENTRY)
 
 
 async def test_typed_ahead_answers_never_start_a_second_check_in(desk: Desk) -> None:

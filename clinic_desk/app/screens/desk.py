@@ -204,6 +204,7 @@ class DeskScreen(Screen[None]):
         if view.outcome is not None and stage in (Stage.SHOWN, Stage.WITHHELD, Stage.PAPER_FORM):
             self.add_class(*outcome_classes(view.outcome, None))
 
+        self._fit_panel()  # before the focus: after D at 80 columns the panel is back
         pin = self.query_one("#pin", Input)
         pin.display = stage in PIN_STAGES or self._tapping
         birthdate = self.query_one("#birthdate", Input)
@@ -228,7 +229,6 @@ class DeskScreen(Screen[None]):
         self._prose("#next").show(t("next.clear", lang) if stage in ENDINGS else "")
         if stage is Stage.WAITING_FOR_CARD or stage in ENDINGS:
             self.query_one(DemoPanel).refresh_labels()
-        self._fit_panel()
         services = self.desk.services
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
