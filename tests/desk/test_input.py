@@ -149,14 +149,17 @@ async def test_a_short_pin_is_refused_in_words(desk: Desk) -> None:
 
 
 async def test_keys_typed_in_the_instant_after_a_tap_reach_the_pin_field(desk: Desk) -> None:
-    """Enter, then the PIN and Enter in one burst: the digits arrive before the PIN field
-    has the focus; the demo panel catches them for it."""
+    """The fourth card chosen and tapped, the PIN and Enter, in one burst: the digits
+    arrive before the PIN field has the focus; the demo panel catches them for it, and
+    the keys act in the order they were typed."""
     from textual import events
 
     driver = desk.app._driver
     assert driver is not None
-    for key, character in [("enter", "\r"), *[(d, d) for d in "1234"], ("enter", "\r")]:
+    burst = [("down", None), ("down", None), ("down", None), ("enter", "\r")]
+    for key, character in [*burst, *[(d, d) for d in "1234"], ("enter", "\r")]:
         event = events.Key(key, character)
         event.set_sender(desk.app)
         driver.send_message(event)  # as the terminal does: all queued before any is handled
     await desk.wait_for(Stage.CONFIRMING_NAME)
+    assert "佐藤" in desk.capture()  # sato-ken, the fourth card

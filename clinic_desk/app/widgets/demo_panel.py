@@ -69,23 +69,24 @@ class CardList(OptionList):
 
     def action_select(self) -> None:
         option = self.highlighted_option
-        self.catching = option is not None and option.id not in (REMOVE_CARD, GATEWAY_TOGGLE)
-        self._caught.clear()
+        if option is None or option.id in (REMOVE_CARD, GATEWAY_TOGGLE):
+            self.catching = False  # no card is tapped: nothing to catch for
+            self._caught.clear()
         super().action_select()
 
     def on_blur(self) -> None:
         self.catching = False
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "enter" and not self.catching:  # select here, before the next keys
-            event.stop()
-            event.prevent_default()
-            self.action_select()
+        # Enter's binding (select) runs after the keys queued behind it have reached
+        # this list: start catching now, in the order the keys were typed
+        if event.key == "enter" and not self.catching:
+            self.catching = True
+            self._caught.clear()
             return
         character = event.character or ""
-        if self.catching and (
-            event.key == "enter" or (len(character) == 1 and character.isdigit())
-        ):
+        digit = len(character) == 1 and character.isdigit()
+        if self.catching and (event.key == "enter" or digit):
             event.stop()
             event.prevent_default()
             self._caught.append("enter" if event.key == "enter" else character)
