@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.keys import TextKey
+
+# the desk's medication list scrolls with these without having the focus
+LIST_SCROLL_BINDINGS = [
+    Binding("up", "scroll_list('up')", show=False, id="desk.scroll_up"),
+    Binding("down", "scroll_list('down')", show=False, id="desk.scroll_down"),
+    Binding("pageup", "scroll_list('page_up')", show=False, id="desk.page_up"),
+    Binding("pagedown", "scroll_list('page_down')", show=False, id="desk.page_down"),
+    Binding("home", "scroll_list('home')", show=False, id="desk.scroll_home"),
+    Binding("end", "scroll_list('end')", show=False, id="desk.scroll_end"),
+]
 
 BINDING_TEXTS: dict[str, TextKey] = {
     "app.quit": "key.quit",

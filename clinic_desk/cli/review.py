@@ -161,7 +161,7 @@ def _list(args: argparse.Namespace) -> int:
                     f"{row['desk_id']:<12} {row['reason']:<26} {row['status']}"
                 )
         if not args.json:
-            print(f"{len(flags)} flags")
+            print(_count(len(flags)))
     return 0
 
 
@@ -176,7 +176,7 @@ def _export(args: argparse.Namespace) -> int:
             count = session.export_csv(args.csv, statuses=statuses, lang=lang, overwrite=args.force)
         except ManagerError as exc:
             raise CliError(str(exc)) from None
-    print(f"wrote {count} flags to {args.csv}")
+    print(f"wrote {_count(count)} to {args.csv}")
     return 0
 
 
@@ -284,7 +284,7 @@ class _Session:
                 raise CliError(
                     f"the manager PIN is locked until {check.locked_until:%Y-%m-%d %H:%M} UTC"
                 )
-            raise CliError(f"that is not the manager PIN ({check.tries_left} tries left)")
+            raise CliError(f"that is not the manager PIN ({check.tries_words})")
         self._session = result.session
         # export refuses with the key problem in its own message; the others go on without
         if result.session.key_problem and self._args.review_command != "export":
@@ -300,3 +300,7 @@ class _Session:
 
 def _session(args: argparse.Namespace) -> _Session:
     return _Session(args)
+
+
+def _count(flags: int) -> str:
+    return "1 flag" if flags == 1 else f"{flags} flags"

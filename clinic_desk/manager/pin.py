@@ -102,6 +102,11 @@ class PinCheck(BaseModel):
     def ok(self) -> bool:
         return self.verdict is Verdict.OK
 
+    @property
+    def tries_words(self) -> str:
+        """The tries left in English words for the command line ("1 try left")."""
+        return "1 try left" if self.tries_left == 1 else f"{self.tries_left} tries left"
+
 
 class ManagerPin:
     """Checks manager PINs against the configured hash, counting wrong tries in the cache.

@@ -78,7 +78,7 @@ def set_manager_pin(
                 until = f"{check.locked_until:%H:%M} UTC" if check.locked_until else "later"
                 raise PinRefused(f"the manager PIN is locked until {until}")
             if not check.ok:
-                raise PinRefused(f"that is not the manager PIN ({check.tries_left} tries left)")
+                raise PinRefused(f"that is not the manager PIN ({check.tries_words})")
         try:
             replacement = ManagerKeyFile.load(key_file).rewrap(
                 current_pin, new_pin, scrypt_n=scrypt_n

@@ -465,7 +465,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "en": "Press Ctrl+Q to quit.",
     },
     "demo.title": {
-        "ja": "デモ用カード\nEnter でかざす・暗証番号 1234",
+        "ja": "デモ用カード\nEnterでかざす\n暗証番号は1234",
         "en": "Demo cards\nEnter taps · PIN 1234",
     },
     "demo.tries_left": {"ja": "暗証番号の残り{tries}回", "en": "PIN: {tries} tries left"},

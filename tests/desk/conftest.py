@@ -120,11 +120,11 @@ class Desk:
         return "\n".join(rows)
 
 
-async def _desk(lang: Lang) -> AsyncIterator[Desk]:
+async def _desk(lang: Lang, size: tuple[int, int] = SIZE) -> AsyncIterator[Desk]:
     services = await build_demo_services(card_source="in_process")
     app = DeskApp(services, lang=lang)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             yield Desk(app, services, pilot)
     finally:
@@ -140,4 +140,11 @@ async def desk() -> AsyncIterator[Desk]:
 @pytest.fixture
 async def desk_ja() -> AsyncIterator[Desk]:
     async for built in _desk("ja"):
+        yield built
+
+
+@pytest.fixture
+async def desk_80() -> AsyncIterator[Desk]:
+    """The desk at 80×24, where a result takes the demo panel's room."""
+    async for built in _desk("en", (80, 24)):
         yield built

@@ -61,6 +61,7 @@ async def test_a_demo_flag_keeps_its_sealed_reference_for_the_demos_manager(demo
     await shown(demo, "Type the manager PIN.")
     await demo.press(*DEMO_MANAGER_PIN, "enter")
     await shown(demo, "1 of 1 flag")
+    assert not demo.app._notifications  # the PIN note does not cover the flag's detail
     await demo.press("enter")
     text = await shown(demo, "Card holder (from the chip)")
     assert "06400021" in text  # the sealed insurer reference, opened

@@ -89,7 +89,12 @@ async def test_enter_outside_the_idle_screen_starts_nothing(desk: Desk) -> None:
     assert desk.services.runner.machine.generation == generation
 
 
-async def test_after_d_the_arrow_keys_move_the_demo_panel(desk: Desk) -> None:
+@pytest.mark.parametrize("size", ["120x36", "80x24"])
+async def test_after_d_the_arrow_keys_move_the_demo_panel(
+    size: str, desk: Desk, desk_80: Desk
+) -> None:
+    # at 80 columns the result hides the panel: D brings it back with the focus
+    desk = desk if size == "120x36" else desk_80
     await _to_consent(desk)
     await desk.press("n")
     await desk.wait_for(Stage.SHOWN)
@@ -99,6 +104,8 @@ async def test_after_d_the_arrow_keys_move_the_demo_panel(desk: Desk) -> None:
     before = options.highlighted
     await desk.press("down")
     assert options.highlighted == (before or 0) + 1
+    await desk.press("enter")  # and Enter taps the card chosen
+    await desk.wait_for(Stage.PIN_ENTRY)
 
 
 async def test_typed_ahead_answers_never_start_a_second_check_in(desk: Desk) -> None:
@@ -139,3 +146,20 @@ async def test_a_short_pin_is_refused_in_words(desk: Desk) -> None:
     await desk.press(*"12", "enter")
     assert "The PIN has 4 digits." in desk.capture()
     assert desk.stage is Stage.PIN_ENTRY
+
+
+async def test_keys_typed_in_the_instant_after_a_tap_reach_the_pin_field(desk: Desk) -> None:
+    """The fourth card chosen and tapped, the PIN and Enter, in one burst: the digits
+    arrive before the PIN field has the focus; the demo panel catches them for it, and
+    the keys act in the order they were typed."""
+    from textual import events
+
+    driver = desk.app._driver
+    assert driver is not None
+    burst = [("down", None), ("down", None), ("down", None), ("enter", "\r")]
+    for key, character in [*burst, *[(d, d) for d in "1234"], ("enter", "\r")]:
+        event = events.Key(key, character)
+        event.set_sender(desk.app)
+        driver.send_message(event)  # as the terminal does: all queued before any is handled
+    await desk.wait_for(Stage.CONFIRMING_NAME)
+    assert "佐藤" in desk.capture()  # sato-ken, the fourth card

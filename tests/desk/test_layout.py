@@ -111,3 +111,17 @@ async def test_japanese_breaks_between_words(size: tuple[int, int]) -> None:
             for word in WORDS:
                 assert unsplit(lines, word), (word, lines)
         assert any("暗証番号" in line for line in screens[1])
+
+
+def test_the_key_bar_leaves_out_whole_keys_it_has_no_room_for() -> None:
+    from rich.console import Console
+    from rich.style import Style
+
+    from clinic_desk.app.widgets.key_bar import KeyLine
+
+    keys = [("⏎", "Detail"), ("Esc", "Close"), ("S", "Status filter"), ("P", "Mark reported")]
+    console = Console(width=40, color_system=None)
+    with console.capture() as captured:
+        console.print(KeyLine(keys, Style()))
+    line = captured.get().rstrip("\n")
+    assert line.rstrip() == " ⏎ Detail  Esc Close  S Status filter"  # not "P Mark"

@@ -147,3 +147,23 @@ def test_shown_at_80_columns(snap_compare: Any, services: DeskServices) -> None:
         await reach(pilot, s, Stage.SHOWN)
 
     assert snap(snap_compare, services, steps, size=(80, 24))
+
+
+def test_coverage_lost(snap_compare: Any, services: DeskServices) -> None:
+    """Validity state 2: its own banner, colour and next step, never "confirmed"."""
+
+    async def steps(pilot: Pilot[Any], s: DeskServices) -> None:
+        await to_birthdate_answer(pilot, s, "kobayashi-sachiko", "19551205", Stage.CONSENT)
+        await pilot.press("n")
+        await reach(pilot, s, Stage.SHOWN)
+
+    assert snap(snap_compare, services, steps)
+
+
+def test_japanese_result_at_80_columns(snap_compare: Any, services: DeskServices) -> None:
+    async def steps(pilot: Pilot[Any], s: DeskServices) -> None:
+        await to_birthdate_answer(pilot, s, "yamada-taro", "19800401", Stage.CONSENT)
+        await pilot.press("y")
+        await reach(pilot, s, Stage.SHOWN)
+
+    assert snap(snap_compare, services, steps, lang="ja", size=(80, 24))

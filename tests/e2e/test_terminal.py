@@ -67,7 +67,8 @@ def terminal(pcscd: PcscService, desk_home: Path) -> Iterator[Terminal]:
 
 def check_in(term: Terminal, birthdate: str) -> None:
     term.keys("Enter")  # tap the highlighted demo card
-    term.wait_for("Please type your 4-digit PIN.")
+    # a card's first tap makes its key (seconds; many more on a loaded machine)
+    term.wait_for("Please type your 4-digit PIN.", timeout=120)
     term.wait_for("3 tries left")
     term.keys("1", "2", "3", "4", "Enter")
     term.wait_for("is this your name?")

@@ -71,7 +71,7 @@ def test_set_pin_list_export_and_change(
     code, out, _ = run(
         capsys, monkeypatch, "list", "--reason", "name_mismatch", "--pin-stdin", stdin=f"{PIN}\n"
     )
-    assert code == 0 and "1 flags" in out and "name_mismatch" in out
+    assert code == 0 and "1 flag\n" in out and "name_mismatch" in out
 
     code, _, err = run(capsys, monkeypatch, "list", "--pin-stdin", stdin="000000\n")
     assert code == 2 and "not the manager PIN (4 tries left)" in err
@@ -201,3 +201,15 @@ def test_language_from_either_place(
     assert main(["--lang", "en", "review", "export", "--csv", str(target), "--pin-stdin"]) == 0
     with target.open(encoding="utf-8-sig", newline="") as handle:
         assert [r["reason"] for r in csv.DictReader(handle)] == ['Patient said "not me"']
+
+
+def test_the_last_try_is_one_try(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, monkeypatch, "set-pin", "--pin-stdin", stdin=f"{PIN}\n")
+    raise_flags("name_mismatch")
+    for left in ("4 tries left", "3 tries left", "2 tries left", "1 try left"):
+        code, _, err = run(capsys, monkeypatch, "list", "--pin-stdin", stdin="000000\n")
+        assert code == 2 and f"not the manager PIN ({left})" in err
+    code, out, _ = run(capsys, monkeypatch, "list", "--pin-stdin", stdin=f"{PIN}\n")
+    assert code == 0 and "1 flag\n" in out

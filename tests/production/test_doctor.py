@@ -28,6 +28,7 @@ from clinic_desk.readiness import (
     run_checks,
     startup_notice,
 )
+from clinic_desk.texts import say_findings
 from offline_cache import OfflineCache
 from tests.production.conftest import PASSPHRASE, ThrowawayCA, TlsGateway, write_config
 from tests.support.pcscd import PcscService
@@ -311,12 +312,16 @@ async def test_startup_notice_names_only_what_stops_a_demo_check_in(
     pcscd: PcscService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     running = RunningDesk(cache_unlocked=True, embedded_gateway=True)
-    assert await startup_notice(load_settings(), running) == ""
+    assert await startup_notice(load_settings(), running) == ("", ())
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CLINIC_DESK_LOG_DIR", str(blocker / "logs"))
-    notice = await startup_notice(load_settings(), running)
+    notice, findings = await startup_notice(load_settings(), running)
     assert notice.startswith("log folder: cannot write to")
+    # the desk says the same in its language, from the catalogue
+    ja, en = say_findings(findings, "ja"), say_findings(findings, "en")
+    assert ja.startswith("ログのフォルダ：") and "ファイルです" in ja
+    assert en.startswith("log folder: cannot write to")
     # the desk still starts: its logging goes nowhere rather than failing
     handler = configure_from_settings(load_settings())
     logging.getLogger().removeHandler(handler)

@@ -176,7 +176,7 @@ async def test_desk_starts_and_says_what_is_not_ready(
             assert status.gateway_online is True  # TLS + client certificate accepted
             assert "No card reader matches 'ACR39U'" in status.notice
             text = screen_text(app)
-            assert "NOT READY" in text and "No card reader matches" in text
+            assert "NOT READY" in text and "no connected card reader matches" in text
             # the notice has the status line's second line; the gateway's state is asserted above
     finally:
         await services.stop()

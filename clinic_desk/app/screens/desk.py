@@ -3,7 +3,7 @@
 Keys that start or end a check-in are explicit (D, Esc, the patient's Y/N, the
 receptionist's A/R/C); Enter only submits the field that is shown, and taps a demo
 card only while the desk waits for a card. Digits typed while the card is being read
-go into the PIN field, which is there from the moment the card is tapped.
+go into the PIN field, there from the tap on (the demo panel hands on the first ones).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 
-from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.bindings import LIST_SCROLL_BINDINGS, localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.screens import desk_text
-from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, DemoPanel
+from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, CardList, DemoPanel
 from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.prose import Prose
@@ -56,13 +56,7 @@ class DeskScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel", id="desk.cancel"),
         Binding("f1", "help", "Help", id="desk.help"),
         Binding("m,f2", "manager_review", "Manager review", id="desk.manager_review"),
-        # the medication list scrolls without having the focus
-        Binding("up", "scroll_list('up')", show=False, id="desk.scroll_up"),
-        Binding("down", "scroll_list('down')", show=False, id="desk.scroll_down"),
-        Binding("pageup", "scroll_list('page_up')", show=False, id="desk.page_up"),
-        Binding("pagedown", "scroll_list('page_down')", show=False, id="desk.page_down"),
-        Binding("home", "scroll_list('home')", show=False, id="desk.scroll_home"),
-        Binding("end", "scroll_list('end')", show=False, id="desk.scroll_end"),
+        *LIST_SCROLL_BINDINGS,  # the medication list scrolls without having the focus
     ]
 
     def __init__(self, lang: Lang) -> None:
@@ -203,6 +197,7 @@ class DeskScreen(Screen[None]):
         if view.outcome is not None and stage in (Stage.SHOWN, Stage.WITHHELD, Stage.PAPER_FORM):
             self.add_class(*outcome_classes(view.outcome, None))
 
+        self._fit_panel()  # before the focus: after D at 80 columns the panel is back
         pin = self.query_one("#pin", Input)
         pin.display = (stage in PIN_STAGES or self._tapping) and not self.desk.patient_side.paired
         birthdate = self.query_one("#birthdate", Input)
@@ -214,6 +209,7 @@ class DeskScreen(Screen[None]):
             birthdate.value = ""
         if pin.display:
             pin.focus()
+            self.call_later(self.on_card_list_typed_ahead)
         elif birthdate.display:
             birthdate.focus()
         elif self.focused in (pin, birthdate) or self.focused is None or stage is not before.stage:
@@ -227,12 +223,16 @@ class DeskScreen(Screen[None]):
         self._prose("#next").show(t("next.clear", lang) if stage in ENDINGS else "")
         if stage is Stage.WAITING_FOR_CARD or stage in ENDINGS:
             self.query_one(DemoPanel).refresh_labels()
-        self._fit_panel()
         services = self.desk.services
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
             self._submit_typed_ahead(pin)
         self._refresh_keys(before)
+
+    async def on_card_list_typed_ahead(self, _: CardList.TypedAhead | None = None) -> None:
+        pin = self.query_one("#pin", Input)  # keys typed before it had the focus
+        if pin.display and self.query_one(DemoPanel).options.feed(pin):
+            await self._submit_pin(pin)
 
     def _submit_typed_ahead(self, pin: Input) -> None:
         """Enter typed while the card was read: send the PIN now that it can go."""

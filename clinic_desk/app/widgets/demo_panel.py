@@ -7,9 +7,11 @@ once the right PIN was typed, and "PIN locked" when it is blocked.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList
+from textual.message import Message
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.widgets.prose import PhraseText, Prose
@@ -54,6 +56,56 @@ def card_label(card_id: str, tries: int | None, lang: Lang) -> str:
     return label
 
 
+class CardList(OptionList):
+    """The cards to tap. Keys typed in the instant after Enter taps a card, before the
+    PIN field has the focus, are caught here for the PIN field instead of being lost."""
+
+    class TypedAhead(Message):
+        """Digits or Enter were caught for the PIN field (``CardList.feed``)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.catching = False
+        self._caught: list[str] = []
+
+    def action_select(self) -> None:
+        option = self.highlighted_option
+        if option is None or option.id in (REMOVE_CARD, GATEWAY_TOGGLE):
+            self.catching = False  # no card is tapped: nothing to catch for
+            self._caught.clear()
+        super().action_select()
+
+    def on_blur(self) -> None:
+        self.catching = False
+
+    def on_key(self, event: events.Key) -> None:
+        # Enter's binding (select) runs after the keys queued behind it have reached
+        # this list: start catching now, in the order the keys were typed
+        if event.key == "enter" and not self.catching:
+            self.catching = True
+            self._caught.clear()
+            return
+        character = event.character or ""
+        digit = len(character) == 1 and character.isdigit()
+        if self.catching and (event.key == "enter" or digit):
+            event.stop()
+            event.prevent_default()
+            self._caught.append("enter" if event.key == "enter" else character)
+            self.post_message(self.TypedAhead())
+
+    def feed(self, pin: Input) -> bool:
+        """Put the digits caught so far in the PIN field (up to its 4), each once; True
+        when an Enter was caught after them."""
+        caught, self._caught = self._caught, []
+        for key in caught:
+            if key == "enter":
+                return True
+            if len(pin.value) < 4:
+                pin.value += key
+                pin.cursor_position = len(pin.value)
+        return False
+
+
 class DemoPanel(Vertical):
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -63,11 +115,11 @@ class DemoPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Prose(t("demo.title", self._lang), id="demo-title")
-        yield OptionList(id="demo-cards")
+        yield CardList(id="demo-cards")
 
     @property
-    def options(self) -> OptionList:
-        return self.query_one(OptionList)
+    def options(self) -> CardList:
+        return self.query_one(CardList)
 
     def attach(self, deck: CardPanel) -> None:
         self._deck = deck

@@ -10,9 +10,30 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
+
+
+class KeyLine:
+    """Rich renderable: the keys that fit the width they are drawn at, each whole (a key
+    and its description are never cut; those that do not fit are left out)."""
+
+    def __init__(self, keys: list[tuple[str, str]], key_style: Style) -> None:
+        self.keys = keys
+        self.key_style = key_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text(no_wrap=True)
+        for key, description in self.keys:
+            if cell_len(text.plain) + cell_len(f" {key} {description} ") > options.max_width:
+                break
+            text.append(f" {key} ", style=self.key_style)
+            text.append(f"{description} ")
+        yield text
 
 
 class KeyBar(Static):
@@ -49,9 +70,4 @@ class KeyBar(Static):
         if keys == self._shown:
             return
         self._shown = keys
-        key_style = self.get_component_rich_style("key-bar--key")
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for key, description in keys:
-            text.append(f" {key} ", style=key_style)
-            text.append(f"{description} ")
-        self.update(text)
+        self.update(KeyLine(keys, self.get_component_rich_style("key-bar--key")))

@@ -218,6 +218,7 @@ class ReviewScreen(Activity, Screen[None]):
         self.context.session = session
         self.context.touch()
         self._pin_message("")
+        self.app.clear_notifications()  # the demo's PIN note would cover the detail
         self.app.push_screen(QueueScreen(self))
 
     @property
