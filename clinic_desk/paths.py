@@ -2,9 +2,9 @@
 
 Built on platformdirs. ``CLINIC_DESK_HOME`` moves all of them under one folder
 (tests, kiosks, support machines); each one can also be moved on its own by
-``CLINIC_DESK_CONFIG_DIR``, ``CLINIC_DESK_DATA_DIR``, ``CLINIC_DESK_CACHE_DIR``
-and ``CLINIC_DESK_LOG_DIR``. Nothing else in the code base builds a path to
-the user's profile.
+``CLINIC_DESK_CONFIG_DIR``, ``CLINIC_DESK_DATA_DIR``, ``CLINIC_DESK_CACHE_DIR``,
+``CLINIC_DESK_LOG_DIR`` and ``CLINIC_DESK_RUNTIME_DIR``. Nothing else in the code base
+builds a path to the user's profile.
 
 A variable that names a file (or a folder inside a file) is a ``LocationError`` naming
 the variable, raised before anything is read or written there.
@@ -104,6 +104,17 @@ def log_dir() -> Path:
     return _resolve("CLINIC_DESK_LOG_DIR", "logs", user_log_path(APP_NAME, appauthor=False))
 
 
+def runtime_dir() -> Path:
+    """Folder of the desk's local socket (the patient display pairs through it).
+
+    ``$XDG_RUNTIME_DIR/clinic-desk`` where the session has one (a per-user tmpfs),
+    otherwise a ``run`` folder in the cache folder: never a shared folder such as /tmp.
+    """
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    default = Path(xdg) / APP_NAME if xdg else cache_dir() / "run"
+    return _resolve("CLINIC_DESK_RUNTIME_DIR", "run", default)
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 
@@ -132,5 +143,5 @@ def fixtures_dir() -> Path:
 
 def check_locations() -> None:
     """Every folder clinic-desk may use, checked at once (``LocationError``)."""
-    for folder in (config_dir, data_dir, cache_dir, log_dir, fixtures_dir):
+    for folder in (config_dir, data_dir, cache_dir, log_dir, runtime_dir, fixtures_dir):
         folder()

@@ -24,13 +24,14 @@ from offline_cache.audit import AuditLog
 from offline_cache.codec import Clock, ts, utc_now
 from offline_cache.connection import page_problems, translate
 from offline_cache.errors import CacheCorrupt, CacheError, CacheMissing
+from offline_cache.evidence import EvidenceStore
 from offline_cache.files import CacheFiles
 from offline_cache.flags import FlagStore
 from offline_cache.keyfile import DataKey, check_passphrase_strength
 from offline_cache.lock import ProcessLock
 from offline_cache.lockouts import LockoutStore
 from offline_cache.models import CacheCounts, CachePolicy, PurgeReport, VerifyReport
-from offline_cache.seals import Sealer
+from offline_cache.seals import SEAL_LABEL, Sealer
 from offline_cache.snapshots import MedicationStore, SnapshotStore
 from offline_cache.unit import Tx, UnitOfWork
 from offline_cache.visits import VisitStore
@@ -59,6 +60,7 @@ class OfflineCache:
         self.visits = VisitStore(self._unit, self.audit)
         self.flags = FlagStore(self._unit, self.audit)
         self.lockouts = LockoutStore(self._unit, self.audit)
+        self.evidence = EvidenceStore(self._unit, self.audit)
         self.aliases = AliasStore(self._unit, self.audit)
 
     # --- life cycle ----------------------------------------------------------------------
@@ -202,6 +204,14 @@ class OfflineCache:
     @property
     def actor(self) -> str:
         return self.audit.actor
+
+    def derive_key(self, label: bytes) -> bytes:
+        """A 256-bit key for one purpose of the program, derived from the data key
+        (HKDF, ``label`` naming the purpose). It is the same for every opening of this
+        cache, rekeyed or not, and never stored; the data key stays inside."""
+        if not label or label == SEAL_LABEL:  # the seal key never leaves the cache
+            raise ValueError("a derived key needs a label of its own naming its purpose")
+        return self._key.derive(label)
 
     @property
     def schema_version(self) -> int:

@@ -40,8 +40,7 @@ def seal_on_migration(tx: Tx, audit: AuditLog, sealer: Sealer, start: int, targe
         )
     if start == 0:
         return
-    if start < SEALED_SINCE:
-        # a file that is sealed already keeps its seals (and their audit record)
+    if start < SEALED_SINCE:  # a file that was sealed already keeps its rows' seals
         for table in SEALED_TABLES:
             tx.seal_all(table)
     audit.append(tx, "cache.migrate", (), f"schema {start} -> {target}")

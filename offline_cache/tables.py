@@ -6,6 +6,7 @@ Every table that holds what a desk or a manager relies on is sealed (see ``seals
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from offline_cache.models import (
     AliasRow,
     AliasStatus,
     EligibilitySnapshot,
+    Evidence,
     FlagMove,
     FlagStatus,
     GateOutcome,
@@ -212,6 +214,28 @@ LOCKOUTS = Table(
 )
 
 
+def _evidence(row: Sequence[Any]) -> Evidence:
+    key, stored, desk, reason, name, digest, size, body = row
+    return Evidence(
+        id=key,
+        stored_at=dt(stored),
+        desk_id=desk,
+        reason=reason,
+        name=name,
+        sha256=digest,
+        size=size,
+        body=base64.b64decode(body),
+    )
+
+
+EVIDENCE = Table(
+    "evidence",
+    ("id", "stored_at", "desk_id", "reason", "name", "sha256", "size", "body"),
+    _evidence,
+    "evidence file",
+)
+
+
 def _alias(row: Sequence[Any]) -> AliasRow:
     aid, cert, record_ref, status, alias, updated = row
     return AliasRow(
@@ -238,5 +262,6 @@ SEALED_TABLES: tuple[Table[Any], ...] = (
     FLAGS,
     FLAG_HISTORY,
     LOCKOUTS,
+    EVIDENCE,
     ALIASES,
 )

@@ -13,6 +13,8 @@ _PATH_VARS = (
     "CLINIC_DESK_DATA_DIR",
     "CLINIC_DESK_CACHE_DIR",
     "CLINIC_DESK_LOG_DIR",
+    "CLINIC_DESK_RUNTIME_DIR",
+    "XDG_RUNTIME_DIR",
     "CLINIC_DESK_CACHE_PASSPHRASE",
 )
 
@@ -36,3 +38,10 @@ def pcscd() -> Iterator[PcscService]:
     finally:
         if proc is not None:
             stop_pcscd(proc)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that touch pcscd share one virtual reader: with -n, they run on one worker."""
+    for item in items:
+        if item.get_closest_marker("pcscd") or "pcscd" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("vpcd"))

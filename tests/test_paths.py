@@ -25,6 +25,17 @@ def test_without_home_paths_follow_platformdirs(monkeypatch: pytest.MonkeyPatch)
     assert "clinic-desk" in str(paths.log_dir())
 
 
+def test_the_runtime_folder_is_the_sessions_or_the_cache_folders_never_a_shared_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk_home: Path
+) -> None:
+    assert paths.runtime_dir() == desk_home / "run"
+    monkeypatch.delenv("CLINIC_DESK_HOME")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "xdg"))
+    assert paths.runtime_dir() == tmp_path / "xdg" / "clinic-desk"
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    assert paths.runtime_dir() == paths.cache_dir() / "run"
+
+
 def test_fixtures_dir_holds_card_profiles() -> None:
     assert any(paths.fixtures_dir().joinpath("cards").glob("*.json"))
 
@@ -40,6 +51,7 @@ _FOLDER_VARIABLES = {
     "CLINIC_DESK_DATA_DIR": paths.data_dir,
     "CLINIC_DESK_CACHE_DIR": paths.cache_dir,
     "CLINIC_DESK_LOG_DIR": paths.log_dir,
+    "CLINIC_DESK_RUNTIME_DIR": paths.runtime_dir,
     "CLINIC_DESK_FIXTURES_DIR": paths.fixtures_dir,
 }
 

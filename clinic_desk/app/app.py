@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
-from clinic_desk.app.screens.desk import DeskScreen
-from clinic_desk.checkin import DeskView
-from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DeskServices
+from clinic_desk.app.patient_side import PatientSide
+from clinic_desk.app.screens.starting import StartingScreen
 from clinic_desk.texts import Lang
 
-ServicesFactory = Callable[[], Awaitable[DeskServices]]
+if TYPE_CHECKING:  # imported when the desk's screen is shown: not before the first frame
+    from clinic_desk.app.screens.desk import DeskScreen
+    from clinic_desk.checkin import DeskView
+    from clinic_desk.checkin import events as ev
+    from clinic_desk.services.desk import DeskServices
+
+# the desk's screen with the paths without a PIN (a subclass of the card desk)
+DESK_SCREEN = "clinic_desk.app.screens.path_desk"
+
+ServicesFactory = Callable[[], Awaitable["DeskServices"]]
 
 
 class DeskApp(LocalisedApp):
@@ -36,31 +47,51 @@ class DeskApp(LocalisedApp):
         lang: Lang = "en",
         idle_lock_seconds: float | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
+        patient_display: Path | None = None,
     ) -> None:
         super().__init__(lang)
         self._idle_clock = idle_clock
         # idle this long (no key, no stage change): back to waiting for a card; by
         # default as long as the desk's services say (the same for every desk kind)
         self.idle = IdleClock(idle_lock_seconds, idle_clock) if idle_lock_seconds else None
+        # the patient display pairs through this socket (None: the desk has none)
+        self.patient_side = PatientSide(patient_display)
+        if self.patient_side.link is not None:
+            self.patient_side.link.dispatch = self.dispatch
+            self.patient_side.link.on_change = self._patient_display_changed
         self.idle_check_seconds = 1.0
         self._idle_timer_started = False
         self.services: DeskServices | None = None
         self._factory: ServicesFactory | None = None
-        if isinstance(services, DeskServices):
-            self.services = services
-        else:
+        self._desk_screen: DeskScreen | None = None
+        if callable(services):
             self._factory = services
+        else:
+            self.services = services
 
     def on_mount(self) -> None:
-        self.push_screen(DeskScreen(self.lang))
+        self.run_worker(self._start_patient_side(), name="patient-display", group="patient")
         self._start_idle_lock()
         if self.services is not None:
+            self._show_desk()
             self._attach_services(self.services)
         else:
+            # the first frame at once; the desk's screen and services come after it
+            self.push_screen(StartingScreen(self.lang))
             self.run_worker(self._build(), name="desk-build", group="services")
+
+    def _show_desk(self) -> None:
+        desk = importlib.import_module(DESK_SCREEN)  # imported already: a dictionary look-up
+        screen = self._desk_screen = desk.PathDeskScreen(self.lang)
+        if isinstance(self.screen, StartingScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     async def _build(self) -> None:
         assert self._factory is not None
+        await asyncio.to_thread(importlib.import_module, DESK_SCREEN)
+        self._show_desk()
         try:
             services = await self._factory()
         except Exception as exc:  # a desk that cannot start says why, in words
@@ -82,6 +113,7 @@ class DeskApp(LocalisedApp):
         self._start_idle_lock()
         services.runner.on_view = self._view_changed
         services.on_status = self.refresh_status
+        self.patient_side.publish(services.runner.view())
         screen = self.desk_screen
         if screen is not None:
             screen.services_ready(services)
@@ -89,15 +121,18 @@ class DeskApp(LocalisedApp):
         self.refresh_status()
 
     async def on_unmount(self) -> None:
+        await self.patient_side.stop()
         if self.services is not None:
             await self.services.stop()
 
+    async def _start_patient_side(self) -> None:
+        await self.patient_side.start()
+        self.refresh_status()
+
     @property
     def desk_screen(self) -> DeskScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, DeskScreen):
-                return screen
-        return None
+        screen = self._desk_screen
+        return screen if screen is not None and screen in self.screen_stack else None
 
     async def dispatch(self, event: ev.Event) -> None:
         if self.services is not None:
@@ -106,7 +141,9 @@ class DeskApp(LocalisedApp):
     def refresh_status(self) -> None:
         screen = self.desk_screen
         if screen is not None and screen.is_mounted and self.services is not None:
-            screen.show_status(self.services.status())
+            status = self.services.status()
+            display = self.patient_side.state()
+            screen.show_status(status.model_copy(update={"patient_display": display}))
 
     async def on_event(self, event: events.Event) -> None:
         if self.idle is not None and isinstance(event, events.Key | events.MouseDown):
@@ -121,9 +158,18 @@ class DeskApp(LocalisedApp):
         self.idle.touch()
 
     def _view_changed(self, view: DeskView) -> None:
+        self.patient_side.publish(view)
         if self.idle is not None:
             self.idle.touch()
         screen = self.desk_screen
         if screen is not None and screen.is_mounted:
             screen.show_view(view)
+        self.refresh_status()
+
+    def _patient_display_changed(self) -> None:
+        """A display paired or left: the patient's questions move to it or back."""
+        screen = self.desk_screen
+        if screen is not None and screen.is_mounted:
+            screen.show_view(screen.current)
+            screen.refresh_bindings()  # Y/N move with the questions
         self.refresh_status()

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from clinic_desk.checkin.path_events import PathEffect
 from clinic_desk.checkin.stages import FlagReason, join_reasons
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
@@ -19,7 +20,12 @@ class _Effect(BaseModel):
 
 
 class ReadCard(_Effect):
-    """Read the PIN tries left and the user-authentication certificate."""
+    """Read the PIN tries left: all the PIN prompt needs."""
+
+
+class ReadCertificate(_Effect):
+    """While the patient types the PIN: read the user-authentication certificate (and
+    get the gateway's challenge and the cache's answer for it ready)."""
 
 
 class UnlockAndFetch(_Effect):
@@ -74,6 +80,16 @@ class RaiseFlag(_Effect):
         """The reasons as one code, as the flag queue stores it."""
         return join_reasons(self.reasons)
 
+    def store_arguments(self) -> tuple[str, CardIdentity | None, str, str, SecretStr]:
+        """The arguments of ``StorePort.raise_flag`` for this flag."""
+        return (
+            self.reason,
+            self.identity,
+            self.certificate_sha256,
+            self.linked_record_ref,
+            self.insurer_reference,
+        )
+
 
 class ProposeAlias(_Effect):
     """Staff accepted a notation variant: propose the pair of spellings as this card
@@ -93,6 +109,7 @@ class Audit(_Effect):
 
 Effect = (
     ReadCard
+    | ReadCertificate
     | UnlockAndFetch
     | LookupCache
     | FetchMedications
@@ -101,4 +118,5 @@ Effect = (
     | RaiseFlag
     | ProposeAlias
     | Audit
+    | PathEffect
 )

@@ -8,9 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from clinic_desk.checkin.path_events import PathEvent
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
+from clinic_desk.domain.flag_reference import FlagReference
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.identity.aliases import NameAlias
 
@@ -29,10 +31,20 @@ class CardRemoved(_Event):
 
 
 class CardRead(_Event):
-    """Readable without a PIN: the tries left and the certificate fingerprint."""
+    """Readable without a PIN: the tries left, all the PIN prompt needs.
+
+    The certificate is read afterwards, while the patient types (``CertificateRead``);
+    a port that has its fingerprint already may give it here.
+    """
 
     text_pin_tries: int
     auth_pin_tries: int
+    certificate_sha256: str = ""
+
+
+class CertificateRead(_Event):
+    """The user-authentication certificate was read (in the background, during the PIN)."""
+
     certificate_sha256: str
 
 
@@ -102,6 +114,13 @@ class GatewayRejected(_Event):
     certificate: CertificateStatus | None = None
 
 
+class FlagRaised(_Event):
+    """The withheld record's flag is in the cache: the reference the patient can quote
+    (``clinic_desk.domain.flag_reference``; nothing of the patient in it)."""
+
+    reference: FlagReference
+
+
 class CacheHit(_Event):
     identity: RecordIdentity
     confirmed_at: datetime
@@ -168,6 +187,7 @@ Event = (
     CardInserted
     | CardRemoved
     | CardRead
+    | CertificateRead
     | PinRejected
     | PinBlocked
     | CardIdentityRead
@@ -175,6 +195,7 @@ Event = (
     | RecordFetched
     | GatewayUnavailable
     | GatewayRejected
+    | FlagRaised
     | CacheHit
     | CacheMiss
     | MedicationsFetched
@@ -188,4 +209,5 @@ Event = (
     | Cancelled
     | Done
     | Failed
+    | PathEvent
 )

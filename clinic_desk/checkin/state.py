@@ -33,6 +33,7 @@ class MachineState:
     _error_code: str
     _error_message: str
     _flag_reasons: tuple[FlagReason, ...]
+    _flag_reference: str
     _outcome: EligibilityOutcome | None
     # the card's certificate (dates only) and the day of the answer, as events said them
     _certificate: CertificateStatus | None
@@ -88,6 +89,7 @@ class MachineState:
         self._error_code = ""
         self._error_message = ""
         self._flag_reasons = ()
+        self._flag_reference = ""
         self._outcome = None
         self._certificate = None
         self._checked_on = None

@@ -71,3 +71,9 @@ class DeskView(BaseModel):
     # the card's certificate, dates only (not the record): expires soon, eligibility only,
     # expired, revoked; staff and the patient are told what it means
     certificate: CertificateStatus | None = None
+    # the reception path (checkin/paths.py): "card", "visual" or "numbers"
+    path: str = "card"
+    numbers_not_found: bool = False  # 該当資格なし: back at the form, what was typed kept
+    staff_id: str = ""  # who switched this check-in to the visual check
+    # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
+    flag_reference: str = ""

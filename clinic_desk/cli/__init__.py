@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("doctor", "doctor", "check that everything a check-in needs is ready"),
     ("config", "config", "the desk's configuration file"),
     ("oqs-terminal", "oqs", "a simulated 資格確認端末 (file exchange) for demos and tests"),
+    ("patient-display", "patient_display", "the screen facing the patient, paired with the desk"),
 )
 
 Handler = Callable[[argparse.Namespace], int]

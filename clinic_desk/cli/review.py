@@ -58,6 +58,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--status", choices=(*_STATUSES, "all"), default="all")
     listing.add_argument("--reason", default=None, help="only this reason code")
     listing.add_argument("--sort", choices=("date", "reason", "status"), default="date")
+    listing.add_argument(
+        "--reference",
+        default=None,
+        metavar="REF",
+        help="only the flag a patient's reference names (e.g. K7QM-XR4D, read out any way)",
+    )
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _pin_stdin(listing)
     listing.set_defaults(handler=_list)
@@ -135,9 +141,13 @@ def _list(args: argparse.Namespace) -> int:
     with _session(args) as session:
         status = None if args.status == "all" else FlagStatus(args.status)
         flags = session.flags(FlagFilter(status=status, reason=args.reason), args.sort)
+        if args.reference is not None:
+            named = set(session.find_reference(args.reference))
+            flags = [flag for flag in flags if flag.id in named]
         for flag in flags:
             row = {
                 "id": flag.id,
+                "reference": session.references(flag.id),
                 "created_at": flag.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "desk_id": flag.desk_id,
                 "reason": flag.reason,
@@ -147,8 +157,8 @@ def _list(args: argparse.Namespace) -> int:
                 print(json.dumps(row))
             else:
                 print(
-                    f"{row['id']}  {row['created_at']}  {row['desk_id']:<12} "
-                    f"{row['reason']:<26} {row['status']}"
+                    f"{row['id']}  {row['reference']}  {row['created_at']}  "
+                    f"{row['desk_id']:<12} {row['reason']:<26} {row['status']}"
                 )
         if not args.json:
             print(f"{len(flags)} flags")

@@ -311,13 +311,18 @@ class EligibilityClient:
         budget: Budget,
     ) -> Reply:
         send = self._exchange.send
+        token = session.token
         try:
-            return await send("GET", url, route, budget, params=params, token=session.token)
+            return await send("GET", url, route, budget, params=params, token=token)
         except Unauthorized as first:
             if session.resign is None:
                 raise first.error from None
-            log.info("route=%s token refused; re-authenticating once", route)
-            await self._reauthenticate(session, budget, first.error)
+            # reads run side by side (Patient and Coverage): the first to be refused
+            # renews the token, the others wait for it and use the new one
+            async with session.renewal:
+                if session.token == token:
+                    log.info("route=%s token refused; re-authenticating once", route)
+                    await self._reauthenticate(session, budget, first.error)
         try:
             return await send("GET", url, route, budget, params=params, token=session.token)
         except Unauthorized as second:

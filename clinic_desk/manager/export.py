@@ -29,12 +29,15 @@ CSV_COLUMNS: tuple[str, ...] = (
     "linked_record_ref",
     "reported_at",
     "insurer_contact",
+    # last: a column added later, so that reports read by position keep their columns
+    "patient_reference",
 )
 
 
 # The header row in each language: the codes above in English, words in Japanese.
 CSV_HEADERS: dict[str, TextKey] = {
     "flag_id": "csv.flag_id",
+    "patient_reference": "csv.patient_reference",
     "raised_at": "csv.raised_at",
     "desk_id": "csv.desk_id",
     "reason_code": "csv.reason_code",

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from clinic_desk.checkin.stages import split_reasons
 from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
+from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
 from clinic_desk.manager.errors import (
     InputProblem,
     ManagerError,
@@ -117,6 +118,8 @@ class FlagDetail(BaseModel):
     reference: SealedReference | None = None
     gateway_ref: str | None = None  # the gateway's id of the record, when not sealed
     history: tuple[FlagMove, ...] = ()
+    # the reference the patient was given at the desk (derived from the flag's id)
+    patient_reference: str = ""
 
 
 def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date") -> list[R]:
@@ -154,6 +157,8 @@ class ReviewSession:
         now: Clock = utc_now,
     ) -> None:
         self.cache = cache
+        # the references patients were given for their flags (clinic_desk.domain.flag_reference)
+        self.references = FlagReferences.of_cache(cache)
         self._unsealer = unsealer
         self.key_problem = key_problem
         self._key_path = key_path
@@ -170,9 +175,22 @@ class ReviewSession:
         return filter_and_sort(self.queue(), flt or FlagFilter(), sort)
 
     def search(self, text: str) -> frozenset[str]:
-        """The ids of the flags ``text`` finds (see ``flag_matches``)."""
+        """The ids of the flags ``text`` finds (see ``flag_matches``), or whose patient
+        reference it is."""
         self._check()
-        return frozenset(f.id for f in self.cache.flags.find() if flag_matches(f, text))
+        named = set(self.find_reference(text))  # a patient's reference, read out any way
+        return frozenset(
+            f.id for f in self.cache.flags.find() if f.id in named or flag_matches(f, text)
+        )
+
+    def find_reference(self, text: str) -> list[str]:
+        """The ids of the flags whose patient reference is ``text`` (as a patient or an
+        insurer reads it out: any case, dashes and spaces optional), newest first."""
+        self._check()
+        wanted = normalise_reference(text)
+        if wanted is None:
+            return []
+        return [f.id for f in self.queue() if self.references(f.id) == wanted]
 
     def detail(self, flag_id: str) -> FlagDetail:
         """The flag with its insurer reference unsealed (audited as ``review.view``)."""
@@ -182,7 +200,12 @@ class ReviewSession:
         self.cache.audit.record(
             "review.view", (flag.id,), note=detail.reference_state.value, actor=ACTOR
         )
-        return detail.model_copy(update={"history": tuple(self.cache.flags.history(flag.id))})
+        return detail.model_copy(
+            update={
+                "history": tuple(self.cache.flags.history(flag.id)),
+                "patient_reference": self.references(flag.id),
+            }
+        )
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
         stored = flag.insurer_reference
@@ -318,6 +341,7 @@ class ReviewSession:
             linked,
             _iso(flag.reported_at) if flag.reported_at else "",
             flag.insurer_contact or "",
+            self.references(flag.id),
         ]
 
     # -- life cycle -----------------------------------------------------------

@@ -23,10 +23,13 @@ from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.declaration import InsuranceDeclaration
+from clinic_desk.domain.flag_reference import FlagReferences
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
 from clinic_desk.identity.aliases import NameAlias
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.alias_store import approved_for_card, keep_proposal
+from clinic_desk.services.declaration_store import keep_declaration
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
@@ -74,6 +77,7 @@ class CacheStorePort:
         self._desk_id = desk_id
         self._now = now
         self._seal = seal
+        self._references = FlagReferences.of_cache(cache)
 
     def lookup(self, certificate_sha256: str) -> ev.CacheHit | ev.CacheMiss:
         try:
@@ -123,6 +127,10 @@ class CacheStorePort:
     def queue_reverification(self, certificate_sha256: str) -> None:
         self.cache.visits.record_offline(certificate_sha256, desk_id=self._desk_id)
 
+    def queue_declaration(self, declaration: InsuranceDeclaration) -> None:
+        """Keep a 申立書 and queue it for re-check (``services/declarations.py``)."""
+        keep_declaration(self.cache, declaration, desk_id=self._desk_id)
+
     def raise_flag(
         self,
         reason: str,
@@ -130,7 +138,7 @@ class CacheStorePort:
         certificate_sha256: str,
         linked_record_ref: str,
         insurer_reference: SecretStr,
-    ) -> None:
+    ) -> str:
         # The insurer reference is stored only sealed for the manager (with the
         # gateway's reference inside); until a manager key exists it is dropped and
         # only the gateway's reference of the linked record is kept.
@@ -139,12 +147,14 @@ class CacheStorePort:
         )
         card = _identity_json(identity) if identity is not None else {}
         card["certificate_sha256"] = certificate_sha256
-        self.cache.flags.raise_flag(
+        flag = self.cache.flags.raise_flag(
             desk_id=self._desk_id,
             reason=reason,
             card_identity=card,
             insurer_reference=sealed or linked_record_ref or None,
         )
+        # derived from the flag's id: the review and the insurer CSV derive the same one
+        return self._references(flag.id)
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None:
         subjects = (certificate_sha256,) if certificate_sha256 else ()

@@ -54,15 +54,6 @@ FLAG_STATUSES: dict[str, TextKey] = {
     "resolved": "review.status.resolved",
 }
 
-# the national check's five validity states
-VALIDITY: dict[int, TextKey] = {
-    1: "validity.label.1",
-    2: "validity.label.2",
-    3: "validity.label.3",
-    4: "validity.label.4",
-    5: "validity.label.5",
-}
-
 # FHIR Coverage.status
 COVERAGE_STATUS: dict[str, TextKey] = {
     "active": "coverage.active",

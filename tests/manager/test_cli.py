@@ -64,7 +64,8 @@ def test_set_pin_list_export_and_change(
     rows = [json.loads(line) for line in out.splitlines()]
     assert {r["id"] for r in rows} == set(ids)
     assert {r["reason"] for r in rows} == {"name_mismatch", "several_qualifications"}
-    assert all(set(r) == {"id", "created_at", "desk_id", "reason", "status"} for r in rows)
+    fields = {"id", "reference", "created_at", "desk_id", "reason", "status"}
+    assert all(set(r) == fields for r in rows)
     assert "山田" not in out  # the listing carries codes, not names
 
     code, out, _ = run(

@@ -17,8 +17,10 @@ from textual.pilot import Pilot
 
 from clinic_desk.app.review_app import ReviewApp
 from clinic_desk.config import DeskSettings
+from clinic_desk.domain.flag_reference import FlagReferences
 from offline_cache import OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
+from tests.support.screens import until_shown
 
 SIZE = (120, 34)
 
@@ -39,17 +41,13 @@ def settings(
 ) -> DeskSettings:
     numbers = itertools.count(1)
     monkeypatch.setattr("offline_cache.flags.uuid.uuid4", lambda: uuid.UUID(int=next(numbers)))
+    # each cache has its own random key: a fixed one keeps the patients' references still
+    monkeypatch.setattr(FlagReferences, "of_cache", classmethod(lambda cls, _: cls(bytes(32))))
     settings = set_pin(PIN)
     for reason in ("birthdate_mismatch", "patient_said_not_me", "several_qualifications"):
         raise_desk_flag(cache, reason=reason)
         clock.advance(minutes=7)
     return settings
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(10):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def test_pin_after_a_wrong_try(
@@ -58,9 +56,9 @@ def test_pin_after_a_wrong_try(
     app = ReviewApp(cache, settings.manager, lang="en", now=clock)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await until_shown(pilot, "5 tries left")  # the PIN's state has been read
         await pilot.press(*"000000", "enter")
-        await settle(pilot)
+        await until_shown(pilot, "That is not the manager PIN. 4 tries left.")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -71,10 +69,10 @@ def test_japanese_queue_and_detail(
     app = ReviewApp(cache, settings.manager, lang="ja", now=clock)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await until_shown(pilot, "残り 5 回")  # the PIN's state has been read
         await pilot.press(*PIN, "enter")
-        await settle(pilot)
+        await until_shown(pilot, "3 件表示（全 3 件）")
         await pilot.press("down", "enter")
-        await settle(pilot)
+        await until_shown(pilot, "記録: 00000000000000000000000000000002", "06400021 52 3301 00")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

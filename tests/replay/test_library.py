@@ -66,6 +66,10 @@ def test_the_library_covers_every_outcome_and_fault() -> None:
         "consent",
         "cancel",
         "remove_card",
+        "look_up_numbers",
+        "visual_check",
+        "open_declaration",
+        "record_declaration",
     }
 
 

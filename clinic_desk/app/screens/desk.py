@@ -190,14 +190,13 @@ class DeskScreen(Screen[None]):
         if stage is not before.stage:
             self.flash("")
         self._pin.see(before, view)
-        self._prose("#prompt").show(
-            t("stage.reading", lang) if self._tapping else desk_text.prompt(view, lang)
-        )
+        on_display = self.desk.patient_side.asks_patient(view)  # the patient display asks
+        self._prose("#prompt").show(desk_text.prompt(view, lang, on_display, self._tapping))
         if stage is Stage.PIN_ENTRY:
             lines = desk_text.pin_lines(view, lang, wrong=self._pin.wrong, kept=self._pin.kept)
             self._prose("#detail").show("\n".join(lines))
         else:
-            self._prose("#detail").show(desk_text.detail(view, lang))
+            self._prose("#detail").show(desk_text.detail(view, lang, on_display=on_display))
         self.set_class(stage is Stage.OFFLINE_SHOWN, "-offline")
         self.set_class(stage in (Stage.WITHHELD, Stage.PAPER_FORM, Stage.PIN_BLOCKED), "-stop")
         self.remove_class(*ALL_CLASSES)
@@ -205,9 +204,9 @@ class DeskScreen(Screen[None]):
             self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
-        pin.display = stage in PIN_STAGES or self._tapping
+        pin.display = (stage in PIN_STAGES or self._tapping) and not self.desk.patient_side.paired
         birthdate = self.query_one("#birthdate", Input)
-        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE
+        birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
             pin.value = ""
             self._submit_when_ready = False
@@ -279,8 +278,9 @@ class DeskScreen(Screen[None]):
         services = self.desk.services if self.is_attached else None
         attention = bool(services is not None and services.status().attention)
         at_rest = stage is Stage.WAITING_FOR_CARD or stage in ENDINGS
+        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         return {
-            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT),
+            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
             "confirm_last_try": view.needs_last_try_confirmation,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,

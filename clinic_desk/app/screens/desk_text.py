@@ -5,6 +5,7 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 
 from __future__ import annotations
 
+from clinic_desk.app.patient_side import PatientSide
 from clinic_desk.app.screens.certificate_text import certificate_lines
 from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
@@ -13,6 +14,8 @@ from clinic_desk.identity.model import REASON_TEXTS
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.paths import PATH_STAGE_PROMPTS
+from clinic_desk.texts.patient import dt
 
 PROMPTS: dict[Stage, TextKey] = {
     Stage.WAITING_FOR_CARD: "stage.waiting_for_card",
@@ -34,6 +37,7 @@ PROMPTS: dict[Stage, TextKey] = {
     Stage.ERROR: "stage.error",
     Stage.CANCELLED: "stage.cancelled",
 }
+PROMPTS.update({Stage(stage): key for stage, key in PATH_STAGE_PROMPTS.items()})
 
 # why a check-in stopped with an error (the check-in's error codes)
 _READER: TextKey = "error.card_reader"
@@ -56,6 +60,7 @@ ERRORS: dict[str, TextKey] = {
     "card_unexpected_status": _DATA,
     "card_security_status_not_satisfied": _DATA,
     "gateway_unavailable": "error.gateway_unavailable",
+    "card_at_face_reader": "error.card_at_face_reader",  # a 資格確認端末 desk
 }
 # the gateway's refusals of a card (its reason codes, as the check-in names them)
 GATEWAY_REFUSALS = frozenset(
@@ -87,8 +92,14 @@ def error_words(code: str, lang: Lang) -> str:
     return t("error.generic", lang, code=code or "-")
 
 
-def prompt(view: DeskView, lang: Lang) -> str:
+def prompt(view: DeskView, lang: Lang, on_display: bool = False, tapping: bool = False) -> str:
+    """The first block of text; ``on_display``: what the patient is doing on the patient
+    display; ``tapping``: a demo card is on its way to the reader."""
     stage = view.stage
+    if tapping:
+        return t("stage.reading", lang)
+    if on_display:
+        return PatientSide.asking(view, lang)
     if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
         return t("stage.pin_entry.auth", lang)
     if stage is Stage.ERROR:
@@ -155,18 +166,20 @@ def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
     return "; ".join(words(GATE_REASONS, _GATE_CODES.get(r, r), lang) for r in reasons)
 
 
-def detail(view: DeskView, lang: Lang) -> str:
+def detail(view: DeskView, lang: Lang, *, on_display: bool = False) -> str:
     """The second block of text: what the patient or the receptionist needs now, then
-    what the card's certificate means (expires soon, eligibility only, refused)."""
-    said = _detail(view, lang)
+    what the card's certificate means (expires soon, eligibility only, refused);
+    ``on_display``: the patient answers on the patient display, not with the desk's keys."""
+    said = _detail(view, lang, on_display=on_display)
     lines = certificate_lines(view, lang)
     return "\n\n".join(part for part in (said, "\n".join(lines)) if part)
 
 
-def _detail(view: DeskView, lang: Lang) -> str:
+def _detail(view: DeskView, lang: Lang, *, on_display: bool) -> str:
     stage = view.stage
+    keys = "" if on_display else t("confirm.keys", lang)
     if stage is Stage.CONFIRMING_NAME and view.card_name:
-        return f"\n    {view.card_name}\n\n{t('confirm.keys', lang)}"
+        return f"\n    {view.card_name}\n\n{keys}"
     if stage is Stage.CONFIRMING_BIRTHDATE and view.retry_birthdate:
         return t("birthdate.retry", lang)
     if stage is Stage.STAFF_DECISION and view.variant is not None:
@@ -176,7 +189,7 @@ def _detail(view: DeskView, lang: Lang) -> str:
             f"{gate_reasons(view.variant.reasons, lang)}\n\n{t('variant.keys', lang)}"
         )
     if stage is Stage.CONSENT:
-        return t("confirm.keys", lang)
+        return keys
     lines: list[str] = []
     if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
         # validity 4 or 5: what it means and what to do next
@@ -184,7 +197,10 @@ def _detail(view: DeskView, lang: Lang) -> str:
     if stage is Stage.WITHHELD and view.flagged:
         codes = [r.value for r in view.flag_reasons] or [view.error_code]
         reasons = t("reasons.separator", lang).join(words(DESK_REASONS, c, lang) for c in codes)
-        return "\n".join([*lines, t("withheld.staff", lang, reason=reasons)])
+        lines.append(t("withheld.staff", lang, reason=reasons))
+        if view.flag_reference:  # the patient's to quote: read it out or write it down
+            lines.append(dt("reference", lang, reference=view.flag_reference))
+        return "\n".join(lines)
     if stage is Stage.PAPER_FORM and lines:
         return "\n".join(lines)
     if stage is Stage.PAPER_FORM and view.error_code:

@@ -18,6 +18,7 @@ from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.pays import guidance_lines, pays_lines
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.outcome import EligibilityOutcome
+from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
 from clinic_desk.checkin.view import CheckInResult
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
@@ -230,6 +231,8 @@ class ResultView(Vertical):
         guidance.display = bool(told)
         if result.medications_note == "certificate_eligibility_only":
             title.update(t("result.eligibility_only", lang))
+        elif result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
+            title.update(t("numbers.no_medications", lang))
             return
         if not result.consented:
             title.update(t("result.no_consent", lang))

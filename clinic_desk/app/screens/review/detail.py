@@ -7,6 +7,7 @@ from clinic_desk.manager.review import FlagDetail, ReferenceState, reason_words,
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.codes import SEX, words
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.patient import dt
 
 _REFERENCE: dict[ReferenceState, TextKey] = {
     ReferenceState.NOT_KEPT: "review.detail.not_kept",
@@ -22,6 +23,7 @@ def render_detail(detail: FlagDetail, lang: Lang) -> str:
         f"{t('review.detail.flag', lang)}: {flag.id}   "
         f"{flag.created_at.astimezone():%Y-%m-%d %H:%M}   {flag.desk_id}   "
         f"{reason_words(flag.reason, lang)}   [{status_words(flag.status, lang)}]",
+        f"{dt('review.reference', lang)}: {detail.patient_reference}",
         "",
         t("review.detail.card", lang),
         f"  {t('review.detail.name', lang)}: {card.get('name', '')}",

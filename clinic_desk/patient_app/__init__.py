@@ -1,0 +1,1 @@
+"""The patient display (Textual): ``clinic-desk patient-display``."""
