@@ -19,6 +19,8 @@ from typing import Literal
 
 from clinic_desk import paths
 from clinic_desk.config import DeskConfig, ManagerConfig
+from clinic_desk.domain.clock import utc_now
+from clinic_desk.gateway.dataset import Dataset
 from clinic_desk.manager.pin import hash_pin
 from clinic_desk.manager.sealing import (
     KEY_FILE_NAME,
@@ -29,6 +31,7 @@ from clinic_desk.manager.sealing import (
     new_manager_key,
 )
 from clinic_desk.services.assembly import DeskOptions, TemporaryCache, assemble_desk
+from clinic_desk.services.demo_counter import counter_dataset, counter_profiles
 from clinic_desk.services.desk import DeskServices, ManagerAccess
 from clinic_desk.services.embedded_gateway import EmbeddedGateway
 from clinic_desk.services.sources import GatewaySource
@@ -39,6 +42,7 @@ from clinic_desk.services.virtual_cards import (
     vpcd_available,
 )
 from reader.virtual_card.keys import KeyStore
+from reader.virtual_card.profile import CardProfile
 
 CardSourceName = Literal["pcscd", "in_process"]
 IN_PROCESS_READER = "in-process virtual card"
@@ -65,6 +69,20 @@ def demo_cards(cards_dir: Path | None = None) -> VirtualCards:
     folder = cards_dir or paths.fixtures_dir() / "cards"
     keys = KeyStore.for_cards(folder, paths.cache_dir() / "card-keys")
     return VirtualCards.from_folder(folder, DEMO_CARDS, keys)
+
+
+def demo_world() -> tuple[VirtualCards, Dataset]:
+    """The demo's cards and the gateway's data: the fixture cards, then the cards made
+    for today (an expired certificate, a ceiling with a public expense) and their links."""
+    folder = paths.fixtures_dir() / "cards"
+    keys = KeyStore.for_cards(folder, paths.cache_dir() / "card-keys")
+    shipped = {
+        card_id: CardProfile.load(folder / f"{card_id}.json")
+        for card_id in DEMO_CARDS
+        if (folder / f"{card_id}.json").is_file()
+    }
+    made = counter_profiles(utc_now().date())
+    return VirtualCards({**shipped, **made}, keys), counter_dataset(made, keys)
 
 
 def demo_manager(
@@ -110,7 +128,7 @@ async def build_demo_services(
     source: CardSourceName = card_source or (
         "pcscd" if await asyncio.to_thread(vpcd_available) else "in_process"
     )
-    cards = demo_cards()
+    cards, dataset = await asyncio.to_thread(demo_world)
     card_side = (
         VpcdCards(cards)
         if source == "pcscd"
@@ -121,7 +139,7 @@ async def build_demo_services(
     )
     return await assemble_desk(
         card_side,
-        gateway or EmbeddedGateway(),
+        gateway or EmbeddedGateway(dataset),
         TemporaryCache(
             chosen.desk_id, word="unlocked", manager=lambda folder: demo_manager(folder, manager)
         ),

@@ -203,6 +203,11 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "aliases.status.proposed": {"ja": "承認待ち", "en": "PROPOSED"},
     "aliases.status.approved": {"ja": "承認済み", "en": "APPROVED"},
     "aliases.status.revoked": {"ja": "取り消し", "en": "REVOKED"},
+    "demo.card.expired-certificate": {"ja": "証明書の期限切れ", "en": "Expired certificate"},
+    "demo.card.ceiling-and-public-expense": {
+        "ja": "限度額と公費",
+        "en": "Ceiling + public expense",
+    },
     "certificate.not_yet_valid": {
         "ja": "このカードの電子証明書はまだ有効になっていません。",
         "en": "This card's certificate is not valid yet.",

@@ -334,6 +334,8 @@ TextKey = Literal[
     "aliases.status.proposed",
     "aliases.status.approved",
     "aliases.status.revoked",
+    "demo.card.expired-certificate",
+    "demo.card.ceiling-and-public-expense",
     "status.recording",
     "stage.offline_shown.unconfirmed",
     "reasons.separator",

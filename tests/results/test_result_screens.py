@@ -130,6 +130,10 @@ PAYS = {
     ),
     "cost-share-public-expense": (["Public expense: payer"], ["公費：負担者番号"]),
     "cost-share-public-expense-no-charge": (["(no self-pay)"], ["（自己負担なし）"]),
+    "cost-share-ceiling-and-public-expense": (
+        ["Copay to charge today: 30%", "High-cost ceiling:", "Public expense: payer"],
+        ["本日の負担割合：3割", "限度額適用：", "公費：負担者番号"],
+    ),
 }
 
 

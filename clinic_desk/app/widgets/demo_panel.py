@@ -33,6 +33,8 @@ CARD_LABELS: dict[str, TextKey] = {
     "kobayashi-sachiko": "demo.card.kobayashi-sachiko",
     "ito-makoto": "demo.card.ito-makoto",
     "mori-haruka": "demo.card.mori-haruka",
+    "expired-certificate": "demo.card.expired-certificate",
+    "ceiling-and-public-expense": "demo.card.ceiling-and-public-expense",
 }
 
 

@@ -231,7 +231,8 @@ class ResultView(Vertical):
         guidance.display = bool(told)
         if result.medications_note == "certificate_eligibility_only":
             title.update(t("result.eligibility_only", lang))
-        elif result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
+            return
+        if result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
             title.update(t("numbers.no_medications", lang))
             return
         if not result.consented:

@@ -70,8 +70,9 @@ class QueueScreen(Activity, Screen[None]):
         Binding("v", "form('resolve')", "Resolve", id="review.resolve"),
         Binding("u", "form('reopen')", "Reopen", id="review.reopen"),
         Binding("e", "export", "Export CSV", id="review.export"),
-        Binding("c", "claims", "Newer insurance", id="review.claims"),
-        Binding("n", "aliases", "Name aliases", id="review.aliases"),
+        # in the help (F1) rather than the key bar, which is full at 120 columns
+        Binding("c", "claims", "Newer insurance", id="review.claims", show=False),
+        Binding("n", "aliases", "Name aliases", id="review.aliases", show=False),
         Binding("l", "lock", "Lock", id="review.lock"),
         Binding("f1", "help", "Help", id="review.help"),
     ]
