@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from clinic_desk.app.app import DeskApp
+from clinic_desk.app.widgets.demo_panel import DemoPanel
 from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.status_bar import SEPARATOR, StatusBar
 from clinic_desk.checkin import Stage
@@ -111,3 +112,22 @@ async def test_japanese_breaks_between_words(size: tuple[int, int]) -> None:
             for word in WORDS:
                 assert unsplit(lines, word), (word, lines)
         assert any("暗証番号" in line for line in screens[1])
+
+
+async def test_at_80_columns_the_panel_takes_the_keys_again_after_a_result() -> None:
+    """Below 100 columns a result hides the demo panel; once the receptionist clears the
+    desk the panel is back and has the keys, so arrows and Enter tap the next card."""
+    async with desk_at((80, 24), "en") as desk:
+        panel = desk.app.screen.query_one(DemoPanel)
+        await desk.tap("yamada-taro")
+        await desk.type_pin()
+        await desk.confirm_identity("19800401")
+        await desk.wait_for(Stage.CONSENT)
+        await desk.press("y")
+        await desk.wait_for(Stage.SHOWN)
+        assert not panel.display  # the result has the room
+        await desk.press("d")
+        await desk.wait_for(Stage.WAITING_FOR_CARD)
+        assert panel.display and desk.app.focused is panel.options
+        await desk.press("down", "enter")  # the second card: the name variant
+        await desk.wait_for(Stage.PIN_ENTRY)

@@ -76,10 +76,6 @@ def check_in(term: Terminal, birthdate: str) -> None:
     term.keys(*birthdate, "Enter")
 
 
-@pytest.mark.skip(
-    reason="after the desk's rebuilt input handling the demo tap through pcscd does not reach "
-    "the PIN prompt in this terminal test; to be fixed (see the closing note)"
-)
 def test_a_receptionist_checks_patients_in_through_pcscd(terminal: Terminal) -> None:
     screen = terminal.wait_for("Place the My Number card on the reader.")
     terminal.wait_for("Gateway: online")

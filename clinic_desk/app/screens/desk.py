@@ -212,6 +212,7 @@ class DeskScreen(Screen[None]):
             self._submit_when_ready = False
         if not birthdate.display:
             birthdate.value = ""
+        self._fit_panel()  # before the focus: a panel hidden for a result may take the keys
         if pin.display:
             pin.focus()
         elif birthdate.display:
@@ -227,7 +228,6 @@ class DeskScreen(Screen[None]):
         self._prose("#next").show(t("next.clear", lang) if stage in ENDINGS else "")
         if stage is Stage.WAITING_FOR_CARD or stage in ENDINGS:
             self.query_one(DemoPanel).refresh_labels()
-        self._fit_panel()
         services = self.desk.services
         self._show_notices(services.status().attention if services is not None else ())
         if stage is Stage.PIN_ENTRY and before.stage is Stage.READING:
