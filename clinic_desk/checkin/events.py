@@ -33,6 +33,7 @@ class CardRead(_Event):
     text_pin_tries: int
     auth_pin_tries: int
     certificate_sha256: str
+    pin_on_pad: bool = False  # the reader takes the PIN on its own keypad (PC/SC part 10)
 
 
 class PinRejected(_Event):

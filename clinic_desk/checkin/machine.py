@@ -52,6 +52,7 @@ class CheckInMachine(RecordFlow):
             text_pin_tries=self._text_tries,
             auth_pin_tries=self._auth_tries,
             pin_kind=self._pin_kind,
+            pin_on_pad=self._pin_on_pad,
             needs_last_try_confirmation=stage is Stage.PIN_ENTRY and self._needs_confirmation(),
             retry_birthdate=stage is Stage.CONFIRMING_BIRTHDATE and self._birthdate_attempts > 0,
             card_name=card.name if stage is Stage.CONFIRMING_NAME and card else None,
@@ -145,6 +146,7 @@ class CheckInMachine(RecordFlow):
         if isinstance(event, ev.CardRead):
             self._text_tries, self._auth_tries = event.text_pin_tries, event.auth_pin_tries
             self._certificate_sha256 = event.certificate_sha256
+            self._pin_on_pad = event.pin_on_pad
             if event.text_pin_tries == 0:
                 return self._pin_blocked("text")
             if event.auth_pin_tries == 0:

@@ -322,6 +322,8 @@ async def build_production_services(
                 reverify_interval=settings.gateway.reverify_interval_seconds,
                 observers=observers,
                 transcript=transcript,
+                pin_pad=settings.reader.pin_pad,
+                pin_pad_timeout_seconds=settings.reader.pin_pad_timeout_seconds,
             ),
         )
     except BaseException:

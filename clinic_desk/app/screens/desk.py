@@ -204,7 +204,11 @@ class DeskScreen(Screen[None]):
             self.add_class(*outcome_classes(view.outcome, None))
 
         pin = self.query_one("#pin", Input)
-        pin.display = (stage in PIN_STAGES or self._tapping) and not self.desk.patient_side.paired
+        pin.display = (
+            (stage in PIN_STAGES or self._tapping)
+            and not self.desk.patient_side.paired
+            and not view.pin_on_pad  # typed on the reader's PIN pad
+        )
         birthdate = self.query_one("#birthdate", Input)
         birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
