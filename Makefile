@@ -7,6 +7,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Tests run on two workers; those that share pcscd's virtual reader are grouped on one.
+TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc tmux gcc python3-dev
 
 .PHONY: run test check system-packages pcscd bench clean
@@ -15,7 +17,7 @@ run: $(BIN)/.installed pcscd
 	$(BIN)/clinic-desk
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 check: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -41,9 +41,11 @@ from clinic_desk.eligibility.settings import (
     settings_rule,
 )
 from clinic_desk.jsonfiles import load_toml
+from clinic_desk.oqs.settings import OqsSettings
 from reader.transport import is_virtual_reader
 
 Mode = Literal["demo", "production"]
+GatewayKind = Literal["https", "oqs-files"]
 PASSPHRASE_ENV = "CLINIC_DESK_CACHE_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8  # the offline cache's own minimum
 
@@ -129,6 +131,46 @@ class LoggingConfig(_Section):
     backups: int = Field(default=5, ge=1, le=100, description="rotated files kept")
 
 
+class DeskGateway(GatewaySection):
+    """``[gateway]``: which backend the desk asks, and how.
+
+    ``kind = "https"`` (the default): the eligibility gateway API at ``base_url``.
+    ``kind = "oqs-files"``: the clinic's 資格確認端末 through its shared folder, set in
+    ``[gateway.oqs]`` (root, medical_institution_code, encoding, insurer_padding,
+    timeouts; see docs/oqs-files.md). The desk, ``doctor``, re-verification and the
+    review work the same with either.
+    """
+
+    kind: GatewayKind = Field(
+        default="https",
+        description="https: the eligibility gateway API; oqs-files: the clinic's "
+        "資格確認端末 folder ([gateway.oqs])",
+    )
+    oqs: OqsSettings | None = Field(
+        default=None, description="the 資格確認端末's folder and the clinic's code (oqs-files)"
+    )
+
+    @property
+    def files(self) -> bool:
+        return self.kind == "oqs-files"
+
+    def backend_problems(self) -> list[tuple[str, str]]:
+        """(key, why) for the backend choice: oqs-files needs its section."""
+        if not self.files:
+            return []
+        if self.oqs is None:
+            return [
+                (
+                    "oqs",
+                    "is required when gateway.kind is 'oqs-files': the 資格確認端末's folder "
+                    "(root) and the clinic's medical_institution_code",
+                )
+            ]
+        if not self.oqs.root.is_absolute():
+            return [("oqs.root", f"{str(self.oqs.root)!r} must be an absolute path")]
+        return []
+
+
 class DeskSettings(BaseSettings):
     """Everything configurable about one desk."""
 
@@ -145,7 +187,7 @@ class DeskSettings(BaseSettings):
         "reader, gateway and cache",
     )
     reader: ReaderConfig = Field(default_factory=ReaderConfig)
-    gateway: GatewaySection = Field(default_factory=GatewaySection)
+    gateway: DeskGateway = Field(default_factory=DeskGateway)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
     manager: ManagerConfig = Field(default_factory=ManagerConfig)
@@ -180,7 +222,7 @@ def unsafe_settings(settings: DeskSettings) -> list[tuple[str, str]]:
     production = settings.mode == "production"
     problems = [
         (f"gateway.{key}", why)
-        for key, why in gateway.rule_problems()
+        for key, why in [*gateway.rule_problems(), *gateway.backend_problems()]
         # production refuses verification off everywhere, in its own words below
         if not (production and key == "verify_tls")
     ]
@@ -232,7 +274,9 @@ def production_problems(
             "name (run `clinic-desk card readers` to see it)"
         )
     gateway = settings.gateway
-    if not gateway.base_url:
+    if gateway.files:
+        pass  # the folder's own readiness is doctor's (readiness.terminal)
+    elif not gateway.base_url:
         problems.append(
             "setting 'gateway.base_url' is required in production: the https:// address "
             "of the clinic's eligibility gateway"

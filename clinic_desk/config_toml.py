@@ -87,6 +87,19 @@ def masked_dump(settings: DeskSettings) -> dict[str, Any]:
     return data
 
 
+def _table(data: Mapping[str, Any]) -> Any:
+    """One section (a sub-section such as [gateway.oqs] nested in it; unset as comments)."""
+    table = tomlkit.table()
+    for key, value in data.items():
+        if value is None:
+            table.add(tomlkit.comment(f"{key} =    (not set)"))
+        elif isinstance(value, Mapping):
+            table.add(key, _table(value))
+        else:
+            table.add(key, value)
+    return table
+
+
 def to_toml(data: Mapping[str, Any]) -> str:
     """Render ``masked_dump`` output as TOML (unset values as comments)."""
     doc = tomlkit.document()
@@ -96,12 +109,6 @@ def to_toml(data: Mapping[str, Any]) -> str:
     for name, table_data in data.items():
         if not isinstance(table_data, Mapping):
             continue
-        table = tomlkit.table()
-        for key, value in table_data.items():
-            if value is None:
-                table.add(tomlkit.comment(f"{key} =    (not set)"))
-            else:
-                table.add(key, value)
         doc.add(tomlkit.nl())
-        doc.add(name, table)
+        doc.add(name, _table(table_data))
     return tomlkit.dumps(doc)

@@ -10,6 +10,7 @@ lock and transactions), a store per table family (``snapshots``, ``visits``, ``f
 ``housekeeping`` (purge, counts) and ``cache`` (the opened cache that holds them).
 """
 
+from offline_cache.aliases import AliasStore
 from offline_cache.audit import AuditLog
 from offline_cache.cache import OfflineCache
 from offline_cache.codec import Clock, utc_now
@@ -36,10 +37,13 @@ from offline_cache.keyfile import DataKey, KeyFile
 from offline_cache.lock import holder_pid
 from offline_cache.lockouts import LockoutStore
 from offline_cache.models import (
+    AliasRow,
+    AliasStatus,
     AuditEntry,
     CacheCounts,
     CachePolicy,
     EligibilitySnapshot,
+    Evidence,
     FlagMove,
     FlagStatus,
     FlagSummary,
@@ -58,6 +62,9 @@ from offline_cache.visits import VisitStore
 
 __all__ = [
     "CURRENT_VERSION",
+    "AliasRow",
+    "AliasStatus",
+    "AliasStore",
     "AuditEntry",
     "AuditLog",
     "CacheClosed",
@@ -76,6 +83,7 @@ __all__ = [
     "Clock",
     "DataKey",
     "EligibilitySnapshot",
+    "Evidence",
     "FlagMove",
     "FlagStatus",
     "FlagStore",

@@ -2,7 +2,8 @@
 
 ``OfflineCache.open(data_dir, config_dir, passphrase)`` (or ``create``) returns it;
 the stores hang off it: ``cache.snapshots``, ``cache.medications``, ``cache.visits``,
-``cache.flags``, ``cache.lockouts`` and ``cache.audit``. Housekeeping that spans the
+``cache.flags``, ``cache.lockouts``, ``cache.aliases`` and
+``cache.audit``. Housekeeping that spans the
 tables (``purge``, ``counts``, ``verify``, ``check_pages``, ``batch``, ``rekey``) is
 on the cache itself.
 """
@@ -18,10 +19,12 @@ from typing import Any, Self
 import sqlcipher3
 
 from offline_cache import housekeeping, integrity, schema, vault
+from offline_cache.aliases import AliasStore
 from offline_cache.audit import AuditLog
 from offline_cache.codec import Clock, ts, utc_now
 from offline_cache.connection import page_problems, translate
 from offline_cache.errors import CacheCorrupt, CacheError, CacheMissing
+from offline_cache.evidence import EvidenceStore
 from offline_cache.files import CacheFiles
 from offline_cache.flags import FlagStore
 from offline_cache.keyfile import DataKey, check_passphrase_strength
@@ -57,6 +60,8 @@ class OfflineCache:
         self.visits = VisitStore(self._unit, self.audit)
         self.flags = FlagStore(self._unit, self.audit)
         self.lockouts = LockoutStore(self._unit, self.audit)
+        self.evidence = EvidenceStore(self._unit, self.audit)
+        self.aliases = AliasStore(self._unit, self.audit)
 
     # --- life cycle ----------------------------------------------------------------------
 

@@ -27,9 +27,10 @@ MAX_ROW_PROBLEMS = 100
 
 
 def seal_on_migration(tx: Tx, audit: AuditLog, sealer: Sealer, start: int, target: int) -> None:
-    """In the last migration's transaction: record where sealed audit rows begin (when
-    the file had no seals yet), seal every existing row, and record them in one audit
-    row. A new file (``start == 0``) has no rows: its first audit row is the creation."""
+    """In the last migration's transaction: when the file had no seals yet, record where
+    sealed audit rows begin and seal every existing row; then record the migration in
+    one audit row. A new file (``start == 0``) has no rows: its first audit row is the
+    creation. A file sealed already keeps its seals as they are."""
     if start < SEALED_SINCE:
         seq = read_head(tx.conn)[0] + 1
         tx.execute(
@@ -39,8 +40,9 @@ def seal_on_migration(tx: Tx, audit: AuditLog, sealer: Sealer, start: int, targe
         )
     if start == 0:
         return
-    for table in SEALED_TABLES:
-        tx.seal_all(table)
+    if start < SEALED_SINCE:  # a file that was sealed already keeps its rows' seals
+        for table in SEALED_TABLES:
+            tx.seal_all(table)
     audit.append(tx, "cache.migrate", (), f"schema {start} -> {target}")
 
 

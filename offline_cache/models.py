@@ -80,6 +80,24 @@ class OfflineVisit(_Row):
     reverification: JsonObject | None = None
 
 
+class Evidence(_Row):
+    """One file kept as evidence of an exchange with the national system (encrypted)."""
+
+    id: str
+    stored_at: UtcDatetime
+    desk_id: str
+    reason: str  # answered, failed, face, withdrawn, … (what happened to the file)
+    name: str  # the file's name in the terminal's folder
+    sha256: Sha256Hex
+    size: int
+    body: bytes
+
+    def __repr__(self) -> str:  # a body holds personal data: never in a traceback
+        return f"Evidence(id={self.id!r}, name={self.name!r}, size={self.size})"
+
+    __str__ = __repr__
+
+
 class FlagStatus(StrEnum):
     """A mismatch flag's place in the manager's review queue."""
 
@@ -127,6 +145,23 @@ class FlagMove(_Row):
     reported_at: UtcDatetime | None = None
     insurer_contact: str | None = None
     note: str | None = None
+
+
+class AliasStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REVOKED = "revoked"
+
+
+class AliasRow(_Row):
+    """One stored name alias; ``alias`` is the caller's JSON (spellings, who, when)."""
+
+    id: str
+    cert_sha256: Sha256Hex
+    record_ref: str
+    status: AliasStatus
+    alias: JsonObject = Field(repr=False)
+    updated_at: UtcDatetime
 
 
 class LockoutState(_Row):

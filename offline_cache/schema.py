@@ -164,7 +164,46 @@ BEFORE UPDATE OF seq, flag_id, at, actor, from_status, to_status, reported_at,
 BEGIN SELECT RAISE(ABORT, 'flag history rows are append-only'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# Version 5: evidence. The files a clinic keeps of its exchanges with the national
+# system (a 資格確認端末's requests, answers and face-reader results) are kept here,
+# encrypted and sealed, instead of as plain files. Append-only but for the purge of
+# rows past their keeping period (never changed).
+V5 = """
+CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    stored_at TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    body TEXT NOT NULL,
+    seal TEXT
+);
+CREATE INDEX evidence_by_time ON evidence (stored_at);
+CREATE TRIGGER evidence_never_changed BEFORE UPDATE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence rows are never changed'); END;
+"""
+
+# Version 6: names the gate has learned. A card holder's spelling aliases (the card's
+# spelling and the record's, for one card and one record), proposed when staff accept a
+# variant, approved or revoked by the manager. Sealed; never deleted (revoked instead).
+V6 = """
+CREATE TABLE name_alias (
+    id TEXT PRIMARY KEY,
+    cert_sha256 TEXT NOT NULL CHECK (length(cert_sha256) = 64),
+    record_ref TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'revoked')),
+    alias_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    seal TEXT
+);
+CREATE INDEX name_alias_by_card ON name_alias (cert_sha256, status);
+CREATE TRIGGER name_alias_kept BEFORE DELETE ON name_alias
+BEGIN SELECT RAISE(ABORT, 'name aliases are revoked, never deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 CURRENT_VERSION = len(MIGRATIONS)
 # The first version whose rows and audit rows are sealed.
 SEALED_SINCE = 4

@@ -6,6 +6,7 @@ Every table that holds what a desk or a manager relies on is sealed (see ``seals
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,10 @@ from typing import Any, Generic, TypeVar
 from offline_cache.codec import dt, maybe_dt
 from offline_cache.errors import NotFound
 from offline_cache.models import (
+    AliasRow,
+    AliasStatus,
     EligibilitySnapshot,
+    Evidence,
     FlagMove,
     FlagStatus,
     GateOutcome,
@@ -209,6 +213,48 @@ LOCKOUTS = Table(
     "lockout", ("name", "failed_tries", "locked_until", "updated_at"), _lockout, "lockout"
 )
 
+
+def _evidence(row: Sequence[Any]) -> Evidence:
+    key, stored, desk, reason, name, digest, size, body = row
+    return Evidence(
+        id=key,
+        stored_at=dt(stored),
+        desk_id=desk,
+        reason=reason,
+        name=name,
+        sha256=digest,
+        size=size,
+        body=base64.b64decode(body),
+    )
+
+
+EVIDENCE = Table(
+    "evidence",
+    ("id", "stored_at", "desk_id", "reason", "name", "sha256", "size", "body"),
+    _evidence,
+    "evidence file",
+)
+
+
+def _alias(row: Sequence[Any]) -> AliasRow:
+    aid, cert, record_ref, status, alias, updated = row
+    return AliasRow(
+        id=aid,
+        cert_sha256=cert,
+        record_ref=record_ref,
+        status=AliasStatus(status),
+        alias=json.loads(alias),
+        updated_at=dt(updated),
+    )
+
+
+ALIASES = Table(
+    "name_alias",
+    ("id", "cert_sha256", "record_ref", "status", "alias_json", "updated_at"),
+    _alias,
+    "name alias",
+)
+
 SEALED_TABLES: tuple[Table[Any], ...] = (
     SNAPSHOTS,
     MEDICATIONS,
@@ -216,4 +262,6 @@ SEALED_TABLES: tuple[Table[Any], ...] = (
     FLAGS,
     FLAG_HISTORY,
     LOCKOUTS,
+    EVIDENCE,
+    ALIASES,
 )

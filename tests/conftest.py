@@ -38,3 +38,10 @@ def pcscd() -> Iterator[PcscService]:
     finally:
         if proc is not None:
             stop_pcscd(proc)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that touch pcscd share one virtual reader: with -n, they run on one worker."""
+    for item in items:
+        if item.get_closest_marker("pcscd") or "pcscd" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("vpcd"))

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 
 from clinic_desk.app.base import LocalisedApp
 from clinic_desk.app.idle import IdleClock, events_to_clear
 from clinic_desk.app.patient_side import PatientSide
-from clinic_desk.app.screens.desk import DeskScreen
-from clinic_desk.checkin import DeskView
-from clinic_desk.checkin import events as ev
-from clinic_desk.services.desk import DeskServices
+from clinic_desk.app.screens.starting import StartingScreen
 from clinic_desk.texts import Lang
 
-ServicesFactory = Callable[[], Awaitable[DeskServices]]
+if TYPE_CHECKING:  # imported when the desk's screen is shown: not before the first frame
+    from clinic_desk.app.screens.desk import DeskScreen
+    from clinic_desk.checkin import DeskView
+    from clinic_desk.checkin import events as ev
+    from clinic_desk.services.desk import DeskServices
+
+# the desk's screen with the paths without a PIN (a subclass of the card desk)
+DESK_SCREEN = "clinic_desk.app.screens.path_desk"
+
+ServicesFactory = Callable[[], Awaitable["DeskServices"]]
 
 
 class DeskApp(LocalisedApp):
@@ -54,22 +63,35 @@ class DeskApp(LocalisedApp):
         self._idle_timer_started = False
         self.services: DeskServices | None = None
         self._factory: ServicesFactory | None = None
-        if isinstance(services, DeskServices):
-            self.services = services
-        else:
+        self._desk_screen: DeskScreen | None = None
+        if callable(services):
             self._factory = services
+        else:
+            self.services = services
 
     def on_mount(self) -> None:
-        self.push_screen(DeskScreen(self.lang))
         self.run_worker(self._start_patient_side(), name="patient-display", group="patient")
         self._start_idle_lock()
         if self.services is not None:
+            self._show_desk()
             self._attach_services(self.services)
         else:
+            # the first frame at once; the desk's screen and services come after it
+            self.push_screen(StartingScreen(self.lang))
             self.run_worker(self._build(), name="desk-build", group="services")
+
+    def _show_desk(self) -> None:
+        desk = importlib.import_module(DESK_SCREEN)  # imported already: a dictionary look-up
+        screen = self._desk_screen = desk.PathDeskScreen(self.lang)
+        if isinstance(self.screen, StartingScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     async def _build(self) -> None:
         assert self._factory is not None
+        await asyncio.to_thread(importlib.import_module, DESK_SCREEN)
+        self._show_desk()
         try:
             services = await self._factory()
         except Exception as exc:  # a desk that cannot start says why, in words
@@ -109,10 +131,8 @@ class DeskApp(LocalisedApp):
 
     @property
     def desk_screen(self) -> DeskScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, DeskScreen):
-                return screen
-        return None
+        screen = self._desk_screen
+        return screen if screen is not None and screen in self.screen_stack else None
 
     async def dispatch(self, event: ev.Event) -> None:
         if self.services is not None:

@@ -42,6 +42,10 @@ BINDING_TEXTS: dict[str, TextKey] = {
     "review.help": "key.help",
     "review.detail": "key.detail",
     "review.form.close": "key.close",
+    "review.aliases": "key.aliases",
+    "review.claims": "key.claims",
+    "aliases.approve": "key.approve",
+    "aliases.revoke": "key.revoke",
 }
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from clinic_desk.checkin import ENDINGS, Stage
-from clinic_desk.checkin import events as ev
+if TYPE_CHECKING:  # the check-in is imported after the desk's first frame
+    from clinic_desk.checkin import Stage
+    from clinic_desk.checkin import events as ev
 
 
 class IdleClock:
@@ -32,6 +34,9 @@ class IdleClock:
 def events_to_clear(stage: Stage) -> list[ev.Event]:
     """What takes a desk in ``stage`` back to waiting for a card: cancel a check-in
     that is under way (forgetting its record), then clear the screen."""
+    from clinic_desk.checkin import ENDINGS, Stage
+    from clinic_desk.checkin import events as ev
+
     if stage is Stage.WAITING_FOR_CARD:
         return []
     if stage in ENDINGS:

@@ -3,10 +3,12 @@ and answers with events; the machine itself does no I/O."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from clinic_desk.checkin.path_events import PathEffect
 from clinic_desk.checkin.stages import FlagReason, join_reasons
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord
@@ -18,7 +20,12 @@ class _Effect(BaseModel):
 
 
 class ReadCard(_Effect):
-    """Read the PIN tries left and the user-authentication certificate."""
+    """Read the PIN tries left: all the PIN prompt needs."""
+
+
+class ReadCertificate(_Effect):
+    """While the patient types the PIN: read the user-authentication certificate (and
+    get the gateway's challenge and the cache's answer for it ready)."""
 
 
 class UnlockAndFetch(_Effect):
@@ -73,6 +80,27 @@ class RaiseFlag(_Effect):
         """The reasons as one code, as the flag queue stores it."""
         return join_reasons(self.reasons)
 
+    def store_arguments(self) -> tuple[str, CardIdentity | None, str, str, SecretStr]:
+        """The arguments of ``StorePort.raise_flag`` for this flag."""
+        return (
+            self.reason,
+            self.identity,
+            self.certificate_sha256,
+            self.linked_record_ref,
+            self.insurer_reference,
+        )
+
+
+class ProposeAlias(_Effect):
+    """Staff accepted a notation variant: propose the pair of spellings as this card
+    holder's alias, for a manager to approve (never logged: the names are hidden)."""
+
+    certificate_sha256: str
+    record_ref: str
+    card_name: str = Field(repr=False)
+    record_name: str = Field(repr=False)
+    birthdate: date = Field(repr=False)
+
 
 class Audit(_Effect):
     action: str
@@ -81,11 +109,14 @@ class Audit(_Effect):
 
 Effect = (
     ReadCard
+    | ReadCertificate
     | UnlockAndFetch
     | LookupCache
     | FetchMedications
     | StoreConfirmed
     | QueueReverification
     | RaiseFlag
+    | ProposeAlias
     | Audit
+    | PathEffect
 )

@@ -8,10 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from clinic_desk.checkin.path_events import PathEvent
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.flag_reference import FlagReference
 from clinic_desk.domain.medication import MedicationHistory
+from clinic_desk.identity.aliases import NameAlias
 
 
 class _Event(BaseModel):
@@ -28,10 +31,21 @@ class CardRemoved(_Event):
 
 
 class CardRead(_Event):
-    """Readable without a PIN: the tries left and the certificate fingerprint."""
+    """Readable without a PIN: the tries left, all the PIN prompt needs.
+
+    The certificate is read afterwards, while the patient types (``CertificateRead``);
+    a port that has its fingerprint already may give it here.
+    """
 
     text_pin_tries: int
     auth_pin_tries: int
+    pin_on_pad: bool = False  # the reader takes the PIN on its own keypad (PC/SC part 10)
+    certificate_sha256: str = ""
+
+
+class CertificateRead(_Event):
+    """The user-authentication certificate was read (in the background, during the PIN)."""
+
     certificate_sha256: str
     pin_on_pad: bool = False  # the reader takes the PIN on its own keypad (PC/SC part 10)
 
@@ -77,6 +91,13 @@ class RecordFetched(_Event):
     # insurer number, symbol, number, branch of the linked record: kept only to be
     # sealed for the manager when the record is withheld, never shown or logged
     insurer_reference: SecretStr = SecretStr("")
+    # what the card's certificate allows (expires soon, eligibility only), when known
+    certificate: CertificateStatus | None = None
+    # the day of the answer, as the gateway dates it: what the desk judges dates against
+    checked_on: date | None = None
+    # the card holder's approved aliases (from the desk's cache): one that covers this
+    # card, this record and these two spellings spares the staff decision
+    aliases: tuple[NameAlias, ...] = ()
 
     @property
     def validity(self) -> ValidityState:
@@ -91,6 +112,8 @@ class GatewayUnavailable(_Event):
 class GatewayRejected(_Event):
     code: str  # e.g. "revoked_certificate", "bad_signature"
     message: str
+    # a refused certificate (revoked, expired): its state and expiry, for the patient's words
+    certificate: CertificateStatus | None = None
 
 
 class FlagRaised(_Event):
@@ -105,6 +128,7 @@ class CacheHit(_Event):
     confirmed_at: datetime
     eligibility: EligibilityRecord
     medications: MedicationHistory | None = None  # only when still inside its consent window
+    checked_on: date | None = None  # the desk's day of the lookup
 
 
 class CacheMiss(_Event):
@@ -165,6 +189,7 @@ Event = (
     CardInserted
     | CardRemoved
     | CardRead
+    | CertificateRead
     | PinRejected
     | PinBlocked
     | CardIdentityRead
@@ -186,4 +211,5 @@ Event = (
     | Cancelled
     | Done
     | Failed
+    | PathEvent
 )

@@ -31,6 +31,8 @@ class HeldRecord:
     # to be handed to the manager's flag if the record is withheld
     linked_record_ref: str = ""
     insurer_reference: SecretStr = field(default_factory=lambda: SecretStr(""))
+    # the approved alias that covers a variant verdict (no staff decision needed)
+    alias_id: str | None = None
 
     def __repr__(self) -> str:  # never a record's contents in a traceback or a log
         return f"HeldRecord(verdict={self.verdict.outcome.value})"

@@ -17,7 +17,7 @@ from typing import assert_never
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.outcome import EligibilityOutcome, outcome_of
-from clinic_desk.checkin.record_flow import RecordFlow
+from clinic_desk.checkin.paths import PathFlow
 from clinic_desk.checkin.stages import ENDINGS, FlagReason, Stage
 from clinic_desk.checkin.state import Effects
 from clinic_desk.checkin.view import CheckInResult, DeskView, VariantForStaff
@@ -25,7 +25,7 @@ from clinic_desk.checkin.view import CheckInResult, DeskView, VariantForStaff
 _SHOWING = frozenset({Stage.SHOWN, Stage.OFFLINE_SHOWN})
 
 
-class CheckInMachine(RecordFlow):
+class CheckInMachine(PathFlow):
     """One desk's check-in flow. Call ``handle`` with each event."""
 
     def handle(self, event: ev.Event, generation: int | None = None) -> Effects:
@@ -42,6 +42,8 @@ class CheckInMachine(RecordFlow):
             return self._cancel()
         if isinstance(event, ev.Failed) and self._stage not in ENDINGS:
             return self._fail(event.code, event.message)
+        if isinstance(event, ev.CertificateRead):
+            return self._certificate_read(event)
         return self._dispatch(event)
 
     def view(self) -> DeskView:
@@ -63,6 +65,8 @@ class CheckInMachine(RecordFlow):
             flagged=bool(self._flag_reasons),
             flag_reasons=self._flag_reasons,
             outcome=self._view_outcome(),
+            certificate=self._certificate if stage is not Stage.WAITING_FOR_CARD else None,
+            **self._path_view(),
             flag_reference=self._flag_reference if stage is Stage.WITHHELD else "",
         )
 
@@ -86,6 +90,7 @@ class CheckInMachine(RecordFlow):
             consented=bool(self._consent),
             offline_confirmed_at=held.offline_confirmed_at,
             medications_note=self._medications_note,
+            checked_on=self._checked_on,
         )
 
     def _view_outcome(self) -> EligibilityOutcome | None:
@@ -95,6 +100,9 @@ class CheckInMachine(RecordFlow):
 
     # -- stage dispatch ----------------------------------------------------
     def _dispatch(self, event: ev.Event) -> Effects:
+        on_path = self._path_event(event)  # number lookup, visual check, 申立書 (paths.py)
+        if on_path is not None:
+            return on_path
         stage = self._stage
         match stage:
             case Stage.WAITING_FOR_CARD:
@@ -121,6 +129,8 @@ class CheckInMachine(RecordFlow):
                 return self._consent_answered(event)
             case Stage.FETCHING_MEDICATIONS:
                 return self._medications_answered(event)
+            case Stage.NUMBER_ENTRY | Stage.LOOKING_UP_NUMBERS | Stage.DECLARATION:
+                return []  # their events are answered in paths.py
             case (
                 Stage.SHOWN
                 | Stage.OFFLINE_SHOWN
@@ -129,6 +139,7 @@ class CheckInMachine(RecordFlow):
                 | Stage.PIN_BLOCKED
                 | Stage.ERROR
                 | Stage.CANCELLED
+                | Stage.DECLARED
             ):
                 return self._ended(event)
             case _:
@@ -151,7 +162,14 @@ class CheckInMachine(RecordFlow):
                 return self._pin_blocked("text")
             if event.auth_pin_tries == 0:
                 return self._pin_blocked("auth")
-            return self._go(Stage.PIN_ENTRY)
+            # the prompt first; the certificate is read while the patient types
+            later = [] if event.certificate_sha256 else [fx.ReadCertificate()]
+            return [*self._go(Stage.PIN_ENTRY), *later]
+        return []
+
+    def _certificate_read(self, event: ev.CertificateRead) -> Effects:
+        if self._stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING):
+            self._certificate_sha256 = event.certificate_sha256
         return []
 
     def _on_pin_entry(self, event: ev.Event) -> Effects:
@@ -203,6 +221,7 @@ class CheckInMachine(RecordFlow):
                 fx.LookupCache(certificate_sha256=self._certificate_sha256),
             ]
         if isinstance(event, ev.GatewayRejected):
+            self._certificate = event.certificate  # the patient is told why
             if event.code == "revoked_certificate":
                 return self._withhold(FlagReason.REVOKED_CERTIFICATE)
             self._error_code, self._error_message = event.code, event.message
@@ -220,6 +239,8 @@ class CheckInMachine(RecordFlow):
         return []
 
     def _card_removed(self) -> Effects:
+        if self._ignores_card_removal():
+            return []
         was = self._stage
         self._reset()
         self.generation += 1

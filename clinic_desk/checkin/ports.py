@@ -10,26 +10,45 @@ are async.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.identity.aliases import NameAlias
+
+IdentityAnswer = ev.CardIdentityRead | ev.PinRejected | ev.PinBlocked | ev.Failed
+SignatureAnswer = bytes | ev.PinRejected | ev.PinBlocked | ev.Failed
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """What the card answered after the PIN: the four items (when they were asked
+    for) and the signature (when a challenge was given and the four items were read)."""
+
+    identity: IdentityAnswer | None = None
+    signature: SignatureAnswer | None = None
 
 
 class CardPort(Protocol):
-    def read_card(self) -> ev.CardRead | ev.Failed:
-        """Tries left on both PINs and the certificate fingerprint (no PIN needed)."""
+    def read_tries(self) -> ev.CardRead | ev.Failed:
+        """Tries left on both PINs (no PIN needed): what the PIN prompt shows."""
 
-    def read_identity(
-        self, pin: str, confirm_last_try: bool
-    ) -> ev.CardIdentityRead | ev.PinRejected | ev.PinBlocked | ev.Failed:
-        """Verify the card-info PIN and read name, birthdate and sex."""
+    def read_certificate(self) -> ev.CertificateRead | ev.Failed:
+        """Read the user-authentication certificate (no PIN needed)."""
+
+    def unlock(
+        self, pin: str, confirm_last_try: bool, challenge: bytes | None, read_identity: bool
+    ) -> Unlocked:
+        """After the PIN, in one go on the card: verify the card-info PIN and read name,
+        birthdate and sex (``read_identity``), then verify the authentication PIN and
+        sign SHA-256(``challenge``) (when given). Stops at the first refusal."""
 
     def certificate_der(self) -> bytes:
-        """The user-authentication certificate read by ``read_card``."""
+        """The user-authentication certificate read by ``read_certificate``."""
 
     def sign(
         self, challenge: bytes, pin: str, confirm_last_try: bool
@@ -97,3 +116,9 @@ class StorePort(Protocol):
         ...
 
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None: ...
+
+    def approved_aliases(self, certificate_sha256: str) -> tuple[NameAlias, ...]:
+        """The card holder's aliases a manager approved (none when the cache cannot say)."""
+
+    def propose_alias(self, proposal: ProposeAlias) -> None:
+        """Keep a variant staff accepted as a proposed alias, for the manager."""

@@ -13,13 +13,16 @@ from pydantic import SecretStr
 
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.claims import claims_follow_up
 from clinic_desk.checkin.held import HeldRecord
+from clinic_desk.checkin.learned import alias_proposal, covering_alias
 from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.stages import FlagReason, Stage
 from clinic_desk.checkin.state import Effects, MachineState
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.identity import ReasonCode, Verdict, verdict
+from clinic_desk.identity.aliases import NameAlias
 
 # The patient may mistype their birthdate once; a second difference is flagged.
 BIRTHDATE_ATTEMPTS = 2
@@ -30,15 +33,18 @@ class RecordFlow(MachineState):
 
     # -- a record arrives ------------------------------------------------------
     def _record_fetched(self, event: ev.RecordFetched) -> Effects:
+        self._certificate, self._checked_on = event.certificate, event.checked_on
         return self._take(
             event.identity,
             event.eligibility,
             linked_record_ref=event.linked_record_ref or event.patient_ref,
             insurer_reference=event.insurer_reference,
+            aliases=event.aliases,
         )
 
     def _cache_answered(self, event: ev.Event) -> Effects:
         if isinstance(event, ev.CacheHit):
+            self._checked_on = event.checked_on
             return self._take(
                 event.identity,
                 event.eligibility,
@@ -59,6 +65,7 @@ class RecordFlow(MachineState):
         insurer_reference: SecretStr | None = None,
         medications: MedicationHistory | None = None,
         offline_confirmed_at: datetime | None = None,
+        aliases: tuple[NameAlias, ...] = (),
     ) -> Effects:
         """Route a record by its validity state; hold it for the gate and the patient."""
         insurer_reference = insurer_reference or SecretStr("")
@@ -87,6 +94,9 @@ class RecordFlow(MachineState):
             linked_record_ref=linked_record_ref,
             insurer_reference=insurer_reference,
         )
+        self._held.alias_id = covering_alias(
+            self._card, identity, self._held.verdict, linked_record_ref, aliases
+        )
         return self._go(Stage.CONFIRMING_NAME)
 
     # -- the patient and staff decide -----------------------------------------
@@ -110,6 +120,10 @@ class RecordFlow(MachineState):
             return [fx.Audit(action="typed_birthdate_differs")]
         if held.verdict.is_match:
             return self._confirmed()
+        if held.verdict.is_variant and held.alias_id is not None:
+            # a manager approved these spellings for this card and record
+            audit = fx.Audit(action="variant_accepted_by_alias", detail=held.alias_id)
+            return [audit, *self._confirmed()]
         if held.verdict.is_variant:
             return [*self._go(Stage.STAFF_DECISION), fx.Audit(action="variant_shown_to_staff")]
         return self._withhold(*self._record_reasons())
@@ -118,7 +132,8 @@ class RecordFlow(MachineState):
         if isinstance(event, ev.StaffDecided):
             if not event.accept:
                 return self._withhold(FlagReason.VARIANT_REJECTED)
-            return [fx.Audit(action="variant_accepted_by_staff"), *self._confirmed()]
+            proposal = alias_proposal(self._held, self._card, self._certificate_sha256)
+            return [fx.Audit(action="variant_accepted_by_staff"), *proposal, *self._confirmed()]
         return []
 
     def _consent_answered(self, event: ev.Event) -> Effects:
@@ -128,6 +143,11 @@ class RecordFlow(MachineState):
         audit = fx.Audit(action="consent_given" if event.consent else "consent_refused")
         if self._offline():
             return [audit, *self._show_offline()]
+        if event.consent and self._eligibility_only():
+            # the certificate expired less than three months ago: the gateway answers
+            # eligibility only, so medications are not asked for
+            self._medications_note = "certificate_eligibility_only"
+            return [audit, *self._show_online()]
         if event.consent:
             return [audit, *self._go(Stage.FETCHING_MEDICATIONS), fx.FetchMedications()]
         return [audit, *self._show_online()]
@@ -156,6 +176,7 @@ class RecordFlow(MachineState):
         held, card = self._held, self._card
         assert held is not None and card is not None
         return [
+            *claims_follow_up(held, card, self._certificate_sha256),
             *self._go(Stage.SHOWN),
             fx.StoreConfirmed(
                 identity=card,
@@ -167,7 +188,10 @@ class RecordFlow(MachineState):
         ]
 
     def _show_offline(self) -> Effects:
+        held, card = self._held, self._card
+        follow_up = claims_follow_up(held, card, self._certificate_sha256) if held and card else []
         return [
+            *follow_up,
             *self._go(Stage.OFFLINE_SHOWN),
             fx.QueueReverification(certificate_sha256=self._certificate_sha256),
             fx.Audit(action="shown_offline"),
@@ -215,6 +239,9 @@ class RecordFlow(MachineState):
     def _record_reasons(self) -> tuple[FlagReason, ...]:
         """What the gate found wrong with the held record, if anything."""
         return _mismatch_reasons(self._held.verdict) if self._held is not None else ()
+
+    def _eligibility_only(self) -> bool:
+        return self._certificate is not None and not self._certificate.medications_allowed
 
     def _offline(self) -> bool:
         return self._held is not None and self._held.offline_confirmed_at is not None

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.machine import CheckInMachine
+from clinic_desk.checkin.path_runner import PATH_EFFECTS, carry_out_path
 from clinic_desk.checkin.ports import CardPort, GatewayPort, GatewaySession, Resign, StorePort
+from clinic_desk.checkin.prepare import CacheAnswer, Preparation
 from clinic_desk.checkin.stages import ENDINGS, Stage
 from clinic_desk.checkin.view import DeskView
 
@@ -54,6 +56,7 @@ class CheckInRunner:
         self._session: GatewaySession | None = None
         self._session_generation = -1
         self._card_verified = False  # the card holds a verified auth PIN (after a signature)
+        self._preparation: Preparation | None = None  # what the PIN prompt's time is used for
 
     # -- driving -----------------------------------------------------------
     async def dispatch(self, event: ev.Event, generation: int | None = None) -> None:
@@ -74,11 +77,25 @@ class CheckInRunner:
             # the check-in is over: the card's verified state must not outlive it
             self._card_verified = False
             await self._on_card(self._card.release)
+        self._drop_preparation()
         gen, cert = self.machine.generation, self.machine.certificate_fingerprint()
         for effect in effects:
-            task = asyncio.create_task(self._run(effect, gen, cert))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._track(asyncio.create_task(self._run(effect, gen, cert)))
+
+    def _drop_preparation(self) -> None:
+        """Forget the background work of a card that went or a check-in that ended."""
+        prep, stage = self._preparation, self.machine.stage
+        if prep is not None and (
+            prep.generation != self.machine.generation
+            or stage in ENDINGS
+            or stage is Stage.WAITING_FOR_CARD
+        ):
+            self._preparation = None
+            prep.drop()
+
+    def _track(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def settle(self) -> None:
         """Wait until every effect started so far (and those they start) is done."""
@@ -97,6 +114,25 @@ class CheckInRunner:
         """Where this desk's check-ins are cached, flagged and audited."""
         return self._store
 
+    # -- for the paths without a PIN (path_runner.py) -------------------------
+    @property
+    def gateway_port(self) -> GatewayPort:
+        return self._gateway
+
+    @property
+    def card_port(self) -> CardPort:
+        return self._card
+
+    def keep_session(self, session: GatewaySession, gen: int) -> None:
+        """The check-in's gateway session (medications are fetched with it)."""
+        self._session, self._session_generation = session, gen
+
+    def on_card(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_card(fn, *args)
+
+    def on_store(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self._on_store(fn, *args)
+
     def _publish(self) -> None:
         if self.on_view is not None:
             self.on_view(self.machine.view())
@@ -113,14 +149,16 @@ class CheckInRunner:
             )
 
     async def _carry_out(self, effect: fx.Effect, gen: int, cert: str) -> None:
-        if isinstance(effect, fx.ReadCard):
-            await self.dispatch(await self._on_card(self._card.read_card), gen)
+        if isinstance(effect, PATH_EFFECTS):
+            await carry_out_path(self, effect, gen)
+        elif isinstance(effect, fx.ReadCard):
+            await self.dispatch(await self._on_card(self._card.read_tries), gen)
+        elif isinstance(effect, fx.ReadCertificate):
+            await self._prepare(gen)
         elif isinstance(effect, fx.UnlockAndFetch):
             await self._unlock_and_fetch(effect, gen)
         elif isinstance(effect, fx.LookupCache):
-            await self.dispatch(
-                await self._on_store(self._store.lookup, effect.certificate_sha256), gen
-            )
+            await self.dispatch(await self._lookup(effect.certificate_sha256, gen), gen)
         elif isinstance(effect, fx.FetchMedications):
             if self._session is None or self._session_generation != gen:
                 await self.dispatch(ev.MedicationsUnavailable(reason="no session"), gen)
@@ -131,38 +169,79 @@ class CheckInRunner:
         elif isinstance(effect, fx.QueueReverification):
             await self._on_store(self._store.queue_reverification, effect.certificate_sha256)
         elif isinstance(effect, fx.RaiseFlag):
-            reference = await self._on_store(
-                self._store.raise_flag,
-                effect.reason,
-                effect.identity,
-                effect.certificate_sha256,
-                effect.linked_record_ref,
-                effect.insurer_reference,
-            )
+            reference = await self._on_store(self._store.raise_flag, *effect.store_arguments())
             if reference:
                 await self.dispatch(ev.FlagRaised(reference=reference), gen)
+        elif isinstance(effect, fx.ProposeAlias):
+            await self._on_store(self._store.propose_alias, effect)
         elif isinstance(effect, fx.Audit):
             await self._on_store(self._store.audit, effect.action, effect.detail, cert)
 
+    # -- while the patient types, and after ------------------------------------
+    def _preparation_for(self, gen: int) -> Preparation:
+        prep = self._preparation
+        if prep is None or prep.generation != gen:
+            prep = self._preparation = Preparation(gen, track=self._track)
+        return prep
+
+    async def _prepare(self, gen: int) -> None:
+        """The PIN prompt is up: ask for the challenge, read the certificate, then look
+        the card up in the cache, all without the PIN and before the patient is done."""
+        prep = self._preparation_for(gen)
+        prep.start_challenge(self._gateway.challenge)
+        read: ev.CertificateRead | ev.Failed | None = None
+        try:
+            read = await self._on_card(self._card.read_certificate)
+            if isinstance(read, ev.CertificateRead):
+                prep.look_up(
+                    read.certificate_sha256,
+                    self._on_store(self._store.lookup, read.certificate_sha256),
+                )
+            await self.dispatch(read, gen)  # a card pulled meanwhile: the same clear error
+        finally:
+            prep.certificate_done(isinstance(read, ev.CertificateRead))
+
+    async def _lookup(self, certificate_sha256: str, gen: int) -> CacheAnswer:
+        prep = self._preparation
+        ready = None
+        if prep is not None and prep.generation == gen:
+            ready = prep.take_cache_answer(certificate_sha256)
+        if ready is not None:
+            return await ready
+        return await self._on_store(self._store.lookup, certificate_sha256)
+
     async def _unlock_and_fetch(self, effect: fx.UnlockAndFetch, gen: int) -> None:
+        prep = self._preparation_for(gen)
+        if self.machine.certificate_fingerprint() and not prep.certificate.done():
+            prep.certificate_done(True)  # the card port gave the fingerprint with the tries
+        if not await prep.certificate:
+            return  # the certificate could not be read: that answer ended the check-in
+        challenge = await prep.challenge(self._gateway.challenge)
         pin = effect.pin.get_secret_value()
-        confirm = effect.confirm_last_try
-        if effect.pin_kind == "text":
-            read = await self._on_card(self._card.read_identity, pin, confirm)
-            await self.dispatch(read, gen)
-            if not isinstance(read, ev.CardIdentityRead):
+        answer = await self._on_card(
+            self._card.unlock,
+            pin,
+            effect.confirm_last_try,
+            challenge if isinstance(challenge, bytes) else None,
+            effect.pin_kind == "text",
+        )
+        del pin
+        if answer.identity is not None:
+            await self.dispatch(answer.identity, gen)
+            if not isinstance(answer.identity, ev.CardIdentityRead):
                 return
-        challenge = await self._gateway.challenge()
         if not isinstance(challenge, bytes):
             await self.dispatch(challenge, gen)
             return
-        signature = await self._on_card(self._card.sign, challenge, pin, confirm)
-        del pin
+        signature = answer.signature
         if not isinstance(signature, bytes):
-            await self.dispatch(signature, gen)
+            if signature is not None:
+                await self.dispatch(signature, gen)
             return
         self._card_verified = True
-        certificate = await self._on_card(self._card.certificate_der)
+        prep.challenge_spent()
+        # read on the card thread before the signature: no other thread writes it now
+        certificate = self._card.certificate_der()
         session = await self._gateway.authenticate(
             certificate, signature, challenge, self._resigner(gen)
         )
@@ -170,8 +249,20 @@ class CheckInRunner:
             await self.dispatch(session, gen)
             return
         self._session, self._session_generation = session, gen
+        # the record's requests leave before the screen says "fetching"
+        record = asyncio.ensure_future(self._gateway.fetch_record(session))
+        await asyncio.sleep(0)
         await self.dispatch(ev.Authenticated(), gen)
-        await self.dispatch(await self._gateway.fetch_record(session), gen)
+        fetched = await record
+        if isinstance(fetched, ev.RecordFetched):
+            fetched = await self._with_aliases(fetched)
+        await self.dispatch(fetched, gen)
+
+    async def _with_aliases(self, record: ev.RecordFetched) -> ev.RecordFetched:
+        """The record with the card holder's approved aliases from the desk's cache."""
+        cert = self.machine.certificate_fingerprint()
+        aliases = await self._on_store(self._store.approved_aliases, cert) if cert else ()
+        return record.model_copy(update={"aliases": tuple(aliases)}) if aliases else record
 
     def _resigner(self, gen: int) -> Resign:
         """Signs again without the PIN while this check-in's card is still verified."""

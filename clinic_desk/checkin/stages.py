@@ -17,6 +17,10 @@ class Stage(StrEnum):
     STAFF_DECISION = "staff_decision"
     CONSENT = "consent"
     FETCHING_MEDICATIONS = "fetching_medications"
+    # the reception paths without a PIN (checkin/paths.py)
+    NUMBER_ENTRY = "number_entry"
+    LOOKING_UP_NUMBERS = "looking_up_numbers"
+    DECLARATION = "declaration"
     # where a check-in ends
     SHOWN = "shown"
     OFFLINE_SHOWN = "offline_shown"
@@ -25,6 +29,7 @@ class Stage(StrEnum):
     PIN_BLOCKED = "pin_blocked"
     ERROR = "error"
     CANCELLED = "cancelled"
+    DECLARED = "declared"  # a 被保険者資格申立書 recorded, queued for re-check
 
 
 ENDINGS = frozenset(
@@ -36,6 +41,7 @@ ENDINGS = frozenset(
         Stage.PIN_BLOCKED,
         Stage.ERROR,
         Stage.CANCELLED,
+        Stage.DECLARED,
     }
 )
 
@@ -47,6 +53,8 @@ WAITING_FOR_PEOPLE = frozenset(
         Stage.CONFIRMING_BIRTHDATE,
         Stage.STAFF_DECISION,
         Stage.CONSENT,
+        Stage.NUMBER_ENTRY,
+        Stage.DECLARATION,
     }
 )
 
@@ -61,6 +69,9 @@ class FlagReason(StrEnum):
     SEVERAL_QUALIFICATIONS = "several_qualifications"
     REVOKED_CERTIFICATE = "revoked_certificate"
     VARIANT_REJECTED = "variant_rejected_by_staff"
+    # not a withheld record: a visit shown with validity 3 (無効・新しい資格あり), listed
+    # in the manager's review for the claims clerk (the claim goes to the newer insurer)
+    NEWER_COVERAGE = "newer_coverage"
 
 
 # Several reasons are kept as one flag code, joined in the order they were found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from clinic_desk.checkin import effects as fx
@@ -9,6 +10,7 @@ from clinic_desk.checkin.held import HeldRecord
 from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.stages import FlagReason, Stage
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.domain.certificate import CertificateStatus
 
 PinKind = Literal["text", "auth"]
 Effects = list[fx.Effect]
@@ -34,6 +36,9 @@ class MachineState:
     _flag_reasons: tuple[FlagReason, ...]
     _flag_reference: str
     _outcome: EligibilityOutcome | None
+    # the card's certificate (dates only) and the day of the answer, as events said them
+    _certificate: CertificateStatus | None
+    _checked_on: date | None
 
     def __init__(self) -> None:
         self.generation = 0
@@ -88,3 +93,5 @@ class MachineState:
         self._flag_reasons = ()
         self._flag_reference = ""
         self._outcome = None
+        self._certificate = None
+        self._checked_on = None

@@ -7,12 +7,13 @@ confirmed it; before that the view carries no field that could hold it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from clinic_desk.checkin.outcome import EligibilityOutcome, outcome_of
 from clinic_desk.checkin.stages import FlagReason, Stage
+from clinic_desk.domain.certificate import CertificateStatus
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.medication import MedicationHistory
 
@@ -39,6 +40,8 @@ class CheckInResult(BaseModel):
     consented: bool = False
     offline_confirmed_at: datetime | None = None
     medications_note: str = ""
+    # the day the answer was given: what the copay's dates are judged against
+    checked_on: date | None = None
 
     @property
     def outcome(self) -> EligibilityOutcome:
@@ -66,5 +69,12 @@ class DeskView(BaseModel):
     # the eligibility check's answer as the receptionist acts on it: set when a record
     # is shown, and when validity 4 or 5 ends the check-in without showing anything
     outcome: EligibilityOutcome | None = None
+    # the card's certificate, dates only (not the record): expires soon, eligibility only,
+    # expired, revoked; staff and the patient are told what it means
+    certificate: CertificateStatus | None = None
+    # the reception path (checkin/paths.py): "card", "visual" or "numbers"
+    path: str = "card"
+    numbers_not_found: bool = False  # 該当資格なし: back at the form, what was typed kept
+    staff_id: str = ""  # who switched this check-in to the visual check
     # WITHHELD: the flag's reference, for the patient to quote ("" until it is stored)
     flag_reference: str = ""

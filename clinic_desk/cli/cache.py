@@ -191,7 +191,7 @@ def _reverify(_args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         raise CliError(exc.message) from None
-    if settings.gateway.base_url is None:
+    if settings.gateway.base_url is None and not settings.gateway.files:
         raise CliError(
             "re-checking offline visits needs a configured gateway: set gateway.base_url in "
             f"{paths.config_file()} (or CLINIC_DESK_GATEWAY__BASE_URL). With nothing "
@@ -202,12 +202,22 @@ def _reverify(_args: argparse.Namespace) -> int:
     from clinic_desk.services.reverify import Reverifier, ReverifyReport
 
     async def run(cache: OfflineCache) -> ReverifyReport:
+        desk_id = settings.desk.desk_id
+        if settings.gateway.files:
+            from clinic_desk.oqs import OqsClient
+            from clinic_desk.services.evidence import EvidenceArchiver
+            from clinic_desk.services.terminal import TerminalReverify, terminal_settings
+
+            oqs = terminal_settings(settings.gateway, desk_id)
+            kept = EvidenceArchiver(cache, desk_id=desk_id, quarantine=oqs.archive_folder())
+            ask = TerminalReverify(OqsClient(oqs, archiver=kept))
+            return await Reverifier(cache, None, desk_id=desk_id, ask=ask).run_once()
         try:
             client = EligibilityClient(settings.gateway)
         except GatewaySettingsError as exc:
             raise CliError(str(exc)) from None
         async with client:
-            return await Reverifier(cache, client, desk_id=settings.desk.desk_id).run_once()
+            return await Reverifier(cache, client, desk_id=desk_id).run_once()
 
     with _open() as cache:
         report = asyncio.run(run(cache))

@@ -53,6 +53,13 @@ def add_desk_options(parser: argparse.ArgumentParser) -> None:
         help="record each finished check-in into a pseudonymised fixture (FILE, FILE-2 …)",
     )
     parser.add_argument(
+        "--gateway",
+        choices=("embedded", "oqs-sim"),
+        default="embedded",
+        help="the demo's eligibility backend: the embedded HTTPS gateway, or a simulated "
+        "資格確認端末 (file exchange) in a temporary folder",
+    )
+    parser.add_argument(
         "--allow-outside-paths",
         action="store_true",
         help="with --fixture: let the fixture name files outside its own folder and the "
@@ -157,8 +164,13 @@ async def _build(
     demo = await asyncio.to_thread(import_module, "clinic_desk.services.demo")
     assembly = await asyncio.to_thread(import_module, "clinic_desk.services.assembly")
     source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
+    gateway = None
+    if args.gateway == "oqs-sim":
+        simulated = await asyncio.to_thread(import_module, "clinic_desk.services.terminal_demo")
+        gateway = simulated.SimulatedTerminal()
     services = await demo.build_demo_services(
         card_source=source,
+        gateway=gateway,
         manager=settings.manager,
         options=assembly.DeskOptions(
             kind="demo",
@@ -170,5 +182,9 @@ async def _build(
     )
     readiness = await asyncio.to_thread(import_module, "clinic_desk.readiness")
     running = readiness.RunningDesk(cache_unlocked=True, embedded_gateway=True)
-    services.update_status(notice=await readiness.startup_notice(settings, running))
+    notice, not_ready = await readiness.startup_notice(settings, running)
+    if gateway is not None and gateway.folder is not None:
+        face = f"clinic-desk oqs-terminal face {gateway.folder / 'terminal'} --patient …"
+        notice = "; ".join(x for x in (notice, f"資格確認端末 (simulated): {face}") if x)
+    services.update_status(notice=notice, not_ready=not_ready)
     return services

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from pathlib import Path
+
+from clinic_desk.cli.serving import serve_until_stopped, usage
 
 DEFAULT_PORT = 8470
 
@@ -51,15 +51,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     check.add_argument("--client-key", type=Path, help="PEM key of --client-cert")
     check.add_argument("--timeout", type=float, default=1.5, help="read timeout in seconds")
     check.set_defaults(handler=_check)
-    parser.set_defaults(handler=_usage(parser))
-
-
-def _usage(parser: argparse.ArgumentParser) -> object:
-    def show(args: argparse.Namespace) -> int:
-        parser.print_help()
-        return 2
-
-    return show
+    parser.set_defaults(handler=usage(parser))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -98,18 +90,19 @@ def _serve(args: argparse.Namespace) -> int:
         )
     except (DatasetError, GatewayServerError) as exc:
         raise CliError(str(exc)) from None
-    if not args.quiet:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-        logging.getLogger("clinic_desk.gateway").setLevel(logging.INFO)
     fault_text = f", faults: {', '.join(args.fault)}" if args.fault else ""
-    print(
-        f"clinic-desk gateway: serving {len(dataset.patients)} patients on {server.url}"
-        f"{fault_text} (Ctrl-C to stop)",
-        flush=True,
+
+    def serve() -> str:
+        server.serve()
+        return "stopped"
+
+    return serve_until_stopped(
+        "clinic-desk gateway",
+        f"serving {len(dataset.patients)} patients on {server.url}{fault_text}",
+        serve,
+        logger="clinic_desk.gateway",
+        quiet=args.quiet,
     )
-    server.serve()
-    print("clinic-desk gateway: stopped", flush=True)
-    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
-import sys
 from pathlib import Path
+
+from clinic_desk.cli.serving import serve_until_stopped, usage
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -51,15 +51,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     face.add_argument("--dataset", type=Path, help="dataset.json (default: the shipped one)")
     face.add_argument("--encoding", choices=("utf-8", "shift_jis"), default="utf-8")
     face.set_defaults(handler=_face)
-    parser.set_defaults(handler=_usage(parser))
-
-
-def _usage(parser: argparse.ArgumentParser) -> object:
-    def show(args: argparse.Namespace) -> int:
-        parser.print_help()
-        return 2
-
-    return show
+    parser.set_defaults(handler=usage(parser))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -87,18 +79,15 @@ def _serve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{args.dir} cannot be used: {exc.strerror}.") from None
-    if not args.quiet:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-        logging.getLogger("clinic_desk.oqs.terminal").setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, lambda *_: simulator.stop())
     faults = f", faults: {', '.join(args.fault)}" if args.fault else ""
-    print(
-        f"clinic-desk oqs-terminal: serving {args.dir}{faults} (Ctrl-C to stop)",
-        flush=True,
+    return serve_until_stopped(
+        "clinic-desk oqs-terminal",
+        f"serving {args.dir}{faults}",
+        lambda: f"stopped after {simulator.serve()} requests",
+        logger="clinic_desk.oqs.terminal",
+        quiet=args.quiet,
     )
-    answered = simulator.serve()
-    print(f"clinic-desk oqs-terminal: stopped after {answered} requests", flush=True)
-    return 0
 
 
 def _face(args: argparse.Namespace) -> int:

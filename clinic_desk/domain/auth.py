@@ -170,6 +170,10 @@ class CardAuthGrant(BaseModel):
     patient_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9\-.]{1,64}$")
     certificate_not_after: AwareDatetime | None = None
     eligibility_only: bool = False
+    # the gateway's time of the answer: the day the desk judges dates against (a
+    # certificate's expiry, the validity of a 高齢受給者証 or a 公費), so a fixture's
+    # pinned "today" means the same at the desk as at the gateway
+    checked_at: AwareDatetime | None = None
 
     @field_validator("patient_id")
     @classmethod
@@ -198,6 +202,8 @@ class CardAuthGrant(BaseModel):
             )
         if self.eligibility_only:
             parameters.append({"name": "eligibilityOnly", "valueBoolean": True})
+        if self.checked_at is not None:
+            parameters.append({"name": "checkedAt", "valueInstant": _instant_text(self.checked_at)})
         return {"resourceType": "Parameters", "parameter": parameters}
 
     @classmethod
@@ -215,6 +221,9 @@ class CardAuthGrant(BaseModel):
             raise FhirFormatError(f"{what}: eligibilityOnly is not a boolean")
         if not_after is not None and not_after.valueInstant is None:
             raise FhirFormatError(f"{what}: certificateNotAfter is not an instant")
+        checked = params.get("checkedAt")
+        if checked is not None and checked.valueInstant is None:
+            raise FhirFormatError(f"{what}: checkedAt is not an instant")
         try:
             return cls(
                 token=token,
@@ -226,6 +235,11 @@ class CardAuthGrant(BaseModel):
                     else None
                 ),
                 eligibility_only=bool(only and only.valueBoolean),
+                checked_at=(
+                    _instant(checked.valueInstant, what)
+                    if checked is not None and checked.valueInstant
+                    else None
+                ),
             )
         except ValueError as exc:
             if isinstance(exc, FhirFormatError):

@@ -47,7 +47,12 @@ class CopayReason(BaseModel):
 
 
 def _ratio_text(percent: int, lang: Lang) -> str:
-    return f"{percent // 10}割" if lang == "ja" else f"{percent} %"
+    return f"{percent // 10}割" if lang == "ja" else f"{percent}%"
+
+
+def ratio_text(percent: int, lang: Lang) -> str:
+    """A copay ratio as the desk says it: 「3割」, "30 %"."""
+    return _ratio_text(percent, lang)
 
 
 def _yen(amount: int | None) -> str:

@@ -134,6 +134,7 @@ class EligibilityClient:
             resign=resign,
             certificate_not_after=grant.certificate_not_after,
             eligibility_only=grant.eligibility_only,
+            checked_at=grant.checked_at,
         )
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
@@ -310,13 +311,18 @@ class EligibilityClient:
         budget: Budget,
     ) -> Reply:
         send = self._exchange.send
+        token = session.token
         try:
-            return await send("GET", url, route, budget, params=params, token=session.token)
+            return await send("GET", url, route, budget, params=params, token=token)
         except Unauthorized as first:
             if session.resign is None:
                 raise first.error from None
-            log.info("route=%s token refused; re-authenticating once", route)
-            await self._reauthenticate(session, budget, first.error)
+            # reads run side by side (Patient and Coverage): the first to be refused
+            # renews the token, the others wait for it and use the new one
+            async with session.renewal:
+                if session.token == token:
+                    log.info("route=%s token refused; re-authenticating once", route)
+                    await self._reauthenticate(session, budget, first.error)
         try:
             return await send("GET", url, route, budget, params=params, token=session.token)
         except Unauthorized as second:
@@ -354,3 +360,4 @@ class EligibilityClient:
         session.token, session.expires_at = fresh.token, fresh.expires_at
         session.certificate_not_after = fresh.certificate_not_after
         session.eligibility_only = fresh.eligibility_only
+        session.checked_at = fresh.checked_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,6 +37,10 @@ class CardSession:
     # answers eligibility only (the certificate expired less than three months ago)
     certificate_not_after: datetime | None = None
     eligibility_only: bool = False
+    # the gateway's time of its answer (None: it did not say; the desk's clock is used)
+    checked_at: datetime | None = None
+    # held while the token is renewed, so reads side by side renew it once
+    renewal: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
 
     def certificate_status(self, today: date) -> CertificateStatus | None:
         """What the card's certificate allows on ``today`` (none when its expiry is unknown)."""

@@ -37,4 +37,5 @@ async def authenticate_visual(
         budget=budget,
         certificate_not_after=grant.certificate_not_after,
         eligibility_only=grant.eligibility_only,
+        checked_at=grant.checked_at,
     )

@@ -26,6 +26,7 @@ from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.gateway.app import build_app
 from clinic_desk.gateway.dataset import Dataset, load_dataset
 from clinic_desk.gateway.faults import Fault, FaultPlan
+from clinic_desk.gateway.network import LOOPBACK, DelayedNetwork, NetworkHolder, NetworkModel
 from clinic_desk.gateway.state import GatewayState
 
 log = logging.getLogger("clinic_desk.gateway")
@@ -94,6 +95,7 @@ class GatewayServer:
         page_size: int = 10,
         processing_retry_after: float = 1.0,
         max_seconds: float | None = 600.0,
+        network: NetworkModel = LOOPBACK,
     ) -> None:
         try:
             loopback = ipaddress.ip_address(host).is_loopback
@@ -108,6 +110,8 @@ class GatewayServer:
         self.host = host
         self.tls = tls
         self.max_seconds = max_seconds
+        # the round trip and bandwidth every request pays (gateway/network.py)
+        self.network = NetworkHolder(network)
         self.state = GatewayState(
             dataset or load_dataset(),
             faults=FaultPlan(faults),
@@ -150,7 +154,7 @@ class GatewayServer:
                 tls["ssl_ca_certs"] = str(self.tls.client_ca)
                 tls["ssl_cert_reqs"] = ssl.CERT_REQUIRED
         return uvicorn.Config(
-            build_app(self.state),
+            DelayedNetwork(build_app(self.state), self.network),
             http="h11",
             lifespan="off",
             log_config=None,

@@ -264,6 +264,7 @@ class GatewayState:
             patient_id=patient_id,
             certificate_not_after=certificate.not_valid_after_utc,
             eligibility_only=eligibility_only,
+            checked_at=now,
         )
 
     # --- re-verification (desk to gateway, no card) ----------------------------------

@@ -28,7 +28,7 @@ from clinic_desk.oqs.codes import ProcessingResultStatus
 from clinic_desk.oqs.errors import OqsTerminalError
 from clinic_desk.oqs.exchange import FileExchange
 from clinic_desk.oqs.face import FaceRejected, FaceResult, FaceWatcher
-from clinic_desk.oqs.files import FolderArchiver
+from clinic_desk.oqs.files import Archiver, FolderArchiver
 from clinic_desk.oqs.journal import Journal
 from clinic_desk.oqs.mapping import NumberLookup, to_lookup
 from clinic_desk.oqs.medication import MedicationAnswer, medication_from_root
@@ -44,13 +44,13 @@ class OqsClient:
         self,
         settings: OqsSettings,
         *,
-        archiver: FolderArchiver | None = None,
+        archiver: Archiver | None = None,
         journal: Journal | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings
-        self.archiver = archiver or FolderArchiver(settings.archive_folder())
+        self.archiver: Archiver = archiver or FolderArchiver(settings.archive_folder())
         self.exchange = FileExchange(settings, archiver=self.archiver, journal=journal, clock=clock)
         self.clock = clock
         self.today = today

@@ -4,6 +4,10 @@ A code the desk does not know is kept as ``Coded(raw=…, value=None)`` and show
 "unknown (code)" / "不明（code）": a new code from the national system never stops
 a check-in by itself. Whether an unknown code can be used is decided where it is
 mapped to the domain (see ``mapping``).
+
+The cost-share code lists (限度額適用 classification and category, 特定疾病 and its
+consent) are the domain's own tables (``clinic_desk.domain.cost_share``): the file
+exchange and the FHIR gateway read the same codes into the same members.
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from clinic_desk.domain.cost_share import CeilingCategory as CeilingCategory
+from clinic_desk.domain.cost_share import CeilingClassification as CeilingClassification
+from clinic_desk.domain.cost_share import SpecificDiseaseCategory as SpecificDiseaseCategory
+from clinic_desk.domain.cost_share import SpecificDiseaseConsent as SpecificDiseaseConsent
+
 
 class OqsCode(StrEnum):
     """Base of every code list: the member's value is the code as written in the file."""
@@ -20,7 +29,7 @@ class OqsCode(StrEnum):
     @property
     def label(self) -> str:
         """The Japanese name of the code (domain vocabulary, the same in both languages)."""
-        return LABELS[type(self)][self]
+        return label_of(self)
 
 
 class SegmentOfResult(OqsCode):
@@ -106,60 +115,20 @@ class Consent(OqsCode):
     CONSENTED = "1"
 
 
-class LimitClassification(OqsCode):
-    """限度額適用認定証関連情報の区分."""
-
-    LIMIT = "01"
-    LIMIT_AND_STANDARD_REDUCTION = "02"
-    STANDARD_REDUCTION = "03"
-
-
-class LimitCategory(OqsCode):
-    """限度額適用 適用区分 (OQSCD012): A = under 70, B = 70 and over."""
-
-    A01 = "A01"
-    A02 = "A02"
-    A03 = "A03"
-    A04 = "A04"
-    A05 = "A05"
-    A06 = "A06"
-    B01 = "B01"
-    B02 = "B02"
-    B03 = "B03"
-    B04 = "B04"
-    B05 = "B05"
-    B06 = "B06"
-    B07 = "B07"
-    B08 = "B08"
-    B09 = "B09"
-    B10 = "B10"
-
-
-class SpecificDiseaseConsent(OqsCode):
-    """特定疾病療養受療証 consent state."""
-
-    NONE = "0"
-    PRESENT = "1"
-    EXPIRED = "2"
-
-
-class SpecificDisease(OqsCode):
-    """特定疾病 category."""
-
-    DIALYSIS = "1"
-    HEMOPHILIA = "2"
-    HIV_FROM_BLOOD_PRODUCTS = "3"
-
-
 class MedicationResult(OqsCode):
     """ResultCode of a 薬剤情報 answer [R]: anything else carries MessageContents."""
 
     SUCCESS = "1"
 
 
+# the domain's tables, under the names the file exchange gives them
+LimitClassification = CeilingClassification  # 限度額適用認定証関連情報の区分
+LimitCategory = CeilingCategory  # 適用区分 (OQSCD012)
+SpecificDisease = SpecificDiseaseCategory  # 特定疾病区分
+
 # labels per code list: members of different lists share values ("1"), so a single
 # dict keyed by member would mix them up
-LABELS: dict[type[OqsCode], dict[OqsCode, str]] = {
+LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
     SegmentOfResult: {
         SegmentOfResult.NORMAL_END: "正常終了",
         SegmentOfResult.PROCESSING: "処理中",
@@ -217,45 +186,27 @@ LABELS: dict[type[OqsCode], dict[OqsCode, str]] = {
         Consent.NOT_CONSENTED: "未同意",
         Consent.CONSENTED: "同意",
     },
-    LimitClassification: {
-        LimitClassification.LIMIT: "限度額適用認定証",
-        LimitClassification.LIMIT_AND_STANDARD_REDUCTION: "限度額適用・標準負担額減額",
-        LimitClassification.STANDARD_REDUCTION: "標準負担額減額",
-    },
-    LimitCategory: {
-        LimitCategory.A01: "ア",
-        LimitCategory.A02: "イ",
-        LimitCategory.A03: "ウ",
-        LimitCategory.A04: "エ",
-        LimitCategory.A05: "オ",
-        LimitCategory.A06: "オ（境）",
-        LimitCategory.B01: "現役並みⅢ",
-        LimitCategory.B02: "現役並みⅡ",
-        LimitCategory.B03: "現役並みⅠ",
-        LimitCategory.B04: "一般",
-        LimitCategory.B05: "低所得Ⅱ",
-        LimitCategory.B06: "低所得Ⅰ",
-        LimitCategory.B07: "低所得Ⅰ（老福）",
-        LimitCategory.B08: "低所得Ⅰ（境）",
-        LimitCategory.B09: "一般Ⅱ",
-        LimitCategory.B10: "一般Ⅰ",
-    },
-    SpecificDiseaseConsent: {
-        SpecificDiseaseConsent.NONE: "なし",
-        SpecificDiseaseConsent.PRESENT: "あり",
-        SpecificDiseaseConsent.EXPIRED: "期限切れ",
-    },
-    SpecificDisease: {
-        SpecificDisease.DIALYSIS: "人工透析を要する慢性腎不全",
-        SpecificDisease.HEMOPHILIA: "先天性血液凝固因子障害",
-        SpecificDisease.HIV_FROM_BLOOD_PRODUCTS: "血液製剤の投与に起因するHIV感染症",
-    },
     MedicationResult: {
         MedicationResult.SUCCESS: "成功",
     },
+    SpecificDiseaseConsent: {
+        SpecificDiseaseConsent.NOT_GIVEN: "なし",
+        SpecificDiseaseConsent.GIVEN: "あり",
+        SpecificDiseaseConsent.EXPIRED: "期限切れ",
+    },
 }
 
-E = TypeVar("E", bound=OqsCode)
+
+def label_of(member: StrEnum) -> str:
+    """The Japanese name of a code: from ``LABELS``, or the domain table's own ``ja``."""
+    table = LABELS.get(type(member))
+    if table is not None:
+        return table[member]
+    ja = getattr(member, "ja", None)
+    return ja if isinstance(ja, str) else str(member.value)
+
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Coded(BaseModel, Generic[E]):
@@ -273,12 +224,12 @@ class Coded(BaseModel, Generic[E]):
     @property
     def label(self) -> str:
         """The Japanese label, or "unknown (code)"."""
-        return self.value.label if self.value is not None else f"unknown ({self.raw})"
+        return label_of(self.value) if self.value is not None else f"unknown ({self.raw})"
 
     @property
     def label_ja(self) -> str:
         """The Japanese label, or "不明（code）" (for Japanese screens)."""
-        return self.value.label if self.value is not None else f"不明（{self.raw}）"
+        return label_of(self.value) if self.value is not None else f"不明（{self.raw}）"
 
     def __repr__(self) -> str:
         return f"Coded({self.raw!r})"

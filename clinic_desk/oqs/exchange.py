@@ -37,7 +37,7 @@ from clinic_desk.oqs.errors import (
     OqsTimeout,
     OqsUnavailable,
 )
-from clinic_desk.oqs.files import FolderArchiver, Seen, glance, read_bounded, write_new
+from clinic_desk.oqs.files import Archiver, FolderArchiver, Seen, glance, read_bounded, write_new
 from clinic_desk.oqs.journal import Entry, Journal
 from clinic_desk.oqs.qualification import envelope, parse_header, parse_message
 from clinic_desk.oqs.settings import OqsSettings
@@ -106,12 +106,12 @@ class FileExchange:
         self,
         settings: OqsSettings,
         *,
-        archiver: FolderArchiver | None = None,
+        archiver: Archiver | None = None,
         journal: Journal | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
-        self.archiver = archiver or FolderArchiver(settings.archive_folder())
+        self.archiver: Archiver = archiver or FolderArchiver(settings.archive_folder())
         self.journal = journal or Journal(settings.journal_file())
         self.clock = clock
         self._late: dict[str, str] | None = None  # file id → kind, awaiting a late answer
@@ -163,6 +163,8 @@ class FileExchange:
         file_id = self.new_file_id(kind)
         data = build(file_id)
         wait = _Wait(file_id=file_id, kind=kind)
+        # kept before it is sent: a request that cannot be kept is not sent
+        self.archiver.keep_copy(wait.request_name, data, "sent")
         self.journal.record(file_id, kind.value, Entry.SENT)
         try:
             write_new(self.settings.request_dir, wait.request_name, data, self.settings.file_mode)
@@ -211,7 +213,12 @@ class FileExchange:
     def _give_up(self, wait: _Wait) -> bool:
         """Take the request back if the terminal has not; record what happened."""
         request = self.settings.request_dir / wait.request_name
-        withdrawn = self.archiver.archive(request, "withdrawn") is not None
+        try:
+            withdrawn = self.archiver.archive(request, "withdrawn") is not None
+        except OqsUnavailable:
+            # it cannot be kept now: it stays in req/, recorded, and its answer (if the
+            # terminal takes it) is swept as a late one once the archive takes files again
+            withdrawn = False
         entry = Entry.WITHDRAWN if withdrawn else Entry.ABANDONED
         self.journal.record(wait.file_id, wait.kind.value, entry)
         self._late_answers()[wait.file_id] = wait.kind.value

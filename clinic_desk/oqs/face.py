@@ -21,7 +21,7 @@ from pathlib import Path
 from clinic_desk.domain.clock import utc_now
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.errors import OqsError, OqsFormatError
-from clinic_desk.oqs.files import FolderArchiver, Seen, glance, read_bounded
+from clinic_desk.oqs.files import Archiver, FolderArchiver, Seen, glance, read_bounded
 from clinic_desk.oqs.mapping import NumberLookup, to_lookup
 from clinic_desk.oqs.qualification import parse_qualification
 from clinic_desk.oqs.settings import OqsSettings
@@ -64,11 +64,11 @@ class FaceWatcher:
         self,
         settings: OqsSettings,
         *,
-        archiver: FolderArchiver | None = None,
+        archiver: Archiver | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
-        self.archiver = archiver or FolderArchiver(settings.archive_folder())
+        self.archiver: Archiver = archiver or FolderArchiver(settings.archive_folder())
         self.clock = clock
         self._seen: dict[str, Seen] = {}
         # name → digest of bytes that did not parse, and since when (monotonic)

@@ -9,6 +9,8 @@ marked with where it comes from, so a name that turns out wrong is fixed in one 
   [E] the public example response quoted in that reference;
   [M] the medication tool's reader of 薬剤情報 XML (the only public source for the
       month / source / drug layout; names vary by source with a prefix);
+  [P] the field lists of two of those programs (the TypeScript EMR and a C# reception
+      tool) where the reference names only the enclosing element;
   [D] chosen by this project where no source says (documented in docs/oqs-files.md).
 """
 
@@ -132,8 +134,18 @@ CONS_FLG = "ConsFlg"
 CONS_TIME = "ConsTime"
 AVAILABLE_TIME = "AvailableTime"
 
-PUBLIC_EXPENSE_LIST = "PublicExpenseResultList"  # [R] entries are counted, not read yet
-MEDICAL_TICKET_INFO = "MedicalTicketInfo"
+# 公費 as the terminal answers it today: 医療扶助 (welfare) tickets [R]; their items [P].
+# The result's InsurerNumber is then the 公費負担者番号, its InsuredIdentificationNumber
+# the 受給者番号 [P].
+PUBLIC_EXPENSE_LIST = "PublicExpenseResultList"  # 医療扶助資格確認結果リスト [R]
+MEDICAL_TICKET_INFO = "MedicalTicketInfo"  # 医療券・調剤券情報 [R]
+TICKET_TYPE = "TicketType"  # 医療券・調剤券別 [P]
+TICKET_VALID_START = "MedicalTicketValidDate"  # 有効開始年月日 [P]
+TICKET_VALID_END = "MedicalTicketExpirationDate"  # 有効終了年月日 [P]
+TICKET_ISSUE_NUMBER = "IssueNumber"  # 交付番号 [P]
+TICKET_TREATMENT_MONTH = "MedicalTreatmentMonth"  # 診療年月 [P]
+TICKET_SELF_PAY = "SelfPayAmount"  # 本人支払額（自己負担額）, yen [P]
+TICKET_SINGLE_OR_COMBINED = "SingleOrCombinedUse"  # 単独・併用別 [P]
 
 # --- medication request [R] -----------------------------------------------------------
 MED_INSURER_NUMBER = "InsurerNumber"

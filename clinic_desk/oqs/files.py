@@ -14,6 +14,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from clinic_desk.oqs.errors import OqsFormatError, OqsUnavailable
 
@@ -106,6 +107,20 @@ def write_new(folder: Path, name: str, data: bytes, mode: int) -> Path:
     return final
 
 
+class Archiver(Protocol):
+    """Takes a processed file out of the terminal's folder and keeps it."""
+
+    def archive(self, path: Path, reason: str) -> object | None:
+        """Keep ``path`` and remove it from the folder; None when it had vanished
+        already. OqsUnavailable when it cannot be kept (the file then stays)."""
+        ...
+
+    def keep_copy(self, name: str, data: bytes, reason: str) -> object:
+        """Keep what the desk itself writes (a request, before it is sent).
+        OqsUnavailable when it cannot be kept (the request is then not sent)."""
+        ...
+
+
 class FolderArchiver:
     """Moves processed files into ``<folder>/<yyyymmdd>/<reason>/`` (owner-only).
 
@@ -116,8 +131,11 @@ class FolderArchiver:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def archive(self, path: Path, reason: str) -> Path | None:
-        """Move ``path`` away; None when it had vanished already."""
+    def keep_copy(self, name: str, data: bytes, reason: str) -> Path:
+        target_dir = self._folder_for(reason)
+        return write_new(target_dir, f"{secrets.token_hex(3)}.{name}", data, 0o600)
+
+    def _folder_for(self, reason: str) -> Path:
         day = datetime.now().strftime("%Y%m%d")
         target_dir = self.folder / day / reason
         try:
@@ -129,6 +147,11 @@ class FolderArchiver:
                 f"The archive folder {self.folder} cannot be written ({exc.strerror}).",
                 code="archive",
             ) from None
+        return target_dir
+
+    def archive(self, path: Path, reason: str) -> Path | None:
+        """Move ``path`` away; None when it had vanished already."""
+        target_dir = self._folder_for(reason)
         target = target_dir / path.name
         if target.exists():
             target = target_dir / f"{path.stem}.{secrets.token_hex(3)}{path.suffix}"

@@ -34,6 +34,7 @@ from clinic_desk.domain.coverage import (
 )
 from clinic_desk.domain.patient import IDEOGRAPHIC_SPACE, Gender, PatientRecord
 from clinic_desk.oqs.codes import Consent, PersonalFamily, Sex
+from clinic_desk.oqs.cost_share import domain_cost_share
 from clinic_desk.oqs.errors import OqsFormatError
 from clinic_desk.oqs.models import CostShare, QualificationResponse, QualificationResult
 
@@ -97,7 +98,7 @@ def ceiling_category(share: CostShare) -> str | None:
         return None
     if share.limit is None or share.limit.category is None or share.limit.category.value is None:
         return None
-    return "区分" + share.limit.category.value.label
+    return share.limit.category.value.ja
 
 
 def to_coverage(result: QualificationResult, validity: ValidityState, coverage_id: str) -> Coverage:
@@ -144,6 +145,7 @@ def to_coverage(result: QualificationResult, validity: ValidityState, coverage_i
             validity=validity,
             elderly_recipient=share.elderly is not None,
             ceiling_category=ceiling_category(share),
+            cost_share=domain_cost_share(result),
         )
     except ValidationError:
         raise OqsFormatError("The qualification result cannot be read as a coverage.") from None

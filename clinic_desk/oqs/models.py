@@ -92,6 +92,18 @@ class SpecificDiseaseCertificate(_Model):
     self_pay: str | None = None  # 自己負担限度額, as written (yen)
 
 
+class MedicalTicket(_Model):
+    """医療券・調剤券情報: one 医療扶助 (公費) ticket, items as written."""
+
+    ticket_type: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    issue_number: str | None = None
+    treatment_month: str | None = None  # yyyyMM as written
+    self_pay: str | None = None  # 本人支払額, yen as written
+    single_or_combined: str | None = None
+
+
 class ConsentState(_Model):
     """The patient's consent to share one category of information."""
 
@@ -115,7 +127,7 @@ class CostShare(_Model):
     specific_disease_consent: Coded[SpecificDiseaseConsent] | None = None
     specific_disease_consented_at: str | None = None
     specific_diseases: tuple[SpecificDiseaseCertificate, ...] = ()
-    public_expense_entries: int = 0  # 公費 entries seen (their items are not read yet)
+    medical_tickets: tuple[MedicalTicket, ...] = ()  # 公費 (医療扶助) tickets
 
 
 class QualificationResult(_Model):

@@ -5,7 +5,8 @@ when it starts. Checks run in a fixed order, each giving one line and, when not
 ready, a fix in plain words:
 
 config → smart-card service → reader → reader not virtual → gateway (TLS, clock
-skew) → cache unlocks → disk space → log folder writable.
+skew; or the 資格確認端末's folder, ``readiness.terminal``) → cache unlocks → disk
+space → log folder writable.
 
 A FAIL or a SKIPPED check (one that could not run because an earlier one failed)
 means a check-in cannot go ahead; a WARN is worth fixing but does not stop one.
@@ -40,6 +41,8 @@ from clinic_desk.readiness.machine import (
 )
 from clinic_desk.readiness.model import TITLES, CheckResult, CheckStatus, Readiness, result
 from clinic_desk.readiness.storage import RunningDesk, check_cache, check_disk, check_logs
+from clinic_desk.readiness.terminal import check_terminal
+from clinic_desk.texts.said import Finding, Said
 
 __all__ = [
     "DEMO_READER",
@@ -51,14 +54,18 @@ __all__ = [
     "Readiness",
     "RunningDesk",
     "clock_skew",
+    "notice_of",
     "probe_gateway",
     "run_checks",
     "startup_notice",
 ]
 
 
-async def startup_notice(settings: DeskSettings, running: RunningDesk) -> str:
-    """The desk's start-up check in one line for its status line ("" when all is well).
+async def startup_notice(
+    settings: DeskSettings, running: RunningDesk
+) -> tuple[str, tuple[Finding, ...]]:
+    """The desk's start-up check for its status line: the findings in one English line
+    (for the log and support; "" when all is well) and as the desk says them.
 
     Production names warnings too; the demo only what would stop a check-in.
     """
@@ -68,18 +75,31 @@ async def startup_notice(settings: DeskSettings, running: RunningDesk) -> str:
         for r in readiness.results
         if r.blocking or (settings.mode == "production" and r.status is CheckStatus.WARN)
     ]
-    return "; ".join(f"{r.title}: {r.detail}" for r in shown)
+    return notice_of(shown), tuple(r.finding() for r in shown)
+
+
+def notice_of(results: list[CheckResult]) -> str:
+    """Results that are not ready, in one English line."""
+    return "; ".join(f"{r.title}: {r.detail}" for r in results)
 
 
 async def _check_gateway(
     settings: DeskSettings, running: RunningDesk | None, now: Callable[[], datetime]
 ) -> CheckResult:
+    oqs = settings.gateway.oqs
+    if settings.gateway.files and oqs is not None:
+        return await asyncio.to_thread(check_terminal, oqs)
     if settings.mode == "demo":
         if running is not None and running.embedded_gateway:
             return result("gateway", CheckStatus.OK, "the demo's embedded gateway is running")
         return await probe_embedded(now)
     if not settings.gateway.base_url:
-        return result("gateway", CheckStatus.SKIPPED, "not checked: gateway.base_url is not set")
+        return result(
+            "gateway",
+            CheckStatus.SKIPPED,
+            "not checked: gateway.base_url is not set",
+            said=Said.of("ready.gateway.no_url"),
+        )
     return await probe_gateway(settings.gateway, now=now)
 
 
@@ -104,10 +124,16 @@ async def run_checks(
                 CheckStatus.FAIL,
                 "; ".join(settings.problems),
                 f"edit {source} (then run `clinic-desk config check`)",
+                Said.of("ready.config.invalid"),
             )
         ]
         results += [
-            result(key, CheckStatus.SKIPPED, "not checked: the configuration must be valid first")
+            result(
+                key,
+                CheckStatus.SKIPPED,
+                "not checked: the configuration must be valid first",
+                said=Said.of("ready.skipped.config"),
+            )
             for key in list(TITLES)[1:]
         ]
         return Readiness(mode="unknown", results=tuple(results))

@@ -24,6 +24,7 @@ from clinic_desk.eligibility.errors import (
 )
 from clinic_desk.eligibility.settings import GatewaySettings
 from clinic_desk.readiness.model import CheckResult, CheckStatus, result
+from clinic_desk.texts.said import Said
 
 SKEW_WARN_SECONDS = 30.0
 SKEW_FAIL_SECONDS = 300.0
@@ -41,6 +42,7 @@ async def probe_embedded(now: Callable[[], datetime]) -> CheckResult:
             CheckStatus.FAIL,
             f"the demo's embedded gateway cannot start: {exc}",
             "free a loopback port, or check the fixtures (clinic-desk gateway serve)",
+            Said.of("ready.gateway.embedded"),
         )
     try:
         found = await probe_gateway(GatewaySettings(base_url=server.url), now=now)
@@ -70,6 +72,7 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             f"{host} did not answer within {settings.connect_timeout:g}/"
             f"{settings.read_timeout:g} s",
             "check the network and the gateway; raise gateway.read_timeout for a slow link",
+            Said.of("ready.gateway.timeout", host=host),
         )
     if exc.code == "tls-untrusted":
         return result(
@@ -78,6 +81,7 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             f"the gateway's certificate is not trusted ({_why(exc)})",
             "set gateway.ca_bundle to the CA that signs the gateway's certificate, and "
             "check that gateway.base_url uses the name the certificate is issued for",
+            Said.of("ready.gateway.untrusted"),
         )
     if exc.code == "tls":
         if settings.client_certificate is None:
@@ -91,6 +95,7 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             CheckStatus.FAIL,
             f"the TLS handshake with the gateway failed ({_why(exc)})",
             fix,
+            Said.of("ready.gateway.tls"),
         )
     if exc.code == "refused":
         return result(
@@ -98,6 +103,7 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             CheckStatus.FAIL,
             f"{host} cannot be reached (the connection was refused or failed)",
             "check gateway.base_url, the network and that the gateway is running",
+            Said.of("ready.gateway.refused", host=host),
         )
     if exc.code == "disconnected" and urlsplit(settings.base_url or "").scheme == "https":
         # With TLS 1.3 a server that refuses the client certificate just hangs up
@@ -109,6 +115,7 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             "may refuse this desk's client certificate",
             "check that gateway.client_certificate is this desk's certificate, issued "
             "by the CA the gateway trusts, and not expired",
+            Said.of("ready.gateway.hung_up", host=host),
         )
     if exc.status is not None:
         return result(
@@ -116,12 +123,14 @@ def _unavailable(settings: GatewaySettings, host: str, exc: GatewayUnavailable) 
             CheckStatus.FAIL,
             f"{host} is reachable but answered HTTP {exc.status}: {exc.message}",
             "check the gateway's logs; the desk goes to its offline cache meanwhile",
+            Said.of("ready.gateway.http", host=host, status=exc.status),
         )
     return result(
         "gateway",
         CheckStatus.FAIL,
         f"{host}: {exc.message}",
         "check gateway.base_url and the gateway's logs",
+        Said.of("ready.gateway.refused", host=host),
     )
 
 
@@ -138,7 +147,13 @@ async def probe_gateway(
     try:
         client = EligibilityClient(settings)
     except GatewaySettingsError as exc:
-        return result("gateway", CheckStatus.FAIL, str(exc), _settings_fix(str(exc)))
+        return result(
+            "gateway",
+            CheckStatus.FAIL,
+            str(exc),
+            _settings_fix(str(exc)),
+            Said.of("ready.gateway.settings"),
+        )
     try:
         asked = now()
         probe = await client.probe()
@@ -151,6 +166,7 @@ async def probe_gateway(
             CheckStatus.FAIL,
             f"{host} answered HTTP {exc.status}: {exc.outcome_text}",
             "check that gateway.base_url is the root of the gateway's API",
+            Said.of("ready.gateway.http", host=host, status=exc.status),
         )
     except GatewayError as exc:
         return result(
@@ -158,6 +174,7 @@ async def probe_gateway(
             CheckStatus.FAIL,
             f"{host} answered, but not as an eligibility gateway does ({exc.message})",
             "check that gateway.base_url is the root of the gateway's API",
+            Said.of("ready.gateway.not_gateway", host=host),
         )
     finally:
         await client.aclose()
@@ -175,6 +192,7 @@ def _with_skew(detail: str, date: str | None, asked: datetime, answered: datetim
             CheckStatus.WARN,
             detail + "; no Date header, so the clock skew is unknown",
             unknown,
+            Said.of("ready.gateway.skew_unknown"),
         )
     try:
         gateway_time = parsedate_to_datetime(date)
@@ -184,6 +202,7 @@ def _with_skew(detail: str, date: str | None, asked: datetime, answered: datetim
             CheckStatus.WARN,
             detail + "; its Date header cannot be read, so the clock skew is unknown",
             unknown,
+            Said.of("ready.gateway.skew_unknown"),
         )
     if gateway_time.tzinfo is None:
         gateway_time = gateway_time.replace(tzinfo=UTC)
@@ -203,6 +222,9 @@ def _with_skew(detail: str, date: str | None, asked: datetime, answered: datetim
         detail=text,
         fix=fix,
         skew_seconds=skew,
+        said=None
+        if status is CheckStatus.OK
+        else Said.of("ready.gateway.skew", seconds=f"{skew:+.0f}"),
     )
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from clinic_desk.config import PASSPHRASE_ENV, DeskSettings, production_problems
 from clinic_desk.readiness.model import CheckResult, CheckStatus, result
-from reader.errors import CardError, ReaderUnavailable, ServiceNotRunning
+from clinic_desk.texts.said import Said
+from reader.errors import AmbiguousReader, CardError, NoReader, ReaderUnavailable, ServiceNotRunning
 from reader.transport import choose_reader, is_virtual_reader, list_readers
 
 # the vpcd reader the demo's cards go to (reader.virtual_card.vpcd, port 35963)
@@ -37,6 +38,7 @@ def check_config(settings: DeskSettings, source: Path, passphrase: str | None) -
             CheckStatus.FAIL,
             "; ".join(problems),
             f"edit {source} (then run `clinic-desk config check`)",
+            Said.of("ready.config.invalid"),
         )
     return result("config", CheckStatus.OK, f"valid, mode {settings.mode} ({where})")
 
@@ -52,12 +54,14 @@ def check_service(state: MachineState) -> CheckResult:
                 CheckStatus.WARN,
                 "pcscd is not running: the demo uses its cards in-process",
                 "sudo systemctl start pcscd (to run the demo cards through PC/SC)",
+                Said.of("ready.service.demo_in_process"),
             )
         return result(
             "service",
             CheckStatus.FAIL,
             "the smart-card service (pcscd) is not running",
             "sudo systemctl enable --now pcscd.socket",
+            Said.of("ready.service.not_running"),
         )
     except CardError as exc:
         return result(
@@ -65,6 +69,7 @@ def check_service(state: MachineState) -> CheckResult:
             CheckStatus.WARN if demo else CheckStatus.FAIL,
             exc.message,
             "restart the smart-card service: sudo systemctl restart pcscd",
+            Said.of("ready.service.error"),
         )
     count = len(state.readers)
     return result("service", CheckStatus.OK, f"pcscd is running ({count} reader(s) attached)")
@@ -73,7 +78,12 @@ def check_service(state: MachineState) -> CheckResult:
 def check_reader(state: MachineState) -> CheckResult:
     if state.readers is None:
         status = CheckStatus.WARN if state.settings.mode == "demo" else CheckStatus.SKIPPED
-        return result("reader", status, "not checked: the smart-card service is not running")
+        return result(
+            "reader",
+            status,
+            "not checked: the smart-card service is not running",
+            said=Said.of("ready.skipped.service"),
+        )
     if state.settings.mode == "demo":
         if DEMO_READER in state.readers:
             state.chosen = DEMO_READER
@@ -84,6 +94,7 @@ def check_reader(state: MachineState) -> CheckResult:
             f"the demo's virtual reader {DEMO_READER!r} is missing: the demo uses its cards "
             "in-process",
             "sudo apt-get install vsmartcard-vpcd (on a demo machine only, never on a desk)",
+            Said.of("ready.reader.demo_missing", reader=repr(DEMO_READER)),
         )
     pattern = state.settings.reader.name_pattern
     try:
@@ -95,6 +106,7 @@ def check_reader(state: MachineState) -> CheckResult:
             exc.message,
             "plug in the reader; `clinic-desk card readers` lists the names; set "
             "reader.name_pattern to part of the right one",
+            reader_said(exc),
         )
     return result("reader", CheckStatus.OK, f"{state.chosen!r} matches {pattern!r}")
 
@@ -107,7 +119,12 @@ def check_virtual(state: MachineState) -> CheckResult:
             "demo mode: virtual readers are allowed (a production desk refuses them)",
         )
     if state.chosen is None:
-        return result("virtual", CheckStatus.SKIPPED, "not checked: no reader was chosen")
+        return result(
+            "virtual",
+            CheckStatus.SKIPPED,
+            "not checked: no reader was chosen",
+            said=Said.of("ready.skipped.reader"),
+        )
     if is_virtual_reader(state.chosen):
         return result(
             "virtual",
@@ -116,6 +133,7 @@ def check_virtual(state: MachineState) -> CheckResult:
             "the network, so anyone who can reach it could present a forged card",
             "use a real card reader and remove vsmartcard-vpcd: sudo apt-get remove "
             "vsmartcard-vpcd",
+            Said.of("ready.virtual.refused", reader=repr(state.chosen)),
         )
     others = [name for name in state.readers or [] if is_virtual_reader(name)]
     if others:
@@ -125,5 +143,19 @@ def check_virtual(state: MachineState) -> CheckResult:
             f"{state.chosen!r} is a real reader, but virtual readers are installed too "
             f"({', '.join(others)})",
             "sudo apt-get remove vsmartcard-vpcd (nothing on a desk needs it)",
+            Said.of("ready.virtual.others", readers=", ".join(others)),
         )
     return result("virtual", CheckStatus.OK, f"{state.chosen!r} is not a virtual reader")
+
+
+def reader_said(exc: ReaderUnavailable) -> Said:
+    """What a reader that cannot be used means, as the desk says it."""
+    if isinstance(exc, NoReader):
+        if exc.pattern is None:
+            return Said.of("ready.reader.none")
+        return Said.of("ready.reader.no_match", pattern=repr(exc.pattern))
+    if isinstance(exc, AmbiguousReader):
+        return Said.of("ready.reader.several", readers=", ".join(exc.matches))
+    if isinstance(exc, ServiceNotRunning):
+        return Said.of("ready.service.not_running")
+    return Said.of("ready.reader.unavailable")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import ssl
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.said import Finding, Said
 
 
 class CheckStatus(StrEnum):
@@ -26,6 +29,18 @@ TITLES = {
     "logs": "log folder",
 }
 
+# each check's name as the desk says it, in the catalogue
+CHECK_NAMES: dict[str, TextKey] = {
+    "config": "ready.check.config",
+    "service": "ready.check.service",
+    "reader": "ready.check.reader",
+    "virtual": "ready.check.virtual",
+    "gateway": "ready.check.gateway",
+    "cache": "ready.check.cache",
+    "disk": "ready.check.disk",
+    "logs": "ready.check.logs",
+}
+
 
 class CheckResult(BaseModel):
     """One line of the readiness report."""
@@ -39,11 +54,18 @@ class CheckResult(BaseModel):
     fix: str = ""
     # clock skew of the desk against the gateway (desk minus gateway), when measured
     skew_seconds: float | None = None
+    # the finding as the desk says it (catalogue, both languages); not in doctor's JSON
+    said: Said | None = Field(default=None, exclude=True)
 
     @property
     def blocking(self) -> bool:
         """True when a check-in cannot go ahead because of this check."""
         return self.status in (CheckStatus.FAIL, CheckStatus.SKIPPED)
+
+    def finding(self) -> Finding:
+        """The check's name and what it found, for the desk's status line."""
+        said = self.said or Said.of("ready.problem")
+        return Finding(check=CHECK_NAMES[self.key], said=said)
 
     def line(self) -> str:
         text = f"[{self.status.value.upper():>7}] {self.title}: {self.detail}"
@@ -71,8 +93,11 @@ class Readiness(BaseModel):
         return next(r for r in self.results if r.key == key)
 
 
-def result(key: str, status: CheckStatus, detail: str, fix: str = "") -> CheckResult:
-    return CheckResult(key=key, title=TITLES[key], status=status, detail=detail, fix=fix)
+def result(
+    key: str, status: CheckStatus, detail: str, fix: str = "", said: Said | None = None
+) -> CheckResult:
+    """One check's result; ``said`` is what the desk shows of it (OK results need none)."""
+    return CheckResult(key=key, title=TITLES[key], status=status, detail=detail, fix=fix, said=said)
 
 
 def reason(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from clinic_desk import paths
 from clinic_desk.config import PASSPHRASE_ENV, DeskSettings
 from clinic_desk.readiness.model import CheckResult, CheckStatus, reason, result
+from clinic_desk.texts.said import Said
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
 from offline_cache.files import CacheFiles
@@ -50,6 +51,7 @@ def _read_only(path: Path) -> CheckResult:
         "queue visits for re-checking (nothing is damaged)",
         f"make {path} writable by the desk's user (or mount its disk read-write again); "
         "there is nothing to restore",
+        Said.of("ready.cache.read_only", path=path),
     )
 
 
@@ -76,6 +78,7 @@ def check_cache(
             CheckStatus.FAIL,
             "no passphrase: the offline cache is never used without one",
             how,
+            Said.of("ready.cache.no_passphrase"),
         )
     if not have_data and not have_key:
         if len(passphrase) < 8:
@@ -84,12 +87,14 @@ def check_cache(
                 CheckStatus.FAIL,
                 "the passphrase is shorter than 8 characters",
                 "choose a longer passphrase before the desk creates its cache",
+                Said.of("ready.cache.short_passphrase"),
             )
         return result(
             "cache",
             CheckStatus.WARN,
             f"no offline cache yet in {files.data_dir}: the desk creates it at its first start",
             "start the desk once (or run `clinic-desk cache init`)",
+            Said.of("ready.cache.not_created"),
         )
     try:
         cache = OfflineCache.open(
@@ -104,6 +109,7 @@ def check_cache(
             "the passphrase does not unlock the offline cache",
             f"check {PASSPHRASE_ENV}; if the passphrase is lost, see docs/deploy.md "
             "(“the passphrase is lost”)",
+            Said.of("ready.cache.wrong_passphrase"),
         )
     except CacheError as exc:
         locked_out = _not_writable(files)
@@ -114,6 +120,7 @@ def check_cache(
             CheckStatus.FAIL,
             exc.message,
             "restore the cache and its key file from the backup (docs/deploy.md)",
+            Said.of("ready.cache.cannot_open"),
         )
     try:
         counts = cache.counts()
@@ -134,9 +141,16 @@ def _cache_in_use(files: CacheFiles, passphrase: str, exc: CacheInUse) -> CheckR
             CheckStatus.FAIL,
             "the passphrase does not unlock the offline cache",
             f"check {PASSPHRASE_ENV}",
+            Said.of("ready.cache.wrong_passphrase"),
         )
     except CacheError as err:
-        return result("cache", CheckStatus.FAIL, err.message, "restore the key file from backup")
+        return result(
+            "cache",
+            CheckStatus.FAIL,
+            err.message,
+            "restore the key file from backup",
+            Said.of("ready.cache.cannot_open"),
+        )
     who = f"process {exc.pid}" if exc.pid else "another process"
     return result(
         "cache",
@@ -154,6 +168,7 @@ def _demo_cache() -> CheckResult:
             CheckStatus.FAIL,
             f"the demo cannot make its temporary cache under {paths.cache_dir()}: {reason(exc)}",
             "make that folder writable, or set CLINIC_DESK_CACHE_DIR",
+            Said.of("ready.cache.demo_temp", path=paths.cache_dir()),
         )
     try:
         cache = OfflineCache.create(
@@ -161,7 +176,13 @@ def _demo_cache() -> CheckResult:
         )
         cache.close()
     except CacheError as exc:
-        return result("cache", CheckStatus.FAIL, exc.message, "check the disk under the cache")
+        return result(
+            "cache",
+            CheckStatus.FAIL,
+            exc.message,
+            "check the disk under the cache",
+            Said.of("ready.cache.cannot_open"),
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return result("cache", CheckStatus.OK, "demo mode: a temporary encrypted cache works")
@@ -184,11 +205,23 @@ def check_disk(settings: DeskSettings) -> CheckResult:
         try:
             free = shutil.disk_usage(_existing(folder)).free // (1024 * 1024)
         except OSError as exc:
-            return result("disk", CheckStatus.FAIL, f"{folder}: {reason(exc)}", "check the disk")
+            return result(
+                "disk",
+                CheckStatus.FAIL,
+                f"{folder}: {reason(exc)}",
+                "check the disk",
+                Said.of("ready.disk.error", path=folder),
+            )
         if lowest is None or free < lowest[0]:
             lowest = (free, folder)
     if lowest is None:
-        return result("disk", CheckStatus.FAIL, "no folder to measure", "set the folders")
+        return result(
+            "disk",
+            CheckStatus.FAIL,
+            "no folder to measure",
+            "set the folders",
+            Said.of("ready.disk.no_folder"),
+        )
     free, folder = lowest
     if free < minimum:
         return result(
@@ -196,6 +229,7 @@ def check_disk(settings: DeskSettings) -> CheckResult:
             CheckStatus.FAIL,
             f"only {free} MB free for {folder} (at least {minimum} MB needed)",
             "free some disk space (or lower desk.min_free_disk_mb)",
+            Said.of("ready.disk.low", free=free, minimum=minimum, path=folder),
         )
     return result("disk", CheckStatus.OK, f"{free} MB free (at least {minimum} MB needed)")
 
@@ -209,6 +243,7 @@ def check_logs() -> CheckResult:
             CheckStatus.FAIL,
             f"cannot write to {exc.value}: {exc.blocker} is a file, not a folder",
             "make the folder writable by the desk's user, or set CLINIC_DESK_LOG_DIR",
+            Said.of("ready.logs.not_folder", path=exc.value, blocker=exc.blocker),
         )
     try:
         paths.ensure_dir(folder)
@@ -221,5 +256,6 @@ def check_logs() -> CheckResult:
             CheckStatus.FAIL,
             f"cannot write to {folder}: {reason(exc)}",
             "make the folder writable by the desk's user, or set CLINIC_DESK_LOG_DIR",
+            Said.of("ready.logs.cannot_write", path=folder),
         )
     return result("logs", CheckStatus.OK, f"{folder} is writable")

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.path_events import NumberLookupStarted
 from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.checkin.stages import ENDINGS, WAITING_FOR_PEOPLE, Stage
-from clinic_desk.scenarios.scenario import STAGE_OUTCOMES, Outcome, Scenario
+from clinic_desk.scenarios.path_steps import REOPENED_BY
+from clinic_desk.scenarios.scenario import STAGE_OUTCOMES, Outcome, Scenario, Step
 from clinic_desk.scenarios.script import RemoveTheCard, StepMisfit, action_for, ordinary_answer
 from clinic_desk.services.desk import CardPanel
 from reader.virtual_card.profile import CardProfile
@@ -120,9 +122,8 @@ class ScenarioDriver:
         until = deadline if deadline is not None else self.deadline()
         try:
             await self._pause()
-            await self.panel.tap(self.profile.profile_id)
-            self._announce("card on the reader")
-            while (stage := await self._next_wait(until)) is not None:
+            await self._start()
+            while (stage := await self._next_wait(until, steps)) is not None:
                 if not steps:
                     raise ScenarioEnded(
                         Outcome.STUCK, f"the script has no step left for {stage.value}"
@@ -145,6 +146,14 @@ class ScenarioDriver:
             return self._finish(Played(ended.outcome, ended.note, self.played))
         note = f"{len(steps)} step(s) left unplayed" if steps else ""
         return self._finish(Played(STAGE_OUTCOMES[self.runner.machine.stage], note, self.played))
+
+    async def _start(self) -> None:
+        if self.scenario.start == "numbers":
+            await self.runner.dispatch(NumberLookupStarted())
+            self._announce("number form opened")
+            return
+        await self.panel.tap(self.profile.profile_id)
+        self._announce("card on the reader")
 
     def _finish(self, played: Played) -> Played:
         if played.handed_over:
@@ -170,11 +179,15 @@ class ScenarioDriver:
                 Outcome.TIMED_OUT, f"still {self.runner.machine.stage.value} at the deadline"
             ) from None
 
-    async def _next_wait(self, deadline: float) -> Stage | None:
-        """The waiting stage the desk settles in next, or None when the check-in is over."""
+    async def _next_wait(self, deadline: float, steps: list[Step]) -> Stage | None:
+        """The waiting stage the desk settles in next, or None when the check-in is over
+        (an ending the next step opens again, such as the 申立書 after the paper form,
+        counts as waiting)."""
         while True:
             await self._settle(deadline)
             stage = self.runner.machine.stage
+            if steps and steps[0].do in REOPENED_BY.get(stage, ()):
+                return stage
             if stage in ENDINGS or stage is Stage.WAITING_FOR_CARD:
                 return None
             if stage in WAITING_FOR_PEOPLE:

@@ -48,6 +48,7 @@ from clinic_desk.services.pin_pad import PadEntry
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
 from clinic_desk.services.store import CacheStorePort
+from clinic_desk.texts.said import Finding
 from offline_cache import OfflineCache
 from reader.errors import ReaderUnavailable
 from reader.transcript import Transcript
@@ -101,6 +102,10 @@ async def assemble_desk(
         raise
     watch.online = gateway_parts.online
     client = gateway_parts.client
+    port = gateway_parts.port
+    if port is None:
+        assert client is not None, "a gateway source gives a client or a port"
+        port = ClientGatewayPort(client, on_reachability=watch.found)
     runner = CheckInRunner(
         CheckInMachine(),
         ReaderCardPort(
@@ -109,7 +114,7 @@ async def assemble_desk(
             pin_pad=options.pin_pad,
             pad_timeout_seconds=options.pin_pad_timeout_seconds,
         ),
-        ClientGatewayPort(client, on_reachability=watch.found),
+        port,
         CacheStorePort(cache_parts.cache, desk_id=options.desk_id, seal=cache_parts.seal),
     )
     runner.observers.extend(options.observers)
@@ -133,7 +138,9 @@ async def assemble_desk(
         demo=panel,
         closers=[*closers, *options.closers],
         starters=starters,
-        reverifier=Reverifier(cache_parts.cache, client, desk_id=options.desk_id),
+        reverifier=Reverifier(
+            cache_parts.cache, client, desk_id=options.desk_id, ask=gateway_parts.reverify
+        ),
         reverify_interval=options.reverify_interval,
         idle_lock_seconds=options.idle_lock_seconds,
         manager=cache_parts.manager,
@@ -172,7 +179,12 @@ def _card_monitor(reader: str) -> Starter:
                 return True
             except ReaderUnavailable as exc:
                 log.warning("card monitor not started: %s", type(exc).__name__)
-                services.update_status(notice=f"card reader: {exc.message}")
+                from clinic_desk.readiness.machine import reader_said  # only when it fails
+
+                services.update_status(
+                    notice=f"card reader: {exc.message}",
+                    not_ready=(Finding(check="ready.check.reader", said=reader_said(exc)),),
+                )
                 return False
 
         async def keep_trying() -> None:

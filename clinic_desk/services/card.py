@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Literal, TypeVar
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.ports import IdentityAnswer, Unlocked
 from clinic_desk.domain.card import CardIdentity
 from reader.errors import (
     CardError,
@@ -76,23 +77,18 @@ class ReaderCardPort:
             with contextlib.suppress(CardError):
                 self._card.close()
 
-    def read_card(self) -> ev.CardRead | ev.Failed:
+    def read_tries(self) -> ev.CardRead | ev.Failed:
+        """Identify the card and read the tries left on both PINs: the PIN prompt's needs."""
+
         def read() -> ev.CardRead:
+            self._certificate, self._fingerprint = b"", ""
             self._card.identify()
             self._on_pad = self._policy != "off" and self._card.has_pin_pad()
             if self._policy == "require" and not self._on_pad:
                 raise PinPadUnavailable(self._reader)
             text = self._card.text_pin_tries_left()
             auth = self._card.auth_pin_tries_left()
-            certificate = self._card.read_auth_certificate()
-            self._certificate = certificate
-            self._fingerprint = hashlib.sha256(certificate).hexdigest()
-            return ev.CardRead(
-                text_pin_tries=text,
-                auth_pin_tries=auth,
-                certificate_sha256=self._fingerprint,
-                pin_on_pad=self._on_pad,
-            )
+            return ev.CardRead(text_pin_tries=text, auth_pin_tries=auth, pin_on_pad=self._on_pad)
 
         self._on_pad = False
         try:
@@ -100,25 +96,46 @@ class ReaderCardPort:
         except CardError as exc:
             return _failure(exc)
 
-    def read_identity(
-        self, pin: str, confirm_last_try: bool
-    ) -> ev.CardIdentityRead | ev.PinRejected | ev.PinBlocked | ev.Failed:
+    def read_certificate(self) -> ev.CertificateRead | ev.Failed:
+        """The user-authentication certificate (no PIN), read while the patient types."""
+
+        def read() -> ev.CertificateRead:
+            certificate = self._card.read_auth_certificate()
+            self._certificate = certificate
+            self._fingerprint = hashlib.sha256(certificate).hexdigest()
+            return ev.CertificateRead(certificate_sha256=self._fingerprint)
+
         try:
-            items = self._closing(
-                lambda: self._card.read_basic_four_items(
+            return self._closing(read)
+        except CardError as exc:
+            return _failure(exc)
+
+    def unlock(
+        self, pin: str, confirm_last_try: bool, challenge: bytes | None, read_identity: bool
+    ) -> Unlocked:
+        """The four items, then the signature, on one connection: no reset between them
+        (a real card pays for each reconnect). The card stays verified after a signature."""
+        identity: IdentityAnswer | None = None
+        if read_identity:
+            try:
+                items = self._card.read_basic_four_items(
                     self._secret(pin), confirm_last_try=confirm_last_try
                 )
+            except CardError as exc:
+                self.release()
+                return Unlocked(identity=self._pin_failure(exc, "text"))
+            identity = ev.CardIdentityRead(
+                identity=CardIdentity(
+                    name=items.name,
+                    birthdate=items.birthdate,
+                    sex=items.sex,
+                    certificate_sha256=self._fingerprint,
+                )
             )
-        except CardError as exc:
-            return self._pin_failure(exc, "text")
-        return ev.CardIdentityRead(
-            identity=CardIdentity(
-                name=items.name,
-                birthdate=items.birthdate,
-                sex=items.sex,
-                certificate_sha256=self._fingerprint,
-            )
-        )
+        if challenge is None:
+            self.release()
+            return Unlocked(identity=identity)
+        return Unlocked(identity=identity, signature=self.sign(challenge, pin, confirm_last_try))
 
     def certificate_der(self) -> bytes:
         return self._certificate

@@ -31,6 +31,7 @@ from clinic_desk.manager.sealing import (
 from clinic_desk.services.assembly import DeskOptions, TemporaryCache, assemble_desk
 from clinic_desk.services.desk import DeskServices, ManagerAccess
 from clinic_desk.services.embedded_gateway import EmbeddedGateway
+from clinic_desk.services.sources import GatewaySource
 from clinic_desk.services.virtual_cards import (
     InProcessCards,
     VirtualCards,
@@ -56,6 +57,7 @@ DEMO_CARDS = (
     "kobayashi-sachiko",
     "ito-makoto",
     "nakamura-akemi",
+    "mori-haruka",  # no PIN: the visual check (目視)
 )
 
 
@@ -98,10 +100,12 @@ async def build_demo_services(
     manager: ManagerConfig | None = None,
     idle_lock_seconds: float | None = None,
     options: DeskOptions | None = None,
+    gateway: GatewaySource | None = None,
 ) -> DeskServices:
     """Everything the demo desk needs; ``DeskServices.stop()`` undoes it all.
 
-    ``options`` (the desk id, the idle lock, a recording) replace the defaults.
+    ``options`` (the desk id, the idle lock, a recording) replace the defaults;
+    ``gateway`` replaces the embedded gateway (the simulated 資格確認端末).
     """
     source: CardSourceName = card_source or (
         "pcscd" if await asyncio.to_thread(vpcd_available) else "in_process"
@@ -117,7 +121,7 @@ async def build_demo_services(
     )
     return await assemble_desk(
         card_side,
-        EmbeddedGateway(),
+        gateway or EmbeddedGateway(),
         TemporaryCache(
             chosen.desk_id, word="unlocked", manager=lambda folder: demo_manager(folder, manager)
         ),

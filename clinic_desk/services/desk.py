@@ -26,6 +26,7 @@ from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.checkin.stages import Stage
 from clinic_desk.checkin.view import DeskView
 from clinic_desk.domain.reverification import VisitAttention
+from clinic_desk.texts.said import Finding
 
 if TYPE_CHECKING:
     from clinic_desk.config import ManagerConfig
@@ -46,8 +47,10 @@ class DeskStatus(BaseModel):
     gateway_online: bool | None = None
     cache: str = ""
     mode: str = "demo"
-    # what is not ready for a check-in (from the start-up readiness check), in words
+    # what is not ready for a check-in (from the readiness checks): in English for the
+    # log and support, and as the desk says it in its language (the catalogue)
     notice: str = ""
+    not_ready: tuple[Finding, ...] = ()
     # offline visits waiting to be re-verified with the gateway
     awaiting_reverify: int = 0
     # each finished check-in is written into a pseudonymised fixture (--record)

@@ -16,6 +16,7 @@ from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.settings import GatewaySettings
 from clinic_desk.gateway.dataset import Dataset
 from clinic_desk.gateway.faults import Fault, FaultKind
+from clinic_desk.gateway.network import LOOPBACK, NetworkModel
 from clinic_desk.gateway.server import GatewayServer
 from clinic_desk.services.desk import GatewayWatch
 from clinic_desk.services.gateway import preload
@@ -71,8 +72,10 @@ class EmbeddedGateway:
         client_knobs: dict[str, Any] | None = None,
         processing_retry_after: float | None = None,
         clock: Clock | None = None,
+        network: NetworkModel = LOOPBACK,
     ) -> None:
         self.dataset = dataset
+        self.network = network
         self.clock = clock
         self.faults = list(faults)
         self.client_knobs = dict(client_knobs or {})
@@ -86,7 +89,7 @@ class EmbeddedGateway:
 
     async def open(self, watch: GatewayWatch) -> GatewayParts:
         await asyncio.to_thread(preload)
-        options: dict[str, Any] = {"max_seconds": None}
+        options: dict[str, Any] = {"max_seconds": None, "network": self.network}
         if self.processing_retry_after is not None:
             options["processing_retry_after"] = self.processing_retry_after
         if self.clock is not None:  # a fixture's own "today"

@@ -7,15 +7,20 @@ broken gateway. Refusals (a revoked certificate, a replayed nonce) are told apar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from datetime import date
 from importlib import import_module
 
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
+from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.insured_numbers import NumberLookupInput
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.eligibility.budget import Budget
 from clinic_desk.eligibility.client import EligibilityClient
@@ -26,9 +31,15 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
     GatewayUnavailable,
 )
+from clinic_desk.eligibility.number_lookup import lookup_by_number
 from clinic_desk.eligibility.session import CardSession
+from clinic_desk.eligibility.visual_check import authenticate_visual
+from clinic_desk.services.certificate import refused_certificate, session_certificate
 
 log = logging.getLogger("clinic_desk.gateway_port")
+
+# challenges handed out and not yet used that the port remembers
+_PENDING_CHALLENGES = 4
 
 # gateway refusal reasons -> the check-in's codes (the ones that raise a flag are named here)
 _REJECTION_CODES = {OutcomeReason.CERTIFICATE_REVOKED.value: "revoked_certificate"}
@@ -76,9 +87,11 @@ class ClientGatewayPort:
         client: EligibilityClient,
         *,
         on_reachability: Callable[[bool], None] | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.client = client
         self.on_reachability = on_reachability
+        self.clock = clock
         # the challenge handed out, with its nonce and the check-in's gateway budget
         self._pending: dict[bytes, tuple[str, Budget]] = {}
 
@@ -100,7 +113,11 @@ class ClientGatewayPort:
         except GatewayError as exc:
             return self._failed(exc)
         self._reached(True)
-        self._pending = {grant.signed_bytes: (grant.nonce, budget)}
+        # challenges are fetched while a patient types, so one for a card that has gone
+        # may arrive after the next card's: keep the last few, each usable once
+        self._pending[grant.signed_bytes] = (grant.nonce, budget)
+        while len(self._pending) > _PENDING_CHALLENGES:
+            del self._pending[next(iter(self._pending))]
         return grant.signed_bytes
 
     async def authenticate(
@@ -119,22 +136,47 @@ class ClientGatewayPort:
                 certificate_der, signature, nonce, budget, resign=resign
             )
         except GatewayError as exc:
-            return self._failed(exc)
+            failure = self._failed(exc)
+            if isinstance(failure, ev.GatewayRejected):
+                refused = refused_certificate(exc, certificate_der, self.clock().date())
+                if refused is not None:
+                    failure = failure.model_copy(update={"certificate": refused})
+            return failure
 
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
         assert isinstance(session, CardSession)
+        # Patient and Coverage need only the session: both go out at once (one round
+        # trip of waiting instead of two); a failure is told as the Patient's first
+        patient_read = asyncio.ensure_future(self.client.fetch_patient(session))
+        coverage = asyncio.ensure_future(self.client.fetch_eligibility(session))
         try:
-            patient = await self.client.fetch_patient(session)
-            eligibility = await self.client.fetch_eligibility(session)
+            patient = await patient_read
+        except GatewayError as exc:
+            coverage.cancel()
+            await asyncio.gather(coverage, return_exceptions=True)
+            return self._failed(exc)
+        except BaseException:
+            coverage.cancel()
+            raise
+        try:
+            eligibility = await coverage
         except GatewayError as exc:
             return self._failed(exc)
+        today = self._checked_on(session)
         return ev.RecordFetched(
             patient_ref=patient.reference,
             identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
             eligibility=eligibility,
             linked_record_ref=patient.reference,
             insurer_reference=SecretStr(insurer_reference(eligibility)),
+            certificate=session_certificate(session, today),
+            checked_on=today,
         )
+
+    def _checked_on(self, session: CardSession) -> date:
+        """The day of the answer: the gateway's when it says it, else the desk's."""
+        when = session.checked_at or self.clock()
+        return when.date()
 
     async def fetch_medications(
         self, session: GatewaySession
@@ -146,3 +188,36 @@ class ClientGatewayPort:
             log.info("medications unavailable: %s", exc.code)
             return ev.MedicationsUnavailable(reason=exc.code)
         return ev.MedicationsFetched(history=history)
+
+    # -- with the desk's own credential (checkin/path_runner.py) ------------------------
+    async def lookup_by_number(
+        self, lookup: NumberLookupInput
+    ) -> ev.RecordFetched | pe.NumbersNotFound | GatewayFailure:
+        """The record behind a 資格確認書's numbers and birthdate, not yet confirmed."""
+        try:
+            answer = await lookup_by_number(self.client, lookup.numbers, lookup.birthdate)
+        except GatewayError as exc:
+            return self._failed(exc)
+        self._reached(True)
+        found = answer.found
+        if found is None:
+            return pe.NumbersNotFound()
+        patient = found.patient
+        return ev.RecordFetched(
+            patient_ref=patient.reference,
+            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+            eligibility=found.eligibility,
+            linked_record_ref=patient.reference,
+            insurer_reference=SecretStr(insurer_reference(found.eligibility)),
+        )
+
+    async def authenticate_visual(
+        self, certificate_der: bytes, staff_id: str
+    ) -> GatewaySession | GatewayFailure:
+        """A session for a card whose photo staff compared (no signature, no PIN)."""
+        try:
+            session = await authenticate_visual(self.client, certificate_der, staff_id)
+        except GatewayError as exc:
+            return self._failed(exc)
+        self._reached(True)
+        return session

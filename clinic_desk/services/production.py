@@ -37,10 +37,11 @@ from clinic_desk.config import (
 )
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.eligibility.connection import GatewaySettingsError, tls_context
-from clinic_desk.readiness import CheckStatus, RunningDesk, run_checks
+from clinic_desk.readiness import CheckStatus, RunningDesk, notice_of, run_checks
 from clinic_desk.services.assembly import DeskOptions, assemble_desk
 from clinic_desk.services.desk import Closer, DeskServices, GatewayWatch, Starter
-from clinic_desk.services.sources import CacheParts, CardParts, GatewayParts
+from clinic_desk.services.periodic import every
+from clinic_desk.services.sources import CacheParts, CardParts, GatewayParts, GatewaySource
 from clinic_desk.services.store import check_cache_pages
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
@@ -184,7 +185,8 @@ def prepare_production(
         )
     refuse_virtual_reader(settings)
     try:
-        tls_context(settings.gateway)  # the desk's own TLS context, built as the client will
+        if not settings.gateway.files:
+            tls_context(settings.gateway)  # the desk's own TLS context, as the client builds it
     except GatewaySettingsError as exc:
         raise StartupError(str(exc)) from None
     files = CacheFiles(paths.data_dir(), paths.config_dir())
@@ -242,7 +244,8 @@ class ClinicGateway:
             problems = [r for r in readiness.not_ready() if r.key != "config"]
             services.update_status(
                 reader=readiness.reader_name or settings.reader.name_pattern or "",
-                notice="; ".join(f"{r.title}: {r.detail}" for r in problems),
+                notice=notice_of(problems),
+                not_ready=tuple(r.finding() for r in problems),
             )
             watch.found(readiness.get("gateway").status is not CheckStatus.FAIL)
             for result in readiness.results:
@@ -250,29 +253,22 @@ class ClinicGateway:
                     log.info("readiness %s %s", result.key, result.status.value)
                     last_seen[result.key] = result.status
 
-        async def start(services: DeskServices) -> Closer:
-            stopping = asyncio.Event()
+        return every(READINESS_REFRESH_SECONDS, refresh, "readiness")
 
-            async def keep_checking() -> None:
-                # a reader plugged in later, a gateway back up: the status line follows
-                while not stopping.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stopping.wait(), READINESS_REFRESH_SECONDS)
-                    if not stopping.is_set():
-                        await refresh(services)
 
-            await refresh(services)
-            task = asyncio.create_task(keep_checking(), name="readiness")
+def gateway_source(settings: DeskSettings, cache: OfflineCache) -> GatewaySource:
+    """The configured backend: the HTTPS gateway, or the 資格確認端末's folder (whose
+    files are kept as evidence in ``cache``)."""
+    if settings.gateway.files:
+        from clinic_desk.services.evidence import EvidenceArchiver
+        from clinic_desk.services.terminal import TerminalGateway, terminal_settings
 
-            async def stop() -> None:
-                stopping.set()
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-            return stop
-
-        return start
+        terminal = terminal_settings(settings.gateway, settings.desk.desk_id)
+        archiver = EvidenceArchiver(
+            cache, desk_id=settings.desk.desk_id, quarantine=terminal.archive_folder()
+        )
+        return TerminalGateway(terminal, archiver=archiver)
+    return ClinicGateway(settings)
 
 
 class PreparedCache:
@@ -313,7 +309,7 @@ async def build_production_services(
     try:
         return await assemble_desk(
             ClinicReader(settings.reader.name_pattern),
-            ClinicGateway(settings),
+            gateway_source(settings, prepared.cache),
             PreparedCache(prepared.cache),
             DeskOptions(
                 kind="production",

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
+from clinic_desk.domain.declaration import is_declaration
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.domain.reverification import Reverification, VisitAttention
 from clinic_desk.eligibility.client import EligibilityClient
@@ -41,7 +42,9 @@ from clinic_desk.eligibility.errors import (
     GatewayUnavailable,
 )
 from clinic_desk.identity import IdentityInputError, verdict
+from clinic_desk.services.declarations import recheck_declaration
 from clinic_desk.services.gateway import insurer_reference
+from clinic_desk.services.sources import VisitLookup
 from clinic_desk.services.store import CacheStorePort
 from offline_cache import OfflineCache
 from offline_cache.models import EligibilitySnapshot, JsonObject, OfflineVisit, VisitStatus
@@ -126,10 +129,8 @@ def decide(snapshot: EligibilitySnapshot, found: Reverification) -> _Decision:
         return _Decision(
             status=VisitStatus.REJECTED, result={"reason": "mislink_found"}, flag=MISLINK_FOUND
         )
-    state = found.eligibility.state
-    if state is not ValidityState.VALID:
-        flag = SEVERAL_QUALIFICATIONS_FOUND if state is ValidityState.SEVERAL_MATCH else None
-        return _Decision(status=VisitStatus.REJECTED, result={"state": state.value}, flag=flag)
+    if found.eligibility.state is not ValidityState.VALID:
+        return decide_unnamed(found.eligibility)
     now = found.eligibility.current
     assert now is not None  # VALID has exactly one current coverage
     try:
@@ -142,6 +143,14 @@ def decide(snapshot: EligibilitySnapshot, found: Reverification) -> _Decision:
     if changed:
         return _Decision(status=VisitStatus.CHANGED, result={"changed": changed})
     return _Decision(status=VisitStatus.CONFIRMED, result={})
+
+
+def decide_unnamed(found: EligibilityRecord) -> _Decision:
+    """An answer that names nobody: 該当資格なし or 複数該当 (the mislink signature:
+    flagged). Never confirmed."""
+    state = found.state
+    flag = SEVERAL_QUALIFICATIONS_FOUND if state is ValidityState.SEVERAL_MATCH else None
+    return _Decision(status=VisitStatus.REJECTED, result={"state": state.value}, flag=flag)
 
 
 def _card_identity(snapshot: EligibilitySnapshot) -> CardIdentity | None:
@@ -162,14 +171,18 @@ class Reverifier:
     def __init__(
         self,
         cache: OfflineCache,
-        client: EligibilityClient,
+        client: EligibilityClient | None,
         *,
         desk_id: str,
         clock: Clock = utc_now,
         max_visits: int = MAX_VISITS_PER_RUN,
+        ask: VisitLookup | None = None,
     ) -> None:
+        """``client`` re-verifies by card (``$reverify``); a backend without a lookup by
+        card gives ``ask`` instead (the 資格確認端末: by the snapshot's numbers)."""
         self.cache = cache
         self.client = client
+        self.ask = ask
         self.desk_id = desk_id
         self._clock = clock
         self._max_visits = max_visits
@@ -264,13 +277,30 @@ class Reverifier:
         if snapshot is None:
             # forgotten at the patient's request: nothing to compare with, staff check it
             return _Decision(status=VisitStatus.REJECTED, result={"reason": "no_snapshot"})
+        if is_declaration(snapshot.coverage):  # a 申立書: re-checked by its numbers
+            if self.client is None:  # this backend has no lookup by number: it waits
+                raise GatewayError(
+                    "a 申立書 is re-checked through the eligibility gateway",
+                    desk_action="",
+                    support_hint="re-check it on a desk that uses the eligibility gateway",
+                    code="declaration_needs_gateway",
+                )
+            status, result, flag = await recheck_declaration(self.client, snapshot, self._flags)
+            return _Decision(status=status, result=result, flag=flag)
         try:
-            found = await self.client.reverify(visit.cert_sha256, visit.checked_in_at)
+            found = await self._lookup(visit, snapshot)
         except GatewayRejected as exc:
             return await self._refused(exc, snapshot)
+        if isinstance(found, EligibilityRecord):
+            decision = decide_unnamed(found)
+            if decision.flag is not None:
+                await self._raise_flag(decision.flag, snapshot, None, found)
+            return decision
         decision = decide(snapshot, found)
         if decision.flag is not None:
-            await self._raise_flag(decision.flag, snapshot, found)
+            await self._raise_flag(
+                decision.flag, snapshot, found.patient.reference, found.eligibility
+            )
         if snapshot.fetched_at != visit.snapshot_fetched_at:
             # a later online check-in replaced the snapshot the visit was shown: the
             # comparison was with that newer confirmed one, and staff should know
@@ -278,6 +308,14 @@ class Reverifier:
                 update={"result": {**decision.result, "snapshot_replaced": True}}
             )
         return decision
+
+    async def _lookup(
+        self, visit: OfflineVisit, snapshot: EligibilitySnapshot
+    ) -> Reverification | EligibilityRecord:
+        if self.ask is not None:
+            return await self.ask(visit, snapshot)
+        assert self.client is not None, "a re-verifier has a client or an ask"
+        return await self.client.reverify(visit.cert_sha256, visit.checked_in_at)
 
     async def _refused(self, exc: GatewayRejected, snapshot: EligibilitySnapshot) -> _Decision:
         if exc.reason == OutcomeReason.CERTIFICATE_UNLINKED.value:
@@ -299,7 +337,11 @@ class Reverifier:
         raise exc  # any other refusal: left pending, tried again later
 
     async def _raise_flag(
-        self, reason: str, snapshot: EligibilitySnapshot, found: Reverification
+        self,
+        reason: str,
+        snapshot: EligibilitySnapshot,
+        linked_record_ref: str | None,
+        eligibility: EligibilityRecord,
     ) -> None:
         # card identity from the snapshot (what the chip said); of the linked record only
         # its references, sealed for the manager as at a check-in
@@ -308,6 +350,6 @@ class Reverifier:
             reason,
             _card_identity(snapshot),
             snapshot.cert_sha256,
-            found.patient.reference,
-            SecretStr(insurer_reference(found.eligibility)),
+            linked_record_ref or "",
+            SecretStr(insurer_reference(eligibility)),
         )

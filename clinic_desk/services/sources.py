@@ -8,15 +8,20 @@ with an ``open()`` that gives these parts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from clinic_desk.checkin.ports import GatewayPort
 from clinic_desk.checkin.runner import CheckInRunner
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
+from clinic_desk.oqs import OqsClient
 from clinic_desk.services.desk import CardPanel, Closer, GatewayWatch, ManagerAccess, Starter
 from offline_cache import OfflineCache
+from offline_cache.models import EligibilitySnapshot, OfflineVisit
 from reader.transport import CardTransport
 
 
@@ -29,6 +34,13 @@ class GatewayToggle(Protocol):
 
 
 PanelFactory = Callable[[CheckInRunner, GatewayToggle | None], CardPanel]
+
+# Re-verifies one offline visit from its snapshot (a backend without a lookup by card):
+# what the backend links the visit's numbers to today, or the bare record of an answer
+# that names nobody. Raises the eligibility client's errors.
+VisitLookup = Callable[
+    [OfflineVisit, EligibilitySnapshot], Awaitable[Reverification | EligibilityRecord]
+]
 
 
 @dataclass
@@ -47,9 +59,13 @@ class CardParts:
 
 @dataclass
 class GatewayParts:
-    """What a gateway source gives the desk."""
+    """What a gateway source gives the desk: the HTTPS ``client``, or (another backend)
+    its own check-in ``port`` and ``reverify`` lookup."""
 
-    client: EligibilityClient
+    client: EligibilityClient | None = None
+    port: GatewayPort | None = None
+    reverify: VisitLookup | None = None
+    terminal: OqsClient | None = None  # the 資格確認端末 (its face-reader results)
     online: bool | None = None  # as the status line starts
     switch: GatewayToggle | None = None
     starters: list[Starter] = field(default_factory=list)

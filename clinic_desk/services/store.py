@@ -19,13 +19,17 @@ from typing import Any
 from pydantic import SecretStr
 
 from clinic_desk.checkin import events as ev
-from clinic_desk.checkin.effects import StoreConfirmed
+from clinic_desk.checkin.effects import ProposeAlias, StoreConfirmed
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.declaration import InsuranceDeclaration
 from clinic_desk.domain.flag_reference import FlagReferences
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
+from clinic_desk.identity.aliases import NameAlias
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
+from clinic_desk.services.alias_store import approved_for_card, keep_proposal
+from clinic_desk.services.declaration_store import keep_declaration
 from clinic_desk.services.desk import DeskServices
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError
@@ -104,6 +108,7 @@ class CacheStorePort:
             confirmed_at=snapshot.fetched_at,
             eligibility=eligibility,
             medications=history,
+            checked_on=self._now().date(),
         )
 
     def store_confirmed(self, confirmed: StoreConfirmed) -> None:
@@ -121,6 +126,10 @@ class CacheStorePort:
 
     def queue_reverification(self, certificate_sha256: str) -> None:
         self.cache.visits.record_offline(certificate_sha256, desk_id=self._desk_id)
+
+    def queue_declaration(self, declaration: InsuranceDeclaration) -> None:
+        """Keep a 申立書 and queue it for re-check (``services/declarations.py``)."""
+        keep_declaration(self.cache, declaration, desk_id=self._desk_id)
 
     def raise_flag(
         self,
@@ -150,6 +159,21 @@ class CacheStorePort:
     def audit(self, action: str, detail: str, certificate_sha256: str) -> None:
         subjects = (certificate_sha256,) if certificate_sha256 else ()
         self.cache.audit.record(f"checkin.{action}", subjects, note=detail)
+
+    def approved_aliases(self, certificate_sha256: str) -> tuple[NameAlias, ...]:
+        return approved_for_card(self.cache, certificate_sha256)
+
+    def propose_alias(self, proposal: ProposeAlias) -> None:
+        keep_proposal(
+            self.cache,
+            certificate_sha256=proposal.certificate_sha256,
+            record_ref=proposal.record_ref,
+            card_name=proposal.card_name,
+            record_name=proposal.record_name,
+            birthdate=proposal.birthdate,
+            desk_id=self._desk_id,
+            at=self._now(),
+        )
 
 
 async def check_cache_pages(cache: OfflineCache, services: DeskServices) -> None:

@@ -16,6 +16,9 @@ from typing import Literal
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATHS_TEXTS
+from clinic_desk.texts.readiness import READINESS_TEXTS
+from clinic_desk.texts.said import Finding, Said
+from clinic_desk.texts.terminal import TERMINAL_TEXTS
 
 Lang = Literal["ja", "en"]
 
@@ -34,7 +37,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "status.online": {"ja": "接続中", "en": "online"},
     "status.offline": {"ja": "オフライン", "en": "OFFLINE"},
     "status.unknown": {"ja": "確認中", "en": "checking"},
-    "status.not_ready": {"ja": "未準備", "en": "NOT READY"},
+    "status.not_ready_line": {"ja": "【未準備】{findings}", "en": "NOT READY: {findings}"},
     "status.none": {"ja": "なし", "en": "none"},
     "status.demo": {"ja": "デモ", "en": "demo"},
     "status.production": {"ja": "本番", "en": "production"},
@@ -268,14 +271,6 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "result.period.open": {"ja": "{start} から（終了日なし）", "en": "from {start} (no end date)"},
     "result.insured": {"ja": "本人", "en": "insured"},
     "result.dependent": {"ja": "家族", "en": "dependent"},
-    "validity.label.1": {"ja": "有効", "en": "valid"},
-    "validity.label.2": {"ja": "無効", "en": "invalid"},
-    "validity.label.3": {
-        "ja": "無効（新しい資格あり）",
-        "en": "invalid, a newer qualification exists",
-    },
-    "validity.label.4": {"ja": "該当資格なし", "en": "no qualification found"},
-    "validity.label.5": {"ja": "複数の資格が該当", "en": "several qualifications match"},
     "coverage.active": {"ja": "有効", "en": "active"},
     "coverage.cancelled": {"ja": "喪失", "en": "cancelled"},
     "coverage.draft": {"ja": "仮登録", "en": "draft"},
@@ -740,11 +735,11 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "review.help": {
         "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　/ 検索　O 並び替え\n"
         "P 報告済みにする　V 解決　U 未対応に戻す　E 表示中をCSV書き出し　L ロック　"
-        "Esc 閉じる",
+        "Esc 閉じる\nC 新しい資格あり（請求先の確認）だけを表示　N 登録済みの氏名表記",
         "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, / search, "
         "O sort\n"
         "P mark reported, V resolve, U reopen, E export what is shown as CSV, L lock, "
-        "Esc close",
+        "Esc close\nC only visits with newer insurance (claims to check), N name aliases",
     },
     # the export's column headers (the codes are in manager.review.CSV_COLUMNS)
     "csv.flag_id": {"ja": "記録ID", "en": "flag_id"},
@@ -784,12 +779,27 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
 
 CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
+CATALOGUE.update(READINESS_TEXTS)
+CATALOGUE.update(TERMINAL_TEXTS)
 
 
 def t(key: TextKey, lang: Lang, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``params`` filled in."""
     text = CATALOGUE[key][lang]
     return text.format(**params) if params else text
+
+
+def say(said: Said, lang: Lang) -> str:
+    """A ``Said`` in ``lang``."""
+    return t(said.key, lang, **dict(said.values))
+
+
+def say_findings(findings: tuple[Finding, ...] | list[Finding], lang: Lang) -> str:
+    """What keeps the desk from being ready, each check by its name, in ``lang``."""
+    return t("ready.separator", lang).join(
+        t("ready.finding", lang, check=t(f.check, lang), finding=say(f.said, lang))
+        for f in findings
+    )
 
 
 def plural(count: int, one: TextKey, many: TextKey) -> TextKey:

@@ -26,6 +26,7 @@ DESK_REASONS: dict[str, TextKey] = {
     "variant_rejected_by_staff": "reason.variant_rejected_by_staff",
     "gateway_unavailable_nothing_cached": "reason.gateway_unavailable_nothing_cached",
     "no_qualification_found": "reason.no_qualification_found",
+    "newer_coverage": "reason.newer_coverage",
 }
 
 # a flag's reason, as the manager's queue names it
@@ -44,21 +45,13 @@ FLAG_REASONS: dict[str, TextKey] = {
     "revoked_certificate_after_offline_checkin": (
         "review.reason.revoked_certificate_after_offline_checkin"
     ),
+    "newer_coverage": "review.reason.newer_coverage",
 }
 
 FLAG_STATUSES: dict[str, TextKey] = {
     "open": "review.status.open",
     "reported": "review.status.reported",
     "resolved": "review.status.resolved",
-}
-
-# the national check's five validity states
-VALIDITY: dict[int, TextKey] = {
-    1: "validity.label.1",
-    2: "validity.label.2",
-    3: "validity.label.3",
-    4: "validity.label.4",
-    5: "validity.label.5",
 }
 
 # FHIR Coverage.status

@@ -91,7 +91,7 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "validity.2.ask": {
         "ja": "現在の保険をお尋ねください。なければ被保険者資格申立書で受け付けます。",
         "en": "Ask for the patient's current insurance; if they have none, use the "
-        "self-declaration form (被保険者資格申立書).",
+        "insurance self-declaration form.",
     },
     "validity.3": {
         "ja": "資格無効（新しい資格あり）：より新しい保険の資格があります。",
@@ -153,6 +153,56 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "This card's certificate has been revoked. If the card was reissued, please "
         "use the new card; otherwise ask your municipal office.",
     },
+    # --- the result screen: what the patient pays, the newer insurance --------------------
+    "pays.ratio": {
+        "ja": "本日の負担割合：{ratio}",
+        "en": "Copay to charge today: {ratio}",
+    },
+    "validity.3.newer": {
+        "ja": "新しい資格：{insurer}（保険者番号 {number}、{since} から）",
+        "en": "Newer insurance: {insurer} (insurer number {number}, since {since})",
+    },
+    "result.eligibility_only": {
+        "ja": "電子証明書の期限切れのため、薬剤情報は取得していません（資格情報のみ）。",
+        "en": "The card's certificate has expired: eligibility only, no medication history.",
+    },
+    "reason.newer_coverage": {
+        "ja": "新しい資格あり（請求先の確認が必要）",
+        "en": "newer insurance exists (the claim needs its new insurer)",
+    },
+    "review.reason.newer_coverage": {
+        "ja": "新しい資格あり：請求先の確認",
+        "en": "Newer insurance: check the claim",
+    },
+    # --- the manager's review: claims to check, names the gate has learned ----------------
+    "key.claims": {"ja": "新しい資格あり", "en": "Newer insurance"},
+    "key.aliases": {"ja": "登録済みの表記", "en": "Name aliases"},
+    "key.approve": {"ja": "承認", "en": "Approve"},
+    "key.revoke": {"ja": "取り消し", "en": "Revoke"},
+    "aliases.title": {
+        "ja": "登録済みの氏名表記（カードと資格情報の表記の組）",
+        "en": "Name aliases (the card's spelling and the record's)",
+    },
+    "aliases.line": {
+        "ja": "【{status}】{card} ⇔ {record}　{ref}　{on} {by}",
+        "en": "[{status}] {card} = {record}  {ref}  {on} {by}",
+    },
+    "aliases.none": {"ja": "登録された表記はありません。", "en": "No name aliases yet."},
+    "aliases.approved": {
+        "ja": "承認しました。次回から職員の確認なしで受付できます。",
+        "en": "Approved: the next check-ins of this card pass without a staff decision.",
+    },
+    "aliases.revoked": {
+        "ja": "取り消しました。次回は職員が確認します。",
+        "en": "Revoked: staff decide again at the next check-in.",
+    },
+    "aliases.not_now": {
+        "ja": "この表記は今の状態では変更できません。",
+        "en": "This alias cannot be changed in its present state.",
+    },
+    "aliases.status.proposed": {"ja": "承認待ち", "en": "PROPOSED"},
+    "aliases.status.approved": {"ja": "承認済み", "en": "APPROVED"},
+    "aliases.status.revoked": {"ja": "取り消し", "en": "REVOKED"},
     "certificate.not_yet_valid": {
         "ja": "このカードの電子証明書はまだ有効になっていません。",
         "en": "This card's certificate is not valid yet.",

@@ -11,7 +11,7 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     # --- the number form: labels ------------------------------------------------------
     "numbers.title": {
         "ja": "資格確認書・資格情報のお知らせで確認",
-        "en": "Check by the numbers on a 資格確認書 (eligibility certificate)",
+        "en": "Check by the numbers on an eligibility certificate",
     },
     "numbers.insurer": {"ja": "保険者番号", "en": "Insurer number"},
     "numbers.symbol": {"ja": "記号", "en": "Symbol"},
@@ -99,7 +99,7 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     # --- 該当資格なし ----------------------------------------------------------------------
     "numbers.not_found": {
         "ja": "該当資格なし：この番号と生年月日に当てはまる資格が見つかりません。",
-        "en": "No qualification found (該当資格なし) for these numbers and birthdate.",
+        "en": "No qualification found for these numbers and birthdate.",
     },
     "numbers.not_found.causes": {
         "ja": "よくある原因：数字の読み違い・打ち間違い（3と8、1と7など）、"
@@ -107,7 +107,7 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "1桁直して再照会できます。解決しなければ被保険者資格申立書へ進んでください。",
         "en": "Usual causes: a digit misread or mistyped (3 and 8, 1 and 7), or a new "
         "enrolment the insurer has not registered yet. What you typed is kept: correct one "
-        "digit and look up again. If nothing helps, go on to the 申立書 (self-declaration).",
+        "digit and look up again. If nothing helps, go on to the self-declaration form.",
     },
     # --- the visual check (目視) -------------------------------------------------------------
     "visual.staff_id": {"ja": "職員番号", "en": "Staff id"},
@@ -119,4 +119,96 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "職員番号は半角の英数字と「-」「_」「.」で32文字までです。",
         "en": "A staff id has up to 32 half-width letters, digits, '-', '_' or '.'.",
     },
+    # --- the desk's forms of these paths, the 申立書 -------------------------------------
+    "stage.number_entry": {
+        "ja": "資格確認書・資格情報のお知らせの番号を入力し、Enterで照会してください。",
+        "en": "Type the numbers from the eligibility certificate (or the eligibility "
+        "notice) and press Enter to look them up.",
+    },
+    "stage.declaration": {
+        "ja": "被保険者資格申立書：ご本人が申告する保険の内容を記録します（10割請"
+        "求にはしません）。",
+        "en": "Self-declaration of insurance: record the insurance the patient "
+        "states. Do not charge the full fee.",
+    },
+    "stage.declared": {
+        "ja": "申立書を記録しました。申告の負担割合で会計してください。ゲートウェイ"
+        "が応答したら番号で再確認し、違いがあれば請求を直します。",
+        "en": "Declaration recorded: charge the share stated. When the gateway "
+        "answers, it is re-checked by number and the claim corrected if "
+        "anything differs.",
+    },
+    "numbers.offline": {
+        "ja": "ゲートウェイにつながらないため番号で照会できません。［S］で被保険者"
+        "資格申立書へ進んでください。",
+        "en": "The gateway is not answering, so the numbers cannot be looked up. "
+        "Press [S] for the self-declaration form.",
+    },
+    "numbers.declare_hint": {
+        "ja": "解決しないときは［S］で被保険者資格申立書へ進めます。",
+        "en": "If nothing helps, press [S] for the self-declaration form.",
+    },
+    "numbers.demo_filled": {
+        "ja": "見本の資格確認書の内容を入力済みです。Enterで照会します。",
+        "en": "The sample certificate's numbers are filled in: press Enter to look them up.",
+    },
+    "declaration.copay": {
+        "ja": "本日の負担割合（10・20・30 ％）",
+        "en": "Share charged today (10, 20 or 30 %)",
+    },
+    "declaration.copay.invalid": {
+        "ja": "負担割合は 10、20、30 のいずれかを入力してください。",
+        "en": "Type the share as 10, 20 or 30.",
+    },
+    "visual.title": {
+        "ja": "目視確認：カードの顔写真とご本人を見比べてから、職員番号と券面の氏名"
+        "・生年月日を入力してください。暗証番号は使いません。",
+        "en": "Visual check: compare the card's photo with the person, then type your "
+        "staff id and the name and birthdate on the card's face. No PIN is "
+        "used.",
+    },
+    "visual.name": {
+        "ja": "氏名（カード券面）",
+        "en": "Name (on the card's face)",
+    },
+    "visual.birthdate": {
+        "ja": "生年月日（カード券面）",
+        "en": "Birthdate (on the card's face)",
+    },
+    "visual.mode": {
+        "ja": "目視確認（職員番号 {staff}）：暗証番号は使っていません。",
+        "en": "Visual check by staff {staff}: no PIN was used.",
+    },
+    "visual.offer": {
+        "ja": "暗証番号を入力できないときは、［V］で目視確認に切り替えられます。",
+        "en": "If the patient cannot enter a PIN, press [V] to switch to the visual check.",
+    },
+    "key.number_lookup": {
+        "ja": "番号で確認",
+        "en": "By number",
+    },
+    "key.visual_check": {
+        "ja": "目視確認",
+        "en": "Visual check",
+    },
+    "key.declaration": {
+        "ja": "申立書",
+        "en": "Declaration",
+    },
+    "demo.numbers_patient": {
+        "ja": "資格確認書の患者（カードなし）",
+        "en": "Patient with an eligibility certificate (no card)",
+    },
+    "demo.card.mori-haruka": {
+        "ja": "顔認証のみのカード",
+        "en": "Face-authentication-only card",
+    },
+}
+
+# what the desk's prompt says at each stage of these paths (stage value → text)
+PATH_STAGE_PROMPTS: dict[str, TextKey] = {
+    "number_entry": "stage.number_entry",
+    "looking_up_numbers": "numbers.looking_up",
+    "declaration": "stage.declaration",
+    "declared": "stage.declared",
 }

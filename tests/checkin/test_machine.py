@@ -289,3 +289,50 @@ def test_history_records_the_sequence_of_stages() -> None:
         Stage.FETCHING,
         Stage.CONFIRMING_NAME,
     ]
+
+
+def test_the_pin_prompt_comes_first_and_the_certificate_while_the_patient_types() -> None:
+    m = CheckInMachine()
+    m.handle(ev.CardInserted(reader="r"))
+    effects = m.handle(ev.CardRead(text_pin_tries=3, auth_pin_tries=3))
+    assert m.stage is Stage.PIN_ENTRY and effects == [fx.ReadCertificate()]
+    assert m.certificate_fingerprint() == ""
+    m.handle(ev.PinEntered(pin=SecretStr("1234")))
+    assert m.handle(ev.CertificateRead(certificate_sha256=CERT)) == []
+    assert m.certificate_fingerprint() == CERT
+    m.handle(ev.CardIdentityRead(identity=CARD))
+    assert m.stage is Stage.AUTHENTICATING  # the card the certificate came from
+
+
+def test_a_blocked_pin_reads_no_certificate() -> None:
+    m = CheckInMachine()
+    m.handle(ev.CardInserted(reader="r"))
+    assert kinds(m.handle(ev.CardRead(text_pin_tries=0, auth_pin_tries=3))) == ["Audit"]
+    assert m.stage is Stage.PIN_BLOCKED
+
+
+def test_a_certificate_of_a_removed_card_is_dropped() -> None:
+    m = CheckInMachine()
+    m.handle(ev.CardInserted(reader="r"))
+    m.handle(ev.CardRead(text_pin_tries=3, auth_pin_tries=3))
+    old = m.generation
+    m.handle(ev.CardRemoved())
+    m.handle(ev.CardInserted(reader="r"))
+    m.handle(ev.CardRead(text_pin_tries=3, auth_pin_tries=3))
+    assert m.handle(ev.CertificateRead(certificate_sha256=CERT), old) == []
+    assert m.certificate_fingerprint() == ""
+
+
+def test_a_card_pulled_during_the_background_read_ends_in_its_error() -> None:
+    m = CheckInMachine()
+    m.handle(ev.CardInserted(reader="r"))
+    m.handle(ev.CardRead(text_pin_tries=3, auth_pin_tries=3))
+    m.handle(ev.Failed(code="card_card_removed", message="The card was removed."))
+    assert m.stage is Stage.ERROR and m.view().error_code == "card_card_removed"
+    assert m.handle(ev.CertificateRead(certificate_sha256=CERT)) == []
+
+
+def test_a_certificate_read_outside_the_pin_stages_changes_nothing() -> None:
+    m = unlocked()
+    m.handle(ev.CertificateRead(certificate_sha256="other"))
+    assert m.certificate_fingerprint() == CERT

@@ -135,6 +135,8 @@ LIKELY_VALIDITIES = (
     )
     | VALIDITIES
 )
+# where the certificate read in the background may arrive
+PIN_STAGES = (Stage.PIN_ENTRY, Stage.AUTHENTICATING)
 # every kind of event, with what its arguments may be
 EVENTS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "card_in": {"late": stale},
@@ -144,7 +146,9 @@ EVENTS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "text": st.integers(0, 3),
         "auth": st.integers(0, 3),
         "late": stale,
+        "later": st.booleans(),
     },
+    "certificate_read": {"card": st.sampled_from(["a", "b"]), "late": stale},
     "pin_typed": {"late": stale},
     "last_try_allowed": {},
     "pin_rejected": {"pin": PIN_KIND, "tries": st.integers(0, 2), "late": stale},
@@ -254,7 +258,8 @@ class CheckInEvents(RuleBasedStateMachine):
         new_card = isinstance(event, ev.CardInserted) and before is Stage.WAITING_FOR_CARD
         if new_card or isinstance(event, ev.CardRemoved):
             self.cert, self.card = "", None
-        elif isinstance(event, ev.CardRead) and before is Stage.READING:
+        elif self._tells_certificate(event, before):
+            assert isinstance(event, ev.CardRead | ev.CertificateRead)
             self.cert = event.certificate_sha256
         elif isinstance(event, ev.CardIdentityRead) and before is Stage.AUTHENTICATING:
             if event.identity.certificate_sha256 == self.cert:
@@ -273,6 +278,13 @@ class CheckInEvents(RuleBasedStateMachine):
         elif isinstance(event, ev.ConsentAnswered) and before is Stage.CONSENT:
             self.consented = event.consent
 
+    @staticmethod
+    def _tells_certificate(event: ev.Event, before: Stage) -> bool:
+        """The tries read, or the certificate read in the background during the PIN."""
+        if isinstance(event, ev.CardRead):
+            return before is Stage.READING
+        return isinstance(event, ev.CertificateRead) and before in PIN_STAGES
+
     def _took_record(self, fed: Fed, before: Stage) -> None:
         if before in (Stage.FETCHING, Stage.LOOKING_UP_CACHE) and self.machine.stage in HOLDING:
             self.held = fed
@@ -286,11 +298,16 @@ class CheckInEvents(RuleBasedStateMachine):
     def card_out(self, late: bool) -> None:
         self.send(ev.CardRemoved(), late)
 
-    def card_read(self, card: str, text: int, auth: int, late: bool) -> None:
-        cert = CARDS[card].certificate_sha256
+    def card_read(self, card: str, text: int, auth: int, late: bool, later: bool = False) -> None:
+        """The tries left, with the certificate's fingerprint or (``later``) without it."""
+        cert = "" if later else CARDS[card].certificate_sha256
         self.send(
             ev.CardRead(text_pin_tries=text, auth_pin_tries=auth, certificate_sha256=cert), late
         )
+
+    def certificate_read(self, card: str, late: bool) -> None:
+        cert = CARDS[card].certificate_sha256
+        self.send(ev.CertificateRead(certificate_sha256=cert), late)
 
     def pin_typed(self, late: bool) -> None:
         self.send(ev.PinEntered(pin=SecretStr("1234")), late)
@@ -419,7 +436,12 @@ class CheckInEvents(RuleBasedStateMachine):
         elif stage is Stage.WAITING_FOR_CARD:
             self.card_in(False)
         elif stage is Stage.READING:
-            self.card_read(data.draw(st.sampled_from(["a", "b"])), 3, 3, False)
+            card = data.draw(st.sampled_from(["a", "b"]))
+            later = data.draw(st.booleans())  # the PIN prompt first, the certificate after
+            self.card_read(card, 3, 3, False, later)
+            if later:
+                self.check()
+                self.certificate_read(card, False)
         elif stage is Stage.PIN_ENTRY:
             self.pin_typed(False)
         elif stage is Stage.AUTHENTICATING:

@@ -16,6 +16,7 @@ from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.desk import DeskServices
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import Lang
+from tests.support.screens import until_shown
 
 SIZE = (120, 36)
 
@@ -63,6 +64,20 @@ class Desk:
         await self.pilot.pause()
         self.capture()
         return self.stage
+
+    async def until_shown(self, *texts: str) -> str:
+        """Wait (bounded) until every one of ``texts`` is on screen."""
+        text = await until_shown(self.pilot, *texts)
+        self.screens.append(text)
+        return text
+
+    async def settled(self) -> None:
+        """Wait until every key pressed so far, every worker it started and every
+        check-in effect is done: a quiet point to assert that nothing happened."""
+        await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.services.runner.settle()
+        await self.pilot.pause()
 
     def capture(self) -> str:
         text = screen_text(self.app)

@@ -4,22 +4,15 @@ its real SQLCipher cache)."""
 
 from __future__ import annotations
 
-import time
-
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.gateway.dataset import load_dataset
 from tests.desk.conftest import Desk, screen_lines
 from tests.reverify.test_reverifier import offline_visit, own_record
 
 
-async def _until(desk: Desk, wanted: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        await desk.pilot.pause(0.05)
-        text = " ".join(" ".join(screen_lines(desk.app)).split())
-        if wanted in text:
-            return text
-        assert time.monotonic() < deadline, f"{wanted!r} never shown: {text}"
+async def _until(desk: Desk, wanted: str) -> str:
+    await desk.until_shown(wanted)
+    return " ".join(" ".join(screen_lines(desk.app)).split())
 
 
 async def test_changed_and_rejected_visits_are_noticed_until_k(desk: Desk) -> None:

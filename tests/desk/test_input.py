@@ -52,13 +52,13 @@ async def test_a_tap_says_reading_at_once_and_keeps_the_pin_typed_meanwhile(
 async def test_keys_typed_while_the_card_is_read_reach_the_pin_field(desk: Desk) -> None:
     card_port: Any = desk.services.runner._card
     gate = threading.Event()
-    real_read = card_port.read_card
+    real_read = card_port.read_tries
 
     def slow_read() -> object:
         gate.wait(10)
         return real_read()
 
-    card_port.read_card = slow_read
+    card_port.read_tries = slow_read
     await desk.tap("yamada-taro")
     for _ in range(500):  # not wait_for(): it waits for the read to finish
         if desk.stage is Stage.READING:
@@ -107,8 +107,7 @@ async def test_typed_ahead_answers_never_start_a_second_check_in(desk: Desk) -> 
     # the patient answers consent and types a birthdate nobody asked for, with Enter
     await desk.press("y", *"19720819", "enter")
     await desk.wait_for(Stage.SHOWN)
-    await desk.pilot.pause(0.1)
-    await desk.services.runner.settle()
+    await desk.settled()
     assert desk.stage is Stage.SHOWN
     assert desk.services.runner.machine.generation == generation
 

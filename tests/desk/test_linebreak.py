@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from clinic_desk.app.linebreak import WORDS, phrases, wrap
 from clinic_desk.app.widgets.status_bar import fit_parts
-from clinic_desk.texts import CATALOGUE
+from clinic_desk.texts import CATALOGUE, Lang
 
 JAPANESE = [texts["ja"] for texts in CATALOGUE.values() if "{" not in texts["ja"]]
 
@@ -45,3 +46,43 @@ def test_status_parts_are_whole_or_left_out() -> None:
     assert fit_parts(parts, 80).endswith("Cache: unlocked │ Mode: demo")
     assert fit_parts(parts, 40) == "Gateway: OFFLINE │ 1 awaiting re-check"
     assert fit_parts([("NOT READY: the card reader is unplugged",)], 20) == "NOT READY: the card…"
+
+
+@pytest.mark.parametrize(
+    ("lang", "gateway", "awaiting", "cache", "not_ready"),
+    [
+        ("en", "Gateway: online", "1 awaiting", "Cache:",
+         "NOT READY: card reader: no connected card reader matches 'ACR39U'"),
+        ("ja", "資格確認: 接続中", "再確認待ち 1件", "キャッシュ",
+         "【未準備】カードリーダー：'ACR39U' に合うカードリーダーが接続されていません"),
+    ],
+)  # fmt: skip
+async def test_what_is_not_ready_has_a_line_of_its_own_in_the_desks_language(
+    lang: Lang, gateway: str, awaiting: str, cache: str, not_ready: str
+) -> None:
+    from clinic_desk.app.app import DeskApp
+    from clinic_desk.readiness.machine import reader_said
+    from clinic_desk.services.demo import build_demo_services
+    from clinic_desk.texts.said import Finding
+    from reader.errors import NoReader
+    from tests.desk.conftest import screen_lines
+
+    services = await build_demo_services(card_source="in_process")
+    try:
+        app = DeskApp(services, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            finding = Finding(check="ready.check.reader", said=reader_said(NoReader("ACR39U")))
+            services.update_status(
+                notice="card reader: No card reader matches 'ACR39U'",  # the log's English
+                not_ready=(finding,),
+                awaiting_reverify=1,
+            )
+            await pilot.pause()
+            first, second = screen_lines(app)[1:3]
+            assert gateway in first and awaiting in first and cache in first
+            assert second.strip().startswith(not_ready[:30])
+            if lang == "ja":
+                assert "No card" not in second and "NOT READY" not in second
+    finally:
+        await services.stop()

@@ -33,19 +33,21 @@ def port_for(
 
 def test_the_desk_finds_the_pad_when_it_reads_the_card() -> None:
     port, _ = port_for([])
-    read = port.read_card()
+    read = port.read_tries()
     assert isinstance(read, ev.CardRead) and read.pin_on_pad and port.pin_on_pad
     keyboard, _ = port_for([], pad=False)
-    read = keyboard.read_card()
+    read = keyboard.read_tries()
     assert isinstance(read, ev.CardRead) and not read.pin_on_pad  # prefer: the keyboard
 
 
 def test_the_pin_is_typed_on_the_pad_and_the_pc_never_has_it() -> None:
     port, reader = port_for(["1234", "1234"])
-    assert isinstance(port.read_card(), ev.CardRead)
-    read = port.read_identity("", confirm_last_try=False)  # the desk passes no PIN
+    assert isinstance(port.read_tries(), ev.CardRead)
+    assert isinstance(port.read_certificate(), ev.CertificateRead)
+    unlocked = port.unlock("", False, b"challenge", True)  # the desk passes no PIN
+    read = unlocked.identity
     assert isinstance(read, ev.CardIdentityRead) and read.identity.name
-    assert isinstance(port.sign(b"challenge", "", confirm_last_try=False), bytes)
+    assert isinstance(unlocked.signature, bytes)
     assert len(reader.requests) == 2 and not reader.keypad
     assert b"1234" not in b"".join(reader.apdus_to_card)
 
@@ -56,34 +58,32 @@ def test_the_pin_is_typed_on_the_pad_and_the_pc_never_has_it() -> None:
 )
 def test_the_pads_timeout_and_cancel_key_end_in_clear_words(typed: str, code: str) -> None:
     port, _ = port_for([typed])
-    assert isinstance(port.read_card(), ev.CardRead)
-    failed = port.read_identity("", confirm_last_try=False)
+    assert isinstance(port.read_tries(), ev.CardRead)
+    failed = port.unlock("", False, None, True).identity
     assert isinstance(failed, ev.Failed) and failed.code == code
     view = CheckInMachine().view().model_copy(update={"stage": Stage.ERROR, "error_code": code})
     english = desk_text.prompt(view, "en")
     japanese = desk_text.prompt(view, "ja")
     assert "No try was used" in english and "入力回数は減っていません" in japanese
     assert not any("a" <= c.lower() <= "z" for c in japanese)  # no English on a Japanese desk
-    again = port.read_card()  # nothing was spent
+    again = port.read_tries()  # nothing was spent
     assert isinstance(again, ev.CardRead) and again.text_pin_tries == 3
 
 
 def test_a_wrong_pin_on_the_pad_costs_a_try_like_the_keyboard() -> None:
     port, _ = port_for(["9999"])
-    assert isinstance(port.read_card(), ev.CardRead)
-    assert port.read_identity("", confirm_last_try=False) == ev.PinRejected(
-        pin="text", tries_left=2
-    )
+    assert isinstance(port.read_tries(), ev.CardRead)
+    assert port.unlock("", False, None, True).identity == ev.PinRejected(pin="text", tries_left=2)
 
 
 def test_a_required_pad_refuses_a_reader_without_one_and_off_keeps_the_keyboard() -> None:
     required, _ = port_for([], pad=False, policy="require")
-    failed = required.read_card()
+    failed = required.read_tries()
     assert isinstance(failed, ev.Failed) and failed.code == "card_pin_pad_unavailable"
     assert "configuration requires" in desk_text.error_words(failed.code, "en")
     assert "ボタン付き" in desk_text.error_words(failed.code, "ja")
     off, reader = port_for([], policy="off")
-    read = off.read_card()
+    read = off.read_tries()
     assert isinstance(read, ev.CardRead) and not read.pin_on_pad
     assert reader.requests == []
     assert ReaderConfig().pin_pad == "prefer"

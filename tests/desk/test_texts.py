@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 from typing import get_args
@@ -60,3 +61,13 @@ def test_no_key_is_built_at_run_time() -> None:
                 and node.args
             ):
                 assert not isinstance(node.args[0], ast.JoinedStr | ast.BinOp), path
+
+
+def test_each_validity_state_has_one_word_in_one_key_family() -> None:
+    """The five states (OQSCD006) are named by ``validity.state.N`` only: no second
+    family of the same words to drift apart."""
+    words = [key for key in CATALOGUE if re.fullmatch(r"validity\.[a-z_]+\.[1-5]", key)]
+    assert sorted(words) == [f"validity.state.{n}" for n in range(1, 6)]
+    for lang in ("ja", "en"):
+        named = [CATALOGUE[key][lang] for key in words]  # type: ignore[index]
+        assert len(set(named)) == 5, named

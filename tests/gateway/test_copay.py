@@ -173,7 +173,7 @@ def test_the_texts_say_the_ratio_and_the_category() -> None:
         "高齢受給者：一部負担 2割（高齢受給者証の割合）",
         "限度額適用：現役並みⅢ（限度額適用認定証）",
     ]
-    assert decision.lines("en")[0].startswith("Elderly recipient (70–74): pays 20 %")
+    assert decision.lines("en")[0].startswith("Elderly recipient (70–74): pays 20%")
     assert "working-age income III" in decision.lines("en")[1]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import re
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from clinic_desk.app.screens.review import QueueScreen, ReviewScreen
 from clinic_desk.config import DeskSettings
 from offline_cache import FlagStatus, OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
+from tests.support.screens import until_shown
 
 SIZE = (120, 40)
 
@@ -51,20 +51,15 @@ class Review:
         return self.app.review.queue
 
     async def settle(self) -> str:
+        """Every key handled and every worker it started done (then what is shown)."""
         await self.pilot.pause()
         await self.app.workers.wait_for_complete()
-        for _ in range(5):
-            await self.pilot.pause()
+        await self.pilot.pause()
         return screen_text(self.app)
 
-    async def until(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            shown = await self.settle()
-            if text in shown:
-                return shown
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never shown; screen:\n{shown}")
+    async def until(self, *texts: str) -> str:
+        """Wait (bounded) until every one of ``texts`` is shown."""
+        return await until_shown(self.pilot, *texts)
 
     async def type(self, *keys: str) -> str:
         await self.pilot.press(*keys)
@@ -100,29 +95,29 @@ async def unlock(review: Review) -> str:
 async def test_pin_then_queue_filter_detail(review: Review, cache: OfflineCache) -> None:
     text = await review.until("5 tries left")
     assert "Manager review" in text
-    text = await review.type(*"000000", "enter")
-    assert "That is not the manager PIN. 4 tries left." in text
+    await review.type(*"000000", "enter")
+    text = await review.until("That is not the manager PIN. 4 tries left.")
     assert "000000" not in text
-    text = await review.type(*PIN, "enter")
+    await review.type(*PIN, "enter")
     text = await review.until("3 of 3 flags")
     assert "Birthdate mismatch" in text and 'Patient said "not me"' in text
     assert "open" in text and "desk-2" in text
     # filters by key
-    text = await review.type("r")
-    assert "1 of 3 flags" in text and "reason Birthdate mismatch" in text
-    text = await review.type("r", "r", "r")
-    assert "3 of 3 flags" in text
-    text = await review.type("s", "s")
-    assert "0 of 3 flags" in text and "status reported to insurer" in text
-    text = await review.type("s", "s")
-    assert "3 of 3 flags" in text
-    text = await review.type("o")
-    assert "sort: reason" in text
+    await review.type("r")
+    await review.until("1 of 3 flags", "reason Birthdate mismatch")
+    await review.type("r", "r", "r")
+    await review.until("3 of 3 flags", "reason all")
+    await review.type("s", "s")
+    await review.until("0 of 3 flags", "status reported to insurer")
+    await review.type("s", "s")
+    await review.until("3 of 3 flags", "status all")
+    await review.type("o")
+    await review.until("sort: reason")
     # the selection stays on the same flag (the newest) when the order changes
     assert review.queue.shown[2].reason == "revoked_certificate"
     assert review.queue.query_one("#review-table").cursor == 2  # type: ignore[attr-defined]
     # detail of the first row (sorted by reason: Birthdate mismatch first)
-    text = await review.type("up", "up", "enter")
+    await review.type("up", "up", "enter")
     text = await review.until("Card holder (from the chip)")
     assert "山田 太郎" in text and "1980-04-01" in text and "male" in text
     assert "06400021 52 3301 00" in text and "39131012 高齢 77 01" in text, text
@@ -144,8 +139,8 @@ async def test_actions_report_resolve_reopen_and_export(
     await unlock(review)
     await review.until("3 of 3 flags")
     flag_id = review.queue.shown[0].id
-    text = await review.type("p")
-    assert "Record the report to the insurer" in text
+    await review.type("p")
+    await review.until("Record the report to the insurer")
     # the date is filled in with today's date; Enter moves on to the contact
     await review.type("enter", *"kyokai fax", "enter")
     text = await review.until("Marked as reported.")
@@ -194,19 +189,21 @@ async def test_idle_lock_returns_to_the_pin(review: Review, cache: OfflineCache)
 
 async def test_lockout_on_screen(review: Review) -> None:
     await review.until("5 tries left")
-    for _ in range(4):
+    for left in ("4 tries left", "3 tries left", "2 tries left", "1 try left"):
         await review.type(*"000000", "enter")
-    text = await review.type(*"000000", "enter")
-    assert "Too many wrong PINs: locked until" in text
-    text = await review.type(*PIN, "enter")
-    assert "Too many wrong PINs" in text and "of 3 flags" not in text
+        await review.until(f"That is not the manager PIN. {left}.")
+    await review.type(*"000000", "enter")
+    await review.until("Too many wrong PINs: locked until")
+    await review.type(*PIN, "enter")
+    text = await review.until("Too many wrong PINs")
+    assert "of 3 flags" not in text
 
 
 async def test_escape_closes_and_audits(review: Review, cache: OfflineCache) -> None:
     await unlock(review)
     await review.until("3 of 3 flags")
     await review.pilot.press("escape")
-    await review.pilot.pause()
+    await review.settle()
     assert cache.audit.entries()[-1].action == "review.close"
 
 

@@ -20,6 +20,7 @@ from clinic_desk.config import DeskSettings
 from clinic_desk.domain.flag_reference import FlagReferences
 from offline_cache import OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
+from tests.support.screens import until_shown
 
 SIZE = (120, 34)
 
@@ -49,21 +50,15 @@ def settings(
     return settings
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(10):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def test_pin_after_a_wrong_try(
     snap_compare: Any, cache: OfflineCache, clock: FakeClock, settings: DeskSettings
 ) -> None:
     app = ReviewApp(cache, settings.manager, lang="en", now=clock)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await until_shown(pilot, "5 tries left")  # the PIN's state has been read
         await pilot.press(*"000000", "enter")
-        await settle(pilot)
+        await until_shown(pilot, "That is not the manager PIN. 4 tries left.")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -74,10 +69,10 @@ def test_japanese_queue_and_detail(
     app = ReviewApp(cache, settings.manager, lang="ja", now=clock)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await until_shown(pilot, "残り 5 回")  # the PIN's state has been read
         await pilot.press(*PIN, "enter")
-        await settle(pilot)
+        await until_shown(pilot, "3 件表示（全 3 件）")
         await pilot.press("down", "enter")
-        await settle(pilot)
+        await until_shown(pilot, "記録: 00000000000000000000000000000002", "06400021 52 3301 00")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from clinic_desk.oqs import OqsClient, OqsSettings
+from tests.reverify.test_reverifier import cache as cache  # a real SQLCipher cache
 
 INSTITUTION = "1311111111"
 _ENTRY = "import sys; from clinic_desk.cli import main; sys.exit(main())"

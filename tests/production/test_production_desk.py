@@ -177,7 +177,7 @@ async def test_desk_starts_and_says_what_is_not_ready(
             assert "No card reader matches 'ACR39U'" in status.notice
             text = screen_text(app)
             assert "NOT READY" in text and "No card reader matches" in text
-            # the notice comes first on the status line; the gateway's state is asserted above
+            # the notice has the status line's second line; the gateway's state is asserted above
     finally:
         await services.stop()
     # the cache was closed with the desk: it opens again

@@ -6,6 +6,7 @@ Pure functions of a ``DeskView``: the screen decides where the words go.
 from __future__ import annotations
 
 from clinic_desk.app.patient_side import PatientSide
+from clinic_desk.app.screens.certificate_text import certificate_lines
 from clinic_desk.app.widgets.result_view import outcome_headline, outcome_next_step
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.domain.reverification import VisitAttention
@@ -13,6 +14,7 @@ from clinic_desk.identity.model import REASON_TEXTS
 from clinic_desk.texts import Lang, plural, t
 from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.paths import PATH_STAGE_PROMPTS
 from clinic_desk.texts.patient import dt
 from clinic_desk.texts.pinpad import PAD_ERRORS, padt
 
@@ -36,6 +38,7 @@ PROMPTS: dict[Stage, TextKey] = {
     Stage.ERROR: "stage.error",
     Stage.CANCELLED: "stage.cancelled",
 }
+PROMPTS.update({Stage(stage): key for stage, key in PATH_STAGE_PROMPTS.items()})
 
 # why a check-in stopped with an error (the check-in's error codes)
 _READER: TextKey = "error.card_reader"
@@ -58,6 +61,7 @@ ERRORS: dict[str, TextKey] = {
     "card_unexpected_status": _DATA,
     "card_security_status_not_satisfied": _DATA,
     "gateway_unavailable": "error.gateway_unavailable",
+    "card_at_face_reader": "error.card_at_face_reader",  # a 資格確認端末 desk
 }
 # the gateway's refusals of a card (its reason codes, as the check-in names them)
 GATEWAY_REFUSALS = frozenset(
@@ -172,8 +176,15 @@ def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
 
 
 def detail(view: DeskView, lang: Lang, *, on_display: bool = False) -> str:
-    """The second block of text: what the patient or the receptionist needs now
-    (``on_display``: the patient answers on the patient display, not with the desk's keys)."""
+    """The second block of text: what the patient or the receptionist needs now, then
+    what the card's certificate means (expires soon, eligibility only, refused);
+    ``on_display``: the patient answers on the patient display, not with the desk's keys."""
+    said = _detail(view, lang, on_display=on_display)
+    lines = certificate_lines(view, lang)
+    return "\n\n".join(part for part in (said, "\n".join(lines)) if part)
+
+
+def _detail(view: DeskView, lang: Lang, *, on_display: bool) -> str:
     stage = view.stage
     keys = "" if on_display else t("confirm.keys", lang)
     if stage is Stage.CONFIRMING_NAME and view.card_name:

@@ -30,6 +30,7 @@ CARD_LABELS: dict[str, TextKey] = {
     "kato-yuki": "demo.card.kato-yuki",
     "kobayashi-sachiko": "demo.card.kobayashi-sachiko",
     "ito-makoto": "demo.card.ito-makoto",
+    "mori-haruka": "demo.card.mori-haruka",
 }
 
 

@@ -15,8 +15,10 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from clinic_desk.app.widgets.medication_list import MedicationList
+from clinic_desk.app.widgets.pays import guidance_lines, pays_lines
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.outcome import EligibilityOutcome
+from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
 from clinic_desk.checkin.view import CheckInResult
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
@@ -128,8 +130,11 @@ def period_words(coverage: Coverage, lang: Lang) -> str:
     return t("result.period.range", lang, start=start, end=coverage.period_end.isoformat())
 
 
-def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
-    """The eligibility of a confirmed record as label: value lines."""
+def eligibility_lines(
+    record: EligibilityRecord, lang: Lang, *, with_copay: bool = True
+) -> list[str]:
+    """The eligibility of a confirmed record as label: value lines (``with_copay``
+    False: the copay is said with its reasons elsewhere)."""
     lines = [f"{t('result.status', lang)}: {state_words(record.state, lang)}"]
     coverage = _coverage_of(record)
     if coverage is None:
@@ -141,10 +146,13 @@ def eligibility_lines(record: EligibilityRecord, lang: Lang) -> list[str]:
         f"{t('result.insurer', lang)}: {coverage.insurer_number}  {coverage.insurer_name}",
         f"{t('result.symbol_number', lang)}: {ids}",
         f"{t('result.relationship', lang)}: {relationship}",
-        f"{t('result.copay', lang)}: {coverage.copay_ratio}%",
-        f"{t('result.period', lang)}: {period_words(coverage, lang)}  "
-        + (f"（{status}）" if lang == "ja" else f"({status})"),
     ]
+    if with_copay:
+        lines.append(f"{t('result.copay', lang)}: {coverage.copay_ratio}%")
+    lines.append(
+        f"{t('result.period', lang)}: {period_words(coverage, lang)}  "
+        + (f"（{status}）" if lang == "ja" else f"({status})")
+    )
     return lines
 
 
@@ -167,6 +175,7 @@ class ResultView(Vertical):
     ResultView #outcome.-validity-3 { border-left: thick $warning; }
     ResultView #outcome.-validity-4 { border-left: thick $warning-darken-2; }
     ResultView #outcome.-validity-5 { border-left: thick $error-darken-2; }
+    ResultView #pays, ResultView #guidance { height: auto; margin-top: 1; }
     """
 
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
@@ -177,6 +186,8 @@ class ResultView(Vertical):
         yield Static("", id="patient", markup=False)
         yield Static("", id="outcome", markup=False)
         yield Static("", id="eligibility", markup=False)
+        yield Static("", id="pays", markup=False)
+        yield Static("", id="guidance", markup=False)
         yield Static("", id="medications-title", markup=False)
         yield Prose("", id="medications-hint")
         yield MedicationList(self._lang, id="medications")
@@ -189,6 +200,8 @@ class ResultView(Vertical):
         patient = self.query_one("#patient", Static)
         banner = self.query_one("#outcome", Static)
         eligibility = self.query_one("#eligibility", Static)
+        pays = self.query_one("#pays", Static)
+        guidance = self.query_one("#guidance", Static)
         title = self.query_one("#medications-title", Static)
         hint = self.query_one("#medications-hint", Prose)
         medications = self.medications
@@ -200,6 +213,8 @@ class ResultView(Vertical):
             patient.update("")
             banner.update("")
             eligibility.update("")
+            pays.update("")
+            guidance.update("")
             title.update("")
             return
         lang = self._lang
@@ -207,7 +222,18 @@ class ResultView(Vertical):
         record = result.eligibility
         banner.update(outcome_next_step(result.outcome, lang))
         banner.add_class(*outcome_classes(result.outcome, record.state))
-        eligibility.update("\n".join(eligibility_lines(record, lang)))
+        paid = pays_lines(result, lang)
+        eligibility.update("\n".join(eligibility_lines(record, lang, with_copay=not paid)))
+        pays.update("\n".join(paid))
+        pays.display = bool(paid)
+        told = guidance_lines(record, lang)
+        guidance.update("\n".join(told))
+        guidance.display = bool(told)
+        if result.medications_note == "certificate_eligibility_only":
+            title.update(t("result.eligibility_only", lang))
+        elif result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
+            title.update(t("numbers.no_medications", lang))
+            return
         if not result.consented:
             title.update(t("result.no_consent", lang))
             return

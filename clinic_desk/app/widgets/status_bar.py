@@ -1,9 +1,10 @@
 """The always-visible line of reader, gateway and cache status, in words.
 
-The line is built by priority: what a receptionist must know first (the desk is
-not ready, the gateway is offline, visits wait for a re-check, the cache, visits
-that need attention) comes first and stays; what fits after it (the reader, the mode) is
-added whole or left out, never cut in the middle of a word.
+The line is built by priority: what a receptionist must know first (the gateway is
+offline, visits wait for a re-check, the cache, visits that need attention) comes
+first and stays; what fits after it (the reader, the mode) is added whole or left
+out, never cut in the middle of a word. What keeps the desk from checking patients
+in (not ready) has a second line of its own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual.widgets import Static
 
 from clinic_desk.app.linebreak import wrap
 from clinic_desk.services.desk import DeskStatus
-from clinic_desk.texts import Lang, plural, t
+from clinic_desk.texts import Lang, plural, say_findings, t
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.patient import DeskTextKey, dt
 
@@ -54,8 +55,6 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     else:
         gateway = t("status.online" if status.gateway_online else "status.offline", lang)
     parts: list[tuple[str, ...]] = []
-    if status.notice:
-        parts.append((f"{t('status.not_ready', lang)}: {status.notice}",))
     if status.recording:  # check-ins are written into fixtures: people must know
         parts.append((t("status.recording", lang),))
     parts.append((f"{t('status.gateway', lang)}: {gateway}",))
@@ -75,7 +74,10 @@ def status_parts(status: DeskStatus, lang: Lang) -> list[tuple[str, ...]]:
     elif status.card_source:
         reader = status.reader or t("status.none", lang)
         parts.append(
-            (f"{reader_label}: {reader} ({word(status.card_source)})", f"{reader_label}: {reader}")
+            (  # short of room, how the card is read says more than the reader's name
+                f"{reader_label}: {reader} ({word(status.card_source)})",
+                f"{reader_label}: {word(status.card_source)}",
+            )
         )
     else:
         parts.append((f"{reader_label}: {status.reader or t('status.none', lang)}",))
@@ -102,14 +104,27 @@ def fit_parts(parts: list[tuple[str, ...]], width: int) -> str:
     return SEPARATOR.join(chosen)
 
 
-class StatusLine:
-    """Rich renderable: the parts fitted to the width it is drawn at."""
+def notice_line(status: DeskStatus, lang: Lang) -> str:
+    """What keeps the desk from checking patients in, on a line of its own, in the
+    desk's language (``status.notice`` is the English form for the log)."""
+    if not status.not_ready:
+        return ""
+    return t("status.not_ready_line", lang, findings=say_findings(status.not_ready, lang))
 
-    def __init__(self, parts: list[tuple[str, ...]]) -> None:
+
+class StatusLine:
+    """Rich renderable: the parts fitted to the width it is drawn at; what is not ready
+    on a second line, shortened at a word if it must be."""
+
+    def __init__(self, parts: list[tuple[str, ...]], notice: str = "") -> None:
         self.parts = parts
+        self.notice = notice
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text(fit_parts(self.parts, options.max_width), no_wrap=True)
+        width = options.max_width
+        yield Text(fit_parts(self.parts, width), no_wrap=True)
+        if self.notice:
+            yield Text(fit_parts([(self.notice,)], width), no_wrap=True)
 
 
 class StatusBar(Static):
@@ -123,9 +138,11 @@ class StatusBar(Static):
     @property
     def full_text(self) -> str:
         """Every part, as the line would read with room for all of them."""
-        return SEPARATOR.join(forms[0] for forms in status_parts(self.status, self._lang))
+        parts = [forms[0] for forms in status_parts(self.status, self._lang)]
+        notice = notice_line(self.status, self._lang)
+        return SEPARATOR.join(parts) + (f"\n{notice}" if notice else "")
 
     def show(self, status: DeskStatus) -> None:
         self.status = status
-        self.set_class(status.gateway_online is False or bool(status.notice), "-offline")
-        self.update(StatusLine(status_parts(status, self._lang)))
+        self.set_class(status.gateway_online is False or bool(status.not_ready), "-offline")
+        self.update(StatusLine(status_parts(status, self._lang), notice_line(status, self._lang)))

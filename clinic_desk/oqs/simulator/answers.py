@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import date, datetime
 
+from clinic_desk.domain.cost_share import CeilingCategory
 from clinic_desk.domain.coverage import Coverage, Relationship
 from clinic_desk.domain.medication import MedicationDispense
 from clinic_desk.domain.patient import Gender
@@ -25,13 +26,8 @@ _TO_HALF = {
     if len(unicodedata.normalize("NFKC", chr(cp))) == 1
 }
 _TO_HALF.update({"\u3099": "\uff9e", "\u309a": "\uff9f", "\u3000": " "})
-_LIMIT_CATEGORIES = {
-    "区分ア": "A01",
-    "区分イ": "A02",
-    "区分ウ": "A03",
-    "区分エ": "A04",
-    "区分オ": "A05",
-}
+# the domain's category table, by the name a dataset coverage gives (区分ウ → A03)
+_LIMIT_CATEGORIES = {category.ja: category.value for category in CeilingCategory}
 
 
 def half_width_kana(text: str) -> str:
@@ -120,16 +116,41 @@ def _result(list_element: ET.Element, match: Match, limit_consent: bool) -> None
         elderly = ET.SubElement(result, f.ELDERLY_INFO)
         _add(elderly, f.ELDERLY_VALID_START, _ymd(coverage.period_start))
         _add(elderly, f.ELDERLY_RATIO, f"{coverage.copay_ratio:03d}")
-    category = _LIMIT_CATEGORIES.get(coverage.ceiling_category or "")
-    _add(result, f.LIMIT_CONSENT_FLAG, "1" if limit_consent and category else "0")
-    if limit_consent and category:
-        info = ET.SubElement(result, f.LIMIT_INFO)
-        _add(info, f.LIMIT_CLASSIFICATION, "01")
-        _add(info, f.LIMIT_CLASSIFICATION_FLAG, category)
-        _add(info, f.LIMIT_VALID_START, _ymd(coverage.period_start))
+    _limit(result, coverage, limit_consent)
+    _specific_diseases(result, coverage)
     _add(
         result, f.CONSENT_CATEGORIES["pharmacists"] + f.CONS_FLG, "1" if entry.medications else "0"
     )
+
+
+def _limit(result: ET.Element, coverage: Coverage, consent: bool) -> None:
+    ceiling = coverage.cost_share.ceiling
+    category = ceiling.category.value if ceiling else None
+    category = category or _LIMIT_CATEGORIES.get(coverage.ceiling_category or "")
+    _add(result, f.LIMIT_CONSENT_FLAG, "1" if consent and category else "0")
+    if consent and category:
+        info = ET.SubElement(result, f.LIMIT_INFO)
+        _add(info, f.LIMIT_CLASSIFICATION, ceiling.classification.value if ceiling else "01")
+        _add(info, f.LIMIT_CLASSIFICATION_FLAG, category)
+        start = ceiling.valid_from if ceiling else coverage.period_start
+        _add(info, f.LIMIT_VALID_START, _ymd(start))
+        _add(info, f.LIMIT_VALID_END, _ymd(ceiling.valid_to if ceiling else None))
+
+
+def _specific_diseases(result: ET.Element, coverage: Coverage) -> None:
+    share = coverage.cost_share
+    if share.specific_disease_consent is None and not share.specific_diseases:
+        return
+    consent = share.specific_disease_consent
+    _add(result, f.SPECIFIC_DISEASES_CONSENT_FLAG, consent.value if consent else "1")
+    listing = ET.SubElement(result, f.SPECIFIC_DISEASES_LIST)
+    for disease in share.specific_diseases:
+        info = ET.SubElement(listing, f.SPECIFIC_DISEASES_INFO)
+        _add(info, f.SPECIFIC_DISEASE_CATEGORY, disease.category.value)
+        _add(info, f.SPECIFIC_DISEASE_VALID_START, _ymd(disease.valid_from))
+        _add(info, f.SPECIFIC_DISEASE_VALID_END, _ymd(disease.valid_to))
+        shown = disease.self_pay_yen
+        _add(info, f.SPECIFIC_DISEASE_SELF_PAY, None if shown is None else str(shown))
 
 
 def qualification_answer(

@@ -29,6 +29,7 @@ from clinic_desk.app.screens.review.detail import render_detail
 from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.prose import Prose
+from clinic_desk.checkin.stages import FlagReason
 from clinic_desk.manager.errors import ManagerError
 from clinic_desk.manager.review import (
     FlagDetail,
@@ -69,6 +70,8 @@ class QueueScreen(Activity, Screen[None]):
         Binding("v", "form('resolve')", "Resolve", id="review.resolve"),
         Binding("u", "form('reopen')", "Reopen", id="review.reopen"),
         Binding("e", "export", "Export CSV", id="review.export"),
+        Binding("c", "claims", "Newer insurance", id="review.claims"),
+        Binding("n", "aliases", "Name aliases", id="review.aliases"),
         Binding("l", "lock", "Lock", id="review.lock"),
         Binding("f1", "help", "Help", id="review.help"),
     ]
@@ -361,6 +364,17 @@ class QueueScreen(Activity, Screen[None]):
     def _acted(self, note: str | None) -> None:
         if note:
             self.load(note)
+
+    def action_claims(self) -> None:
+        """The visits shown with validity 3, for the claims clerk (again: every flag)."""
+        wanted = FlagReason.NEWER_COVERAGE.value
+        self.reason_filter = None if self.reason_filter == wanted else wanted
+        self.refresh_queue()
+
+    def action_aliases(self) -> None:
+        from clinic_desk.app.screens.review.aliases import AliasScreen
+
+        self.app.push_screen(AliasScreen(self))
 
     def action_lock(self) -> None:
         self.owner.lock_review("lock")

@@ -1,0 +1,200 @@
+"""The 資格確認端末 as the desk's eligibility backend (``[gateway] kind = "oqs-files"``).
+
+A gateway source like the HTTPS one: it gives the check-in its gateway port, the
+re-verification of offline visits its lookup, and the status line the terminal's
+readiness. The national system is reached through the terminal's folder
+(``clinic_desk.oqs``):
+
+- **cards** are checked at the terminal's own face reader, not through the desk: a
+  card placed on the desk's reader is refused with ``card_at_face_reader`` (the
+  screen says to use the face reader); its result arrives in ``face/`` and goes
+  through the identity gate (``services.face_desk``);
+- **numbers** (資格確認書) are looked up with ``OQSsiquc01req`` (``lookup_answer``, the
+  same ``NumberLookupAnswer`` as the HTTPS ``$lookup-by-number``);
+- **offline visits** are re-verified by the numbers and the birthdate the patient
+  confirmed at the visit (the snapshot): the terminal has no lookup by card.
+
+Errors become the HTTPS client's (``GatewayUnavailable`` for a timeout or an unusable
+folder: the desk's offline path; ``GatewayProtocolError`` for what the terminal or
+the national system refused or garbled), so the runner and the re-verifier need no
+second set of rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date
+
+from pydantic import ValidationError
+
+from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
+from clinic_desk.config import DeskGateway
+from clinic_desk.domain.coverage import EligibilityRecord
+from clinic_desk.domain.insured_numbers import InsuredNumbers
+from clinic_desk.domain.number_lookup import NumberLookupAnswer
+from clinic_desk.domain.reverification import Reverification
+from clinic_desk.eligibility.errors import GatewayError, GatewayProtocolError, GatewayUnavailable
+from clinic_desk.oqs import OqsClient, OqsError, OqsSettings, OqsTimeout, OqsUnavailable
+from clinic_desk.oqs.files import Archiver
+from clinic_desk.readiness.model import CheckStatus
+from clinic_desk.readiness.terminal import check_terminal
+from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
+from clinic_desk.services.face_desk import FaceReaderSource
+from clinic_desk.services.periodic import every
+from clinic_desk.services.sources import GatewayParts
+from offline_cache.models import EligibilitySnapshot, OfflineVisit
+
+log = logging.getLogger("clinic_desk.terminal")
+
+CARD_AT_FACE_READER = "card_at_face_reader"
+READINESS_REFRESH_SECONDS = 60.0
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def terminal_settings(gateway: DeskGateway, desk_id: str) -> OqsSettings:
+    """``[gateway.oqs]``; its desk id, when not set, from the desk's own (desk-1 → desk1)."""
+    oqs = gateway.oqs
+    if oqs is None:
+        raise ValueError("gateway.oqs is not set")
+    if "desk_id" in oqs.model_fields_set:
+        return oqs
+    derived = _NOT_ALNUM.sub("", desk_id)[:8] or oqs.desk_id
+    return oqs.model_copy(update={"desk_id": derived})
+
+
+def gateway_error(exc: OqsError) -> GatewayError:
+    """The HTTPS client's error for a terminal's: the desk acts on either alike."""
+    if isinstance(exc, OqsTimeout | OqsUnavailable):
+        return GatewayUnavailable(
+            exc.message,
+            desk_action="The desk uses its offline cache.",
+            support_hint="Check that the 資格確認端末 is running and its folder reachable "
+            "(clinic-desk doctor).",
+            code=f"terminal-{exc.code}",
+            request_id=exc.file_id,
+        )
+    return GatewayProtocolError(
+        exc.message,
+        desk_action="Check the patient in on paper.",
+        support_hint="The terminal's answer is archived under its file id.",
+        code=f"terminal-{exc.code}",
+        request_id=exc.file_id,
+    )
+
+
+async def lookup_answer(
+    client: OqsClient, numbers: InsuredNumbers, birthdate: date, deadline: float | None = None
+) -> NumberLookupAnswer:
+    """A number lookup through the terminal, as the HTTPS ``$lookup-by-number`` answers
+    it (``found`` None for 該当資格なし); raises the HTTPS client's errors."""
+    try:
+        found = await client.lookup_by_number(
+            numbers.insurer_number,
+            numbers.symbol,
+            numbers.number,
+            numbers.branch,
+            birthdate,
+            deadline,
+        )
+    except OqsError as exc:
+        raise gateway_error(exc) from None
+    if found.patient is None:
+        return NumberLookupAnswer(found=None)
+    return NumberLookupAnswer(
+        found=Reverification(patient=found.patient, eligibility=found.eligibility)
+    )
+
+
+class TerminalReverify:
+    """Re-verification of an offline visit by the numbers and birthdate it confirmed.
+
+    Returns what the terminal links them to today, or the bare ``EligibilityRecord``
+    when the answer names nobody (該当資格なし, 複数該当)."""
+
+    def __init__(self, client: OqsClient) -> None:
+        self.client = client
+
+    async def __call__(
+        self, visit: OfflineVisit, snapshot: EligibilitySnapshot
+    ) -> Reverification | EligibilityRecord:
+        try:
+            shown = EligibilityRecord.model_validate(snapshot.coverage).current
+            birthdate = date.fromisoformat(str(snapshot.identity["birthdate"]))
+        except (ValidationError, KeyError, ValueError):
+            shown, birthdate = None, None
+        if shown is None or birthdate is None:
+            raise GatewayProtocolError(
+                "The visit's snapshot names no coverage to look up by number.",
+                desk_action="Staff check this visit's claim by hand.",
+                support_hint="The snapshot was made without a valid coverage.",
+                code="terminal-no-numbers",
+            )
+        try:
+            found = await self.client.lookup_by_number(
+                shown.insurer_number, shown.symbol, shown.number, shown.branch, birthdate
+            )
+        except OqsError as exc:
+            raise gateway_error(exc) from None
+        if found.patient is None:
+            return found.eligibility
+        return Reverification(patient=found.patient, eligibility=found.eligibility)
+
+
+class TerminalPort:
+    """The check-in's gateway port over the terminal (see the module's text for cards)."""
+
+    def __init__(self, client: OqsClient) -> None:
+        self.client = client
+
+    async def challenge(self) -> bytes | GatewayFailure:
+        # the screen words it from the catalogue (error.card_at_face_reader), in its language
+        return ev.GatewayRejected(code=CARD_AT_FACE_READER, message="")
+
+    async def authenticate(self, *card_proof: object, **resign: object) -> GatewayFailure:
+        """No card session exists with a terminal (the challenge was refused)."""
+        return ev.Failed(code="unknown_challenge", message="The challenge was not issued.")
+
+    async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
+        return ev.Failed(code="unknown_challenge", message="No card session with a terminal.")
+
+    async def fetch_medications(
+        self, session: GatewaySession
+    ) -> ev.MedicationsFetched | ev.MedicationsUnavailable:
+        return ev.MedicationsUnavailable(reason=CARD_AT_FACE_READER)
+
+
+class TerminalGateway:
+    """The clinic's 資格確認端末 as the desk's gateway source."""
+
+    def __init__(self, settings: OqsSettings, *, archiver: Archiver | None = None) -> None:
+        """``archiver`` keeps the processed files (``services.evidence``: the encrypted
+        cache); by default the plain ``archive_dir``."""
+        self.settings = settings
+        self.archiver = archiver
+        self.faces: FaceReaderSource | None = None  # the face reader's check-ins
+
+    async def open(self, watch: GatewayWatch) -> GatewayParts:
+        client = OqsClient(self.settings, archiver=self.archiver)
+        self.faces = FaceReaderSource(client)
+        return GatewayParts(
+            client=None,
+            port=TerminalPort(client),
+            reverify=TerminalReverify(client),
+            terminal=client,
+            online=None,
+            starters=[self._readiness(watch), self.faces.start],
+        )
+
+    def _readiness(self, watch: GatewayWatch) -> Starter:
+        settings = self.settings
+
+        async def refresh(services: DeskServices) -> None:
+            found = await asyncio.to_thread(check_terminal, settings)
+            watch.found(found.status is not CheckStatus.FAIL)
+            notice = "" if found.status is CheckStatus.OK else f"{found.title}: {found.detail}"
+            services.update_status(notice=notice)
+
+        return every(READINESS_REFRESH_SECONDS, refresh, "terminal-readiness")

@@ -1,0 +1,40 @@
+"""The demo desk on the simulated 資格確認端末 (``clinic-desk --gateway oqs-sim``): the
+same builder, the simulator in this process over a temporary folder; a card placed on
+the desk's reader is sent to the face reader, in words, with nothing sent to the
+national system; the folder goes with the desk."""
+
+from __future__ import annotations
+
+from clinic_desk.app.app import DeskApp
+from clinic_desk.checkin import Stage
+from clinic_desk.cli import build_parser
+from clinic_desk.services.demo import build_demo_services
+from clinic_desk.services.terminal_demo import SimulatedTerminal
+from tests.desk.conftest import SIZE, Desk
+
+
+async def test_a_card_is_sent_to_the_face_reader() -> None:
+    terminal = SimulatedTerminal()
+    services = await build_demo_services(card_source="in_process", gateway=terminal)
+    folder = terminal.folder
+    assert folder is not None and (folder / "terminal" / "req").is_dir()
+    app = DeskApp(services, lang="en")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            desk = Desk(app, services, pilot)
+            await desk.tap("yamada-taro")
+            await desk.type_pin()
+            await desk.wait_for(Stage.ERROR)
+            text = desk.capture()
+            assert "face-recognition" in text and "guide the patient to it" in text
+            assert "山田" not in text
+            assert not any((folder / "terminal" / "req").iterdir())
+    finally:
+        await services.stop()
+    assert not folder.exists()
+
+
+def test_the_flag_chooses_the_simulated_terminal() -> None:
+    assert build_parser().parse_args(["--gateway", "oqs-sim"]).gateway == "oqs-sim"
+    assert build_parser().parse_args([]).gateway == "embedded"
