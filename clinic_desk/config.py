@@ -58,6 +58,15 @@ class ReaderConfig(_Section):
         description="which reader to use: exact name, glob or substring (production: "
         "required; `clinic-desk card readers` lists the names)",
     )
+    pin_pad: Literal["prefer", "require", "off"] = Field(
+        default="prefer",
+        description="prefer: the PIN on the reader's PIN pad when it has one, else on the "
+        "keyboard; require: only on a PIN pad (a reader without one stops the check-in); "
+        "off: always on the keyboard",
+    )
+    pin_pad_timeout_seconds: int = Field(
+        default=30, ge=5, le=255, description="how long the PIN pad waits for the patient"
+    )
 
 
 class CacheConfig(_Section):

@@ -39,6 +39,7 @@ class CardRead(_Event):
 
     text_pin_tries: int
     auth_pin_tries: int
+    pin_on_pad: bool = False  # the reader takes the PIN on its own keypad (PC/SC part 10)
     certificate_sha256: str = ""
 
 
@@ -46,6 +47,7 @@ class CertificateRead(_Event):
     """The user-authentication certificate was read (in the background, during the PIN)."""
 
     certificate_sha256: str
+    pin_on_pad: bool = False  # the reader takes the PIN on its own keypad (PC/SC part 10)
 
 
 class PinRejected(_Event):

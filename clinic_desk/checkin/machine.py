@@ -54,6 +54,7 @@ class CheckInMachine(PathFlow):
             text_pin_tries=self._text_tries,
             auth_pin_tries=self._auth_tries,
             pin_kind=self._pin_kind,
+            pin_on_pad=self._pin_on_pad,
             needs_last_try_confirmation=stage is Stage.PIN_ENTRY and self._needs_confirmation(),
             retry_birthdate=stage is Stage.CONFIRMING_BIRTHDATE and self._birthdate_attempts > 0,
             card_name=card.name if stage is Stage.CONFIRMING_NAME and card else None,
@@ -160,6 +161,7 @@ class CheckInMachine(PathFlow):
             # the prompt first; the certificate is read while the patient types (a
             # blocked card's too: the visual check names the card by it)
             later = [] if event.certificate_sha256 else [fx.ReadCertificate(for_pin=not blocked)]
+            self._pin_on_pad = event.pin_on_pad
             if event.text_pin_tries == 0:
                 return [*self._pin_blocked("text"), *later]
             if event.auth_pin_tries == 0:

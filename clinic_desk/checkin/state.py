@@ -23,6 +23,7 @@ class MachineState:
     _text_tries: int | None
     _auth_tries: int | None
     _pin_kind: PinKind
+    _pin_on_pad: bool
     _last_try_confirmed: bool
     _certificate_sha256: str
     _card: CardIdentity | None
@@ -79,6 +80,7 @@ class MachineState:
         self._text_tries = None
         self._auth_tries = None
         self._pin_kind = "text"
+        self._pin_on_pad = False
         self._last_try_confirmed = False
         self._certificate_sha256 = ""
         self._card = None

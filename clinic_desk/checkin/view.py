@@ -56,6 +56,7 @@ class DeskView(BaseModel):
     text_pin_tries: int | None = None
     auth_pin_tries: int | None = None
     pin_kind: str = "text"
+    pin_on_pad: bool = False  # the patient types the PIN on the reader's keypad
     needs_last_try_confirmation: bool = False
     retry_birthdate: bool = False
     card_name: str | None = None  # the patient's own name from the chip: asked "is this you?"

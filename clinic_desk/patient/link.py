@@ -239,7 +239,9 @@ class PatientDisplayLink:
             return None
         stage = self._view.stage
         if isinstance(answer, msg.PinAnswer):
-            if stage is PatientStage.PIN and not self._view.waiting_for_staff:
+            if stage is PatientStage.PIN and not (
+                self._view.waiting_for_staff or self._view.on_pad
+            ):
                 return ev.PinEntered(pin=answer.pin)
         elif isinstance(answer, msg.NameAnswer):
             if stage is PatientStage.NAME:

@@ -75,6 +75,7 @@ class PatientView(BaseModel):
     tries_left: Tries | None = None
     # one try left: the receptionist confirms with the patient before they type
     waiting_for_staff: bool = False
+    on_pad: bool = False  # typed on the card reader's own keypad, not on the display
     retry: bool = False  # the birthdate typed did not match the card: once more
     own_name: CardName | None = None  # read from the patient's own card
     reference: FlagReference | None = None  # the withheld record's flag, to quote
@@ -114,6 +115,8 @@ def patient_view(view: DeskView) -> PatientView:
     flag is stored.
     """
     stage = patient_stage(view.stage)
+    if view.pin_on_pad and view.stage is Stage.AUTHENTICATING:
+        stage = PatientStage.PIN  # the reader's keypad is asking (or about to ask again)
     if stage is PatientStage.PIN:
         auth = view.pin_kind == "auth"
         tries = view.auth_pin_tries if auth else view.text_pin_tries
@@ -122,6 +125,7 @@ def patient_view(view: DeskView) -> PatientView:
             pin_kind="user_auth" if auth else "card_info",
             tries_left=tries if tries is not None and 0 <= tries <= MAX_TRIES else None,
             waiting_for_staff=view.needs_last_try_confirmation,
+            on_pad=view.pin_on_pad,
         )
     if stage is PatientStage.NAME:
         name = view.card_name

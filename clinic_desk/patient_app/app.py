@@ -223,7 +223,11 @@ class PatientDisplayApp(App[None]):
         asking = paired and not self._sending and view is not None
         pin = self.query_one("#pin", Input)
         pin.placeholder = pt("pin.placeholder", lang)
-        pin.display = stage is PatientStage.PIN and view is not None and not view.waiting_for_staff
+        pin.display = (
+            stage is PatientStage.PIN
+            and view is not None
+            and not (view.waiting_for_staff or view.on_pad)  # a PIN pad: typed on the reader
+        )
         pin.disabled = not asking
         birthdate = self.query_one("#birthdate", Input)
         birthdate.placeholder = pt("birthdate.placeholder", lang)

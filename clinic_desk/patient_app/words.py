@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from clinic_desk.patient.view import ENDINGS, PatientStage, PatientView
 from clinic_desk.texts import Lang
 from clinic_desk.texts.patient import PatientTextKey, pt
+from clinic_desk.texts.pinpad import padt
 
 _PROMPTS: dict[PatientStage, PatientTextKey] = {
     PatientStage.WELCOME: "welcome",
@@ -53,6 +54,8 @@ def words_for(view: PatientView, lang: Lang) -> Words:
         if view.tries_left is not None:
             key: PatientTextKey = "pin.one_try_left" if view.tries_left == 1 else "pin.tries_left"
             detail = pt(key, lang, tries=view.tries_left)
+        if view.on_pad:
+            return Words(padt("prompt", lang), detail, after=padt("detail", lang), keys=language)
         return Words(prompt, detail, keys=f"{pt('keys.enter', lang)}   {language}")
     if stage is PatientStage.NAME:
         yes_no = pt("keys.yes_no", lang)

@@ -32,7 +32,7 @@ from clinic_desk.checkin import CheckInMachine
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.runner import CheckInRunner, EventObserver
 from clinic_desk.manager.sealing import SealFunction
-from clinic_desk.services.card import ReaderCardPort
+from clinic_desk.services.card import PinPadPolicy, ReaderCardPort
 from clinic_desk.services.desk import (
     DEFAULT_RECHECK_INTERVAL,
     Closer,
@@ -44,6 +44,7 @@ from clinic_desk.services.desk import (
     Starter,
 )
 from clinic_desk.services.gateway import ClientGatewayPort
+from clinic_desk.services.pin_pad import PadEntry
 from clinic_desk.services.reverify import Reverifier
 from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
 from clinic_desk.services.staff_pins import StaffPins
@@ -75,6 +76,9 @@ class DeskOptions:
     closers: tuple[Closer, ...] = ()
     # staff id → PIN hash: a visual check asks the staff PIN (production); None: not asked
     staff_pin_hashes: Mapping[str, str] | None = None
+    # the PIN on the reader's PIN pad (``reader.pin_pad``) and how long the pad waits
+    pin_pad: PinPadPolicy = "prefer"
+    pin_pad_timeout_seconds: int = 30
 
     @property
     def recording(self) -> bool:
@@ -107,12 +111,18 @@ async def assemble_desk(
         port = ClientGatewayPort(client, on_reachability=watch.found)
     runner = CheckInRunner(
         CheckInMachine(),
-        ReaderCardPort(card_parts.transport, options.transcript),
+        ReaderCardPort(
+            card_parts.transport,
+            options.transcript,
+            pin_pad=options.pin_pad,
+            pad_timeout_seconds=options.pin_pad_timeout_seconds,
+        ),
         port,
         CacheStorePort(cache_parts.cache, desk_id=options.desk_id, seal=cache_parts.seal),
         staff_check=_staff_pins(cache_parts.cache, options.staff_pin_hashes),
     )
     runner.observers.extend(options.observers)
+    runner.observers.append(PadEntry(runner).observe)
     panel = card_parts.panel(runner, gateway_parts.switch) if card_parts.panel else None
     starters: list[Starter] = [*cache_parts.starters, *gateway_parts.starters]
     if card_parts.monitor is not None:

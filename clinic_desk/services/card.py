@@ -10,12 +10,22 @@ from typing import Literal, TypeVar
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.ports import IdentityAnswer, Unlocked
 from clinic_desk.domain.card import CardIdentity
-from reader.errors import CardError, LastTryNeedsConfirmation, PinBlocked, WrongPin
-from reader.mynumber.card import MyNumberCard
+from reader.errors import (
+    CardError,
+    LastTryNeedsConfirmation,
+    PinBlocked,
+    PinPadUnavailable,
+    WrongPin,
+)
+from reader.mynumber.card import MyNumberCard, Pin
+from reader.pinpad import PinPadEntry
 from reader.transcript import Transcript
 from reader.transport import CardTransport
 
 T = TypeVar("T")
+# prefer: the reader's PIN pad when it has one; require: a PIN pad or no check-in;
+# off: the keyboard always (``reader.pin_pad`` in the configuration)
+PinPadPolicy = Literal["prefer", "require", "off"]
 
 
 def _failure(exc: CardError) -> ev.Failed:
@@ -35,10 +45,30 @@ class ReaderCardPort:
     leaves the slot, which resets it anyway).
     """
 
-    def __init__(self, transport: CardTransport, transcript: Transcript | None = None) -> None:
+    def __init__(
+        self,
+        transport: CardTransport,
+        transcript: Transcript | None = None,
+        *,
+        pin_pad: PinPadPolicy = "prefer",
+        pad_timeout_seconds: int = 30,
+    ) -> None:
         self._card = MyNumberCard(transport, transcript)
+        self._reader = transport.reader_name
         self._certificate = b""
         self._fingerprint = ""
+        self._policy = pin_pad
+        self._pad = PinPadEntry(timeout_seconds=pad_timeout_seconds)
+        self._on_pad = False  # this card's PINs are typed on the reader's PIN pad
+
+    @property
+    def pin_on_pad(self) -> bool:
+        """The reader read last takes the PIN on its own keypad: the PIN the check-in
+        passes is ignored (the desk sends none) and never reaches this process."""
+        return self._on_pad
+
+    def _secret(self, pin: str) -> Pin:
+        return self._pad if self._on_pad else pin
 
     def _closing(self, operation: Callable[[], T]) -> T:
         try:
@@ -53,10 +83,14 @@ class ReaderCardPort:
         def read() -> ev.CardRead:
             self._certificate, self._fingerprint = b"", ""
             self._card.identify()
+            self._on_pad = self._policy != "off" and self._card.has_pin_pad()
+            if self._policy == "require" and not self._on_pad:
+                raise PinPadUnavailable(self._reader)
             text = self._card.text_pin_tries_left()
             auth = self._card.auth_pin_tries_left()
-            return ev.CardRead(text_pin_tries=text, auth_pin_tries=auth)
+            return ev.CardRead(text_pin_tries=text, auth_pin_tries=auth, pin_on_pad=self._on_pad)
 
+        self._on_pad = False
         try:
             return self._closing(read)
         except CardError as exc:
@@ -84,7 +118,9 @@ class ReaderCardPort:
         identity: IdentityAnswer | None = None
         if read_identity:
             try:
-                items = self._card.read_basic_four_items(pin, confirm_last_try=confirm_last_try)
+                items = self._card.read_basic_four_items(
+                    self._secret(pin), confirm_last_try=confirm_last_try
+                )
             except CardError as exc:
                 self.release()
                 return Unlocked(identity=self._pin_failure(exc, "text"))
@@ -108,7 +144,9 @@ class ReaderCardPort:
         self, challenge: bytes, pin: str, confirm_last_try: bool
     ) -> bytes | ev.PinRejected | ev.PinBlocked | ev.Failed:
         try:
-            return self._card.sign_challenge(challenge, pin, confirm_last_try=confirm_last_try)
+            return self._card.sign_challenge(
+                challenge, self._secret(pin), confirm_last_try=confirm_last_try
+            )
         except CardError as exc:
             self.release()
             return self._pin_failure(exc, "auth")

@@ -319,6 +319,8 @@ async def build_production_services(
                 observers=observers,
                 transcript=transcript,
                 staff_pin_hashes=settings.visual_check.staff_pin_hashes,
+                pin_pad=settings.reader.pin_pad,
+                pin_pad_timeout_seconds=settings.reader.pin_pad_timeout_seconds,
             ),
         )
     except BaseException:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from clinic_desk.app.app import DeskApp
+from clinic_desk.app.widgets.demo_panel import DemoPanel
 from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.status_bar import SEPARATOR, StatusBar
 from clinic_desk.checkin import Stage
@@ -125,3 +126,22 @@ def test_the_key_bar_leaves_out_whole_keys_it_has_no_room_for() -> None:
         console.print(KeyLine(keys, Style()))
     line = captured.get().rstrip("\n")
     assert line.rstrip() == " ⏎ Detail  Esc Close  S Status filter"  # not "P Mark"
+
+
+async def test_at_80_columns_the_panel_takes_the_keys_again_after_a_result() -> None:
+    """Below 100 columns a result hides the demo panel; once the receptionist clears the
+    desk the panel is back and has the keys, so arrows and Enter tap the next card."""
+    async with desk_at((80, 24), "en") as desk:
+        panel = desk.app.screen.query_one(DemoPanel)
+        await desk.tap("yamada-taro")
+        await desk.type_pin()
+        await desk.confirm_identity("19800401")
+        await desk.wait_for(Stage.CONSENT)
+        await desk.press("y")
+        await desk.wait_for(Stage.SHOWN)
+        assert not panel.display  # the result has the room
+        await desk.press("d")
+        await desk.wait_for(Stage.WAITING_FOR_CARD)
+        assert panel.display and desk.app.focused is panel.options
+        await desk.press("down", "enter")  # the second card: the name variant
+        await desk.wait_for(Stage.PIN_ENTRY)

@@ -30,6 +30,7 @@ ALLOWED_FIELDS: dict[str, object] = {
     "pin_kind": typing.Literal["card_info", "user_auth"],
     "tries_left": Tries | None,
     "waiting_for_staff": bool,
+    "on_pad": bool,  # the PIN is typed on the reader: a yes/no
     "retry": bool,
     "own_name": CardName | None,
     "reference": FlagReference | None,

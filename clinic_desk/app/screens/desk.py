@@ -199,7 +199,11 @@ class DeskScreen(Screen[None]):
 
         self._fit_panel()  # before the focus: after D at 80 columns the panel is back
         pin = self.query_one("#pin", Input)
-        pin.display = (stage in PIN_STAGES or self._tapping) and not self.desk.patient_side.paired
+        pin.display = (
+            (stage in PIN_STAGES or self._tapping)
+            and not self.desk.patient_side.paired
+            and not view.pin_on_pad  # typed on the reader's PIN pad
+        )
         birthdate = self.query_one("#birthdate", Input)
         birthdate.display = stage is Stage.CONFIRMING_BIRTHDATE and not on_display
         if not pin.display:
@@ -207,6 +211,7 @@ class DeskScreen(Screen[None]):
             self._submit_when_ready = False
         if not birthdate.display:
             birthdate.value = ""
+        self._fit_panel()  # before the focus: a panel hidden for a result may take the keys
         if pin.display:
             pin.focus()
             self.call_later(self.on_card_list_typed_ahead)

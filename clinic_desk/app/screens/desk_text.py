@@ -16,6 +16,7 @@ from clinic_desk.texts.codes import DESK_REASONS, FIELDS, GATE_REASONS, words
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATH_STAGE_PROMPTS
 from clinic_desk.texts.patient import dt
+from clinic_desk.texts.pinpad import PAD_ERRORS, padt
 
 PROMPTS: dict[Stage, TextKey] = {
     Stage.WAITING_FOR_CARD: "stage.waiting_for_card",
@@ -84,6 +85,9 @@ _GATE_CODES = {text: code.value for code, text in REASON_TEXTS.items()}
 
 
 def error_words(code: str, lang: Lang) -> str:
+    pad = PAD_ERRORS.get(code)
+    if pad is not None:
+        return padt(pad, lang)
     key = ERRORS.get(code)
     if key is not None:
         return t(key, lang)
@@ -98,6 +102,9 @@ def prompt(view: DeskView, lang: Lang, on_display: bool = False, tapping: bool =
     stage = view.stage
     if tapping:
         return t("stage.reading", lang)
+    on_pad = view.pin_on_pad and stage in (Stage.PIN_ENTRY, Stage.AUTHENTICATING)
+    if on_pad and not view.needs_last_try_confirmation:  # the reader's keypad asks
+        return padt("desk.on_display" if on_display else "prompt", lang)
     if on_display:
         return PatientSide.asking(view, lang)
     if stage is Stage.PIN_ENTRY and view.pin_kind == "auth":
@@ -133,6 +140,8 @@ def pin_lines(view: DeskView, lang: Lang, *, wrong: bool, kept: bool) -> list[st
             lines.append(t("pin.last_try.kept" if kept else "pin.last_try.ask", lang))
         else:
             lines.append(t("pin.last_try.allowed", lang))
+    if view.pin_on_pad:
+        lines.append(padt("detail", lang))
     return lines
 
 
