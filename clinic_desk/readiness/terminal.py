@@ -24,6 +24,7 @@ from pathlib import Path
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.settings import OqsSettings
 from clinic_desk.readiness.model import CheckResult, CheckStatus, reason, result
+from clinic_desk.texts.said import Said
 
 MAX_LISTED = 500  # names looked at in req/ (the folder is outside input)
 
@@ -38,10 +39,14 @@ def _folder_problem(path: Path, what: str) -> CheckResult | None:
             f"{what} {path} does not exist",
             "check gateway.oqs.root: it must be the 資格確認端末's shared folder, holding "
             "req/, res/ and face/ (is the share mounted?)",
+            Said.of("ready.terminal.missing", path=path),
         )
     except OSError as exc:
         return result(
-            "gateway", CheckStatus.FAIL, f"{what} {path} cannot be examined ({reason(exc)})"
+            "gateway",
+            CheckStatus.FAIL,
+            f"{what} {path} cannot be examined ({reason(exc)})",
+            said=Said.of("ready.terminal.unreadable", path=path),
         )
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a folder"
@@ -50,6 +55,7 @@ def _folder_problem(path: Path, what: str) -> CheckResult | None:
             CheckStatus.FAIL,
             f"{what} {path} is {kind}",
             "point gateway.oqs.root at the real folder the terminal uses",
+            Said.of("ready.terminal.not_folder", path=path),
         )
     return None
 
@@ -66,6 +72,7 @@ def _writable(folder: Path, what: str) -> CheckResult | None:
             f"{what} {folder} cannot be written by this desk ({reason(exc)})",
             "give the desk's account write access to the folder (the terminal's vendor "
             "documents the share's permissions)",
+            Said.of("ready.terminal.unwritable", path=folder),
         )
     finally:
         with contextlib.suppress(OSError):
@@ -115,6 +122,7 @@ def check_terminal(settings: OqsSettings, *, now: float | None = None) -> CheckR
             CheckStatus.FAIL,
             f"the desk's archive folder {archive} cannot be made ({reason(exc)})",
             "check the desk's data folder (CLINIC_DESK_HOME) or gateway.oqs.archive_dir",
+            Said.of("ready.terminal.unwritable", path=archive),
         )
     problem = _writable(archive, "the desk's archive folder")
     if problem is not None:
@@ -123,7 +131,10 @@ def check_terminal(settings: OqsSettings, *, now: float | None = None) -> CheckR
         stale, oldest = _stale_requests(settings, time.time() if now is None else now)
     except OSError as exc:
         return result(
-            "gateway", CheckStatus.FAIL, f"the request folder cannot be listed ({reason(exc)})"
+            "gateway",
+            CheckStatus.FAIL,
+            f"the request folder cannot be listed ({reason(exc)})",
+            said=Said.of("ready.terminal.unreadable", path=settings.request_dir),
         )
     if stale:
         return result(
@@ -133,6 +144,7 @@ def check_terminal(settings: OqsSettings, *, now: float | None = None) -> CheckR
             f"for {oldest:.0f} s",
             "check that the terminal's program is running and watches this folder; the "
             "desk uses its offline cache meanwhile",
+            Said.of("ready.terminal.stale", count=stale, seconds=f"{oldest:.0f}"),
         )
     return result(
         "gateway",

@@ -24,6 +24,27 @@ READINESS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "ready.check.cache": {"ja": "オフラインキャッシュ", "en": "offline cache"},
     "ready.check.disk": {"ja": "ディスクの空き", "en": "disk space"},
     "ready.check.logs": {"ja": "ログのフォルダ", "en": "log folder"},
+    # the 資格確認端末's shared folder ([gateway] kind = "oqs-files")
+    "ready.terminal.missing": {
+        "ja": "資格確認端末のフォルダ {path} がありません（共有フォルダの接続を確認してください）",
+        "en": "the eligibility terminal's folder {path} does not exist (is the share mounted?)",
+    },
+    "ready.terminal.unreadable": {
+        "ja": "資格確認端末のフォルダ {path} を確認できません",
+        "en": "the eligibility terminal's folder {path} cannot be examined",
+    },
+    "ready.terminal.not_folder": {
+        "ja": "{path} は資格確認端末のフォルダではありません（リンクまたはファイルです）",
+        "en": "{path} is not the eligibility terminal's folder (a link or a file)",
+    },
+    "ready.terminal.unwritable": {
+        "ja": "フォルダ {path} にこの端末から書き込めません",
+        "en": "this desk cannot write to the folder {path}",
+    },
+    "ready.terminal.stale": {
+        "ja": "資格確認端末が照会を受け付けていません（{count}件が最長{seconds}秒待機中）",
+        "en": "the eligibility terminal takes no requests ({count} waiting, the oldest for {seconds} s)",
+    },
     # checks that could not run
     "ready.skipped.config": {
         "ja": "設定が正しくないため確認できません",
