@@ -40,6 +40,7 @@ def pcscd() -> Iterator[PcscService]:
             stop_pcscd(proc)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that touch pcscd share one virtual reader: with -n, they run on one worker."""
     for item in items:
