@@ -20,18 +20,29 @@ if TYPE_CHECKING:
 
 
 @runtime_checkable
-class DeskCredentialGateway(Protocol):
-    """Gateway calls made with the desk's own credential instead of a card signature."""
+class NumberLookupGateway(Protocol):
+    """The number lookup, made with the desk's own credential (no card signature)."""
 
     async def lookup_by_number(
         self, lookup: NumberLookupInput
     ) -> ev.RecordFetched | pe.NumbersNotFound | GatewayFailure:
         """The record behind the numbers and birthdate (not confirmed), or 該当資格なし."""
 
+
+@runtime_checkable
+class VisualCheckGateway(Protocol):
+    """The visual check's session, made with the desk's own credential."""
+
     async def authenticate_visual(
         self, certificate_der: bytes, staff_id: str
     ) -> GatewaySession | GatewayFailure:
         """A session for a card checked by its photo: its certificate, no signature."""
+
+
+@runtime_checkable
+class DeskCredentialGateway(NumberLookupGateway, VisualCheckGateway, Protocol):
+    """Gateway calls made with the desk's own credential instead of a card signature
+    (a backend may offer only one of them: the 資格確認端末 has no visual check)."""
 
 
 class StaffCheck(Protocol):
@@ -45,6 +56,9 @@ class DeclarationStore(Protocol):
         """Keep the 申立書 (encrypted) and queue it for re-check."""
 
 
+VISUAL_UNAVAILABLE = ev.Failed(
+    code="visual_unavailable", message="This desk's backend offers no visual check."
+)
 PATH_EFFECTS = (pe.LookUpNumbers, pe.AuthenticateVisually, pe.QueueDeclaration)
 
 
@@ -61,11 +75,15 @@ async def carry_out_path(runner: CheckInRunner, effect: pe.PathEffect, gen: int)
             return
         await runner.on_store(store.queue_declaration, effect.declaration)
         return
-    if not isinstance(gateway, DeskCredentialGateway):
-        await runner.dispatch(_unavailable("look up without a card signature"), gen)
-        return
     if isinstance(effect, pe.LookUpNumbers):
+        if not isinstance(gateway, NumberLookupGateway):
+            await runner.dispatch(_unavailable("look up without a card signature"), gen)
+            return
         await runner.dispatch(await gateway.lookup_by_number(effect.lookup), gen)
+        return
+    if not isinstance(gateway, VisualCheckGateway):
+        # refused before the staff PIN and the card: nothing is read for nothing
+        await runner.dispatch(VISUAL_UNAVAILABLE, gen)
         return
     # the visual check: the staff PIN (production), the certificate read with the card
     # (no card PIN), then the record

@@ -10,7 +10,10 @@ readiness. The national system is reached through the terminal's folder
   screen says to use the face reader); its result arrives in ``face/`` and goes
   through the identity gate (``services.face_desk``);
 - **numbers** (資格確認書) are looked up with ``OQSsiquc01req`` (``lookup_answer``, the
-  same ``NumberLookupAnswer`` as the HTTPS ``$lookup-by-number``);
+  same ``NumberLookupAnswer`` as the HTTPS ``$lookup-by-number``): the desk's [B]
+  stage, whose record then goes through the identity gate like any other; a
+  **visual check** of a card has no route here (the port offers none, so the desk
+  says it is unavailable before touching the card);
 - **offline visits** are re-verified by the numbers and the birthdate the patient
   confirmed at the visit (the snapshot): the terminal has no lookup by card.
 
@@ -27,12 +30,13 @@ import logging
 import re
 from datetime import date
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
 from clinic_desk.domain.coverage import EligibilityRecord
-from clinic_desk.domain.insured_numbers import InsuredNumbers
+from clinic_desk.domain.insured_numbers import InsuredNumbers, NumberLookupInput
 from clinic_desk.domain.number_lookup import NumberLookupAnswer
 from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.errors import GatewayError, GatewayProtocolError, GatewayUnavailable
@@ -43,6 +47,7 @@ from clinic_desk.readiness.model import CheckStatus
 from clinic_desk.readiness.terminal import check_terminal
 from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
 from clinic_desk.services.face_desk import FaceReaderSource
+from clinic_desk.services.gateway import insurer_reference
 from clinic_desk.services.periodic import every
 from clinic_desk.services.sources import GatewayParts
 from offline_cache.models import EligibilitySnapshot, OfflineVisit
@@ -164,6 +169,28 @@ class TerminalPort:
         self, session: GatewaySession
     ) -> ev.MedicationsFetched | ev.MedicationsUnavailable:
         return ev.MedicationsUnavailable(reason=CARD_AT_FACE_READER)
+
+    # -- with the desk's own credential (checkin/path_runner.py): numbers only --------
+    async def lookup_by_number(
+        self, lookup: NumberLookupInput
+    ) -> ev.RecordFetched | pe.NumbersNotFound | GatewayFailure:
+        """The record behind a 資格確認書's numbers and birthdate, not yet confirmed."""
+        try:
+            answer = await lookup_answer(self.client, lookup.numbers, lookup.birthdate)
+        except GatewayError as exc:
+            log.info("terminal number lookup: %s (file %s)", exc.code, exc.request_id)
+            return ev.GatewayUnavailable(reason=exc.code)
+        found = answer.found
+        if found is None:
+            return pe.NumbersNotFound()
+        patient = found.patient
+        return ev.RecordFetched(
+            patient_ref=patient.reference,
+            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+            eligibility=found.eligibility,
+            linked_record_ref=patient.reference,
+            insurer_reference=SecretStr(insurer_reference(found.eligibility)),
+        )
 
 
 class TerminalGateway:

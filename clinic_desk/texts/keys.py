@@ -473,6 +473,7 @@ TextKey = Literal[
     "ready.terminal.unwritable",
     "ready.terminal.stale",
     "error.card_at_face_reader",
+    "error.visual_unavailable",
     "face.title",
     "face.birthdate",
     "face.birthdate_retry",

@@ -13,6 +13,14 @@ TERMINAL_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "This desk checks My Number cards at the 資格確認端末's face-recognition card "
         "reader: please guide the patient to it.",
     },
+    "error.visual_unavailable": {
+        "ja": "この受付ではマイナンバーカードの目視確認はできません（資格確認端末を使う受付です）。"
+        "カードは顔認証付きカードリーダーで確認してください。"
+        "資格確認書の方は B で番号から確認できます。",
+        "en": "A visual check of a My Number card is not available on this desk (it uses the "
+        "資格確認端末): check the card at the face-recognition card reader. An eligibility "
+        "certificate can still be looked up by its numbers with B.",
+    },
     "face.title": {
         "ja": "顔認証付きカードリーダーで受付された方がいます",
         "en": "A patient checked in at the face-recognition card reader",
