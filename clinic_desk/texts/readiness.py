@@ -43,7 +43,8 @@ READINESS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     },
     "ready.terminal.stale": {
         "ja": "資格確認端末が照会を受け付けていません（{count}件が最長{seconds}秒待機中）",
-        "en": "the eligibility terminal takes no requests ({count} waiting, the oldest for {seconds} s)",
+        "en": "the eligibility terminal takes no requests "
+        "({count} waiting, the oldest for {seconds} s)",
     },
     # checks that could not run
     "ready.skipped.config": {
