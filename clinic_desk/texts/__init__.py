@@ -86,6 +86,10 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "ja": "受付担当者が最後の1回を許可しました。落ち着いて入力してください。",
         "en": "The receptionist allowed the last try. Type the PIN carefully.",
     },
+    "pin.last_try.not_now": {
+        "ja": "［C］は、最後の1回の注意が表示されているときに押してください。",
+        "en": "C works only while the last-try warning is shown.",
+    },
     "pin.last_try.kept": {
         "ja": "入力した数字はそのままです。受付担当者が［C］を押すと送信できます。",
         "en": "Your digits are kept. They can be sent once the receptionist presses C.",

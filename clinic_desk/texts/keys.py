@@ -43,6 +43,7 @@ TextKey = Literal[
     "pin.last_try.ask",
     "pin.last_try.allowed",
     "pin.last_try.kept",
+    "pin.last_try.not_now",
     "pin.wrong",
     "pin.four_digits",
     "pin.placeholder",
