@@ -172,6 +172,7 @@ TextKey = Literal[
     "demo.gateway_down",
     "demo.gateway_up",
     "help.title",
+    "help.close",
     "help.text",
     "key.manager_review",
     "review.title",
