@@ -86,6 +86,10 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "ja": "受付担当者が最後の1回を許可しました。落ち着いて入力してください。",
         "en": "The receptionist allowed the last try. Type the PIN carefully.",
     },
+    "pin.last_try.not_now": {
+        "ja": "［C］は、最後の1回の注意が表示されているときに押してください。",
+        "en": "C works only while the last-try warning is shown.",
+    },
     "pin.last_try.kept": {
         "ja": "入力した数字はそのままです。受付担当者が［C］を押すと送信できます。",
         "en": "Your digits are kept. They can be sent once the receptionist presses C.",
@@ -481,6 +485,10 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "demo.gateway_down": {"ja": "資格確認サーバー停止", "en": "Gateway down"},
     "demo.gateway_up": {"ja": "資格確認サーバー再開", "en": "Gateway back up"},
     "help.title": {"ja": "ヘルプ", "en": "Help"},
+    "help.close": {
+        "ja": "このヘルプは Esc または F1 で閉じます。",
+        "en": "Esc or F1 closes this help.",
+    },
     "help.text": {
         "ja": "患者さん：カードを置き、暗証番号（数字4桁）を入力し、お名前と生年月日を"
         "確認します。Y はい、N いいえ。\n"
@@ -496,8 +504,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "薬剤情報の一覧：↑↓ 1行、PgUp/PgDn 1画面、Home/End 先頭／末尾。\n"
         "デモ用カード：↑↓ で選び Enter でかざす（カード待ちの画面でのみ）。\n"
         "\n"
-        "Ctrl+Q　終了\n"
-        "このヘルプは Esc または F1 で閉じます。",
+        "Ctrl+Q　終了",
         "en": "Patient: place the card, type the 4-digit PIN, confirm name and "
         "birthdate. Y yes, N no.\n"
         "\n"
@@ -512,8 +519,7 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
         "Medication list: Up/Down one line, PgUp/PgDn one page, Home/End first / last.\n"
         "Demo cards: Up/Down to choose, Enter to tap (only while waiting for a card).\n"
         "\n"
-        "Ctrl+Q  quit\n"
-        "Esc or F1 closes this help.",
+        "Ctrl+Q  quit",
     },
     # manager review
     "key.manager_review": {"ja": "管理者レビュー", "en": "Manager review"},

@@ -163,3 +163,36 @@ async def test_keys_typed_in_the_instant_after_a_tap_reach_the_pin_field(desk: D
         driver.send_message(event)  # as the terminal does: all queued before any is handled
     await desk.wait_for(Stage.CONFIRMING_NAME)
     assert "佐藤" in desk.capture()  # sato-ken, the fourth card
+
+
+async def test_c_pressed_while_the_card_is_read_says_when_it_works(desk: Desk) -> None:
+    # the last try is allowed only after the warning: an early C answers, and allows nothing
+    card_port: Any = desk.services.runner._card
+    gate = threading.Event()
+    real_read = card_port.read_tries
+
+    def slow_read() -> object:
+        gate.wait(10)
+        return real_read()
+
+    card_port.read_tries = slow_read
+    await desk.tap("nakamura-akemi")  # one PIN try left
+    for _ in range(500):  # not wait_for(): it waits for the read to finish
+        if desk.stage is Stage.READING:
+            break
+        await desk.pilot.pause(0.01)
+    await desk.press("c")
+    text = " ".join(desk.capture().split())
+    assert "Reading the card…" in text
+    assert "C works only while the last-try warning is shown." in text
+    gate.set()
+    await desk.wait_for(Stage.PIN_ENTRY)
+    view = desk.services.runner.view()
+    assert view.needs_last_try_confirmation  # the early C did not allow the last try
+    text = " ".join(desk.capture().split())
+    assert "one more wrong PIN locks the card" in text
+    assert "C works only while" not in text
+    await desk.press("c")
+    assert "The receptionist allowed the last try" in " ".join(desk.capture().split())
+    await desk.press(*"1234", "enter")
+    await desk.wait_for(Stage.CONFIRMING_NAME)

@@ -145,3 +145,21 @@ async def test_at_80_columns_the_panel_takes_the_keys_again_after_a_result() -> 
         assert panel.display and desk.app.focused is panel.options
         await desk.press("down", "enter")  # the second card: the name variant
         await desk.wait_for(Stage.PIN_ENTRY)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("lang", "closes"),
+    [("ja", "このヘルプは Esc または F1 で閉じます。"), ("en", "Esc or F1 closes this help.")],
+)
+async def test_the_help_says_how_to_close_it_without_scrolling(
+    size: tuple[int, int], lang: Lang, closes: str
+) -> None:
+    async with desk_at(size, lang) as desk:
+        await desk.press("f1")
+        await desk.pilot.pause()
+        lines = screen_lines(desk.app)
+        assert any(closes in line for line in lines), lines
+        await desk.press("f1")
+        await desk.pilot.pause()
+        assert not any(closes in line for line in screen_lines(desk.app))

@@ -261,6 +261,8 @@ class DeskScreen(Screen[None]):
         hidden: set[str] = set()
         if not self._review_available():
             hidden.add("manager_review")
+        if not self.current.needs_last_try_confirmation:
+            hidden.add("confirm_last_try")
         return hidden
 
     def _review_available(self) -> bool:
@@ -286,7 +288,8 @@ class DeskScreen(Screen[None]):
         on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
         return {
             "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
-            "confirm_last_try": view.needs_last_try_confirmation,
+            # while the PIN field is shown C always answers: it allows, or says when it will
+            "confirm_last_try": view.needs_last_try_confirmation or stage in PIN_STAGES,
             "staff": stage is Stage.STAFF_DECISION,
             "done": stage in ENDINGS,
             "seen": attention and at_rest,
@@ -295,6 +298,8 @@ class DeskScreen(Screen[None]):
         }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm_last_try" and self._tapping:  # the PIN field is already there
+            return True
         return self._allowed(self.current).get(action, True)
 
     async def action_answer(self, yes: bool) -> None:
@@ -304,6 +309,9 @@ class DeskScreen(Screen[None]):
             await self.desk.dispatch(ev.ConsentAnswered(consent=yes))
 
     async def action_confirm_last_try(self) -> None:
+        if not self.current.needs_last_try_confirmation:  # e.g. the card is still being read
+            self.flash(t("pin.last_try.not_now", self.lang))
+            return
         await self.desk.dispatch(ev.LastTryConfirmed())
 
     async def action_staff(self, accept: bool) -> None:

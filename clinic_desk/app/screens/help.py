@@ -1,4 +1,5 @@
-"""F1: what each key does, in the desk's language, and how to close it."""
+"""F1: what each key does, in the desk's language, and how to close it (a fixed line at
+the top, seen on the smallest screen without scrolling)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -30,10 +31,12 @@ class HelpScreen(ModalScreen[None]):
         localise_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with Vertical(id="help"):
             yield Static(t("help.title", self.lang), id="help-title", markup=False)
-            text = f"{t('help.text', self.lang)}\n\n{t('help.paths', self.lang)}"
-            yield Prose(text, id="help-text")
+            yield Prose(t("help.close", self.lang), id="help-close")
+            with VerticalScroll(id="help-body"):
+                text = f"{t('help.text', self.lang)}\n\n{t('help.paths', self.lang)}"
+                yield Prose(text, id="help-text")
         yield KeyBar(id="help-keys")
 
     def on_mount(self) -> None:
