@@ -17,6 +17,7 @@ from clinic_desk.checkin.view import DeskView
 from clinic_desk.patient.link import PatientDisplayLink
 from clinic_desk.patient.view import PatientStage
 from clinic_desk.patient_app.app import PatientDisplayApp
+from clinic_desk.scenarios.path_steps import LookUpNumbersStep
 from clinic_desk.scenarios.replay import Replayer
 from clinic_desk.scenarios.scenario import Outcome, Scenario
 from clinic_desk.scenarios.world import card_profile, scenario_dataset
@@ -78,7 +79,9 @@ def record_values(scenario: Scenario, path: Path) -> tuple[set[str], str]:
             if len(text) == 10 and text[4] == "-" and text[7] == "-":  # a date, as typed
                 values.add(text.replace("-", ""))
                 values.add(f"{int(text[:4])}年{int(text[5:7])}月{int(text[8:])}日")
-    return values, profile.name
+    # on a path without a chip, the name on "is this you?" is the one the patient stated
+    stated = [step.name for step in scenario.steps if isinstance(step, LookUpNumbersStep)]
+    return values, stated[0] if scenario.start == "numbers" and stated else profile.name
 
 
 async def test_no_patient_display_frame_shows_a_record_or_staff_text() -> None:
