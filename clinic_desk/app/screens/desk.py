@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import SecretStr
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 
-from clinic_desk.app.bindings import LIST_SCROLL_BINDINGS, localise_bindings
+from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.screens import desk_text
+from clinic_desk.app.screens.desk_keys import DESK_BINDINGS, PIN_STAGES, allowed_keys
 from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, CardList, DemoPanel
 from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
@@ -36,28 +37,12 @@ if TYPE_CHECKING:
     from clinic_desk.domain.reverification import VisitAttention
 
 # stages in which the PIN field is shown: typing may start while the card is read
-PIN_STAGES = frozenset({Stage.READING, Stage.PIN_ENTRY})
 RESULT_STAGES = frozenset({Stage.SHOWN, Stage.OFFLINE_SHOWN})
 NARROW = 100  # columns
 
 
 class DeskScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="desk.yes"),
-        Binding("n", "answer(False)", "No", id="desk.no"),
-        # priority: C works while the PIN field has the focus (it keeps the digits)
-        Binding(
-            "c", "confirm_last_try", "Allow last try", id="desk.confirm_last_try", priority=True
-        ),
-        Binding("a", "staff(True)", "Accept", id="desk.accept"),
-        Binding("r", "staff(False)", "Reject", id="desk.reject"),
-        Binding("d", "done", "Next patient", id="desk.done"),
-        Binding("k", "seen", "Seen", id="desk.seen"),
-        Binding("escape", "cancel", "Cancel", id="desk.cancel"),
-        Binding("f1", "help", "Help", id="desk.help"),
-        Binding("m,f2", "manager_review", "Manager review", id="desk.manager_review"),
-        *LIST_SCROLL_BINDINGS,  # the medication list scrolls without having the focus
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DESK_BINDINGS
 
     def __init__(self, lang: Lang) -> None:
         super().__init__()
@@ -281,21 +266,12 @@ class DeskScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------
     def _allowed(self, view: DeskView) -> dict[str, bool]:
-        stage = view.stage
         services = self.desk.services if self.is_attached else None
-        attention = bool(services is not None and services.status().attention)
-        at_rest = stage is Stage.WAITING_FOR_CARD or stage in ENDINGS
-        on_display = self.is_attached and self.desk.patient_side.asks_patient(view)
-        return {
-            "answer": stage in (Stage.CONFIRMING_NAME, Stage.CONSENT) and not on_display,
-            # while the PIN field is shown C always answers: it allows, or says when it will
-            "confirm_last_try": view.needs_last_try_confirmation or stage in PIN_STAGES,
-            "staff": stage is Stage.STAFF_DECISION,
-            "done": stage in ENDINGS,
-            "seen": attention and at_rest,
-            "cancel": stage is not Stage.WAITING_FOR_CARD and stage not in ENDINGS,
-            "scroll_list": view.result is not None,
-        }
+        return allowed_keys(
+            view,
+            attention=bool(services is not None and services.status().attention),
+            on_display=self.is_attached and self.desk.patient_side.asks_patient(view),
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm_last_try" and self._tapping:  # the PIN field is already there
