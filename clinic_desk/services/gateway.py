@@ -21,6 +21,7 @@ from clinic_desk.checkin.ports import GatewayFailure, GatewaySession, Resign
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.insured_numbers import NumberLookupInput
+from clinic_desk.domain.number_lookup import NumberLookupAnswer
 from clinic_desk.domain.outcome import OutcomeReason
 from clinic_desk.eligibility.budget import Budget
 from clinic_desk.eligibility.client import EligibilityClient
@@ -53,6 +54,21 @@ def _failure(exc: GatewayError) -> GatewayFailure:
     if isinstance(exc, GatewayUnavailable | EligibilityPending | GatewayProtocolError):
         return ev.GatewayUnavailable(reason=exc.code)
     return ev.Failed(code=exc.code, message=exc.message)
+
+
+def found_by_number(answer: NumberLookupAnswer) -> ev.RecordFetched | pe.NumbersNotFound:
+    """A number lookup's answer as the check-in's event: the record, not yet confirmed."""
+    found = answer.found
+    if found is None:
+        return pe.NumbersNotFound()
+    patient = found.patient
+    return ev.RecordFetched(
+        patient_ref=patient.reference,
+        identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+        eligibility=found.eligibility,
+        linked_record_ref=patient.reference,
+        insurer_reference=SecretStr(insurer_reference(found.eligibility)),
+    )
 
 
 def insurer_reference(record: EligibilityRecord) -> str:
@@ -199,17 +215,7 @@ class ClientGatewayPort:
         except GatewayError as exc:
             return self._failed(exc)
         self._reached(True)
-        found = answer.found
-        if found is None:
-            return pe.NumbersNotFound()
-        patient = found.patient
-        return ev.RecordFetched(
-            patient_ref=patient.reference,
-            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
-            eligibility=found.eligibility,
-            linked_record_ref=patient.reference,
-            insurer_reference=SecretStr(insurer_reference(found.eligibility)),
-        )
+        return found_by_number(answer)
 
     async def authenticate_visual(
         self, certificate_der: bytes, staff_id: str

@@ -30,7 +30,7 @@ import logging
 import re
 from datetime import date
 
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin import path_events as pe
@@ -47,7 +47,7 @@ from clinic_desk.readiness.model import CheckStatus
 from clinic_desk.readiness.terminal import check_terminal
 from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
 from clinic_desk.services.face_desk import FaceReaderSource
-from clinic_desk.services.gateway import insurer_reference
+from clinic_desk.services.gateway import found_by_number
 from clinic_desk.services.periodic import every
 from clinic_desk.services.sources import GatewayParts
 from offline_cache.models import EligibilitySnapshot, OfflineVisit
@@ -180,17 +180,7 @@ class TerminalPort:
         except GatewayError as exc:
             log.info("terminal number lookup: %s (file %s)", exc.code, exc.request_id)
             return ev.GatewayUnavailable(reason=exc.code)
-        found = answer.found
-        if found is None:
-            return pe.NumbersNotFound()
-        patient = found.patient
-        return ev.RecordFetched(
-            patient_ref=patient.reference,
-            identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
-            eligibility=found.eligibility,
-            linked_record_ref=patient.reference,
-            insurer_reference=SecretStr(insurer_reference(found.eligibility)),
-        )
+        return found_by_number(answer)
 
 
 class TerminalGateway:
