@@ -1,15 +1,21 @@
-"""The review's CSV export: its columns, the header in each language, the file write."""
+"""The review's CSV export: its columns, the header in each language, a flag as a row,
+the references it must not leave out, the file write."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
-from clinic_desk.manager.errors import ReviewInputError
+from clinic_desk.manager.detail import FlagDetail, ReferenceState
+from clinic_desk.manager.errors import ReferencesUnreadable, ReviewInputError
+from clinic_desk.manager.queue import reason_words, status_words
+from clinic_desk.manager.sealing import is_sealed
 from clinic_desk.manager.spreadsheet import SpreadsheetWriter
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.keys import TextKey
+from offline_cache import MismatchFlag
 from offline_cache.fsutil import write_atomically
 
 # The export's columns, in order (documented in docs/manager-review.md).
@@ -89,3 +95,65 @@ def write_csv(target: Path, header: Sequence[str], rows: Sequence[Sequence[str]]
             path=target,
             reason=exc.strerror or "",
         ) from None
+
+
+def csv_row(detail: FlagDetail, patient_reference: str, lang: Lang) -> list[str]:
+    """One flag as the export's row (``CSV_COLUMNS``), codes and words in ``lang``."""
+    flag = detail.flag
+    card = flag.card_identity
+    if detail.reference is not None:
+        insurer = " | ".join(
+            line for line in detail.reference.insurer_reference.splitlines() if line
+        )
+        linked = detail.reference.linked_record_ref
+    elif detail.reference_state is ReferenceState.BROKEN:
+        # sealed for an earlier manager key (before a reset) or changed: said, not blank
+        insurer = linked = t("review.csv.sealed_unreadable", lang)
+    else:
+        insurer = ""
+        linked = detail.gateway_ref or ""
+    return [
+        flag.id,
+        _iso(flag.created_at),
+        flag.desk_id,
+        flag.reason,
+        reason_words(flag.reason, lang),
+        flag.status.value,
+        status_words(flag.status, lang),
+        str(card.get("name", "")),
+        str(card.get("birthdate", "")),
+        str(card.get("sex", "")),
+        str(card.get("certificate_sha256", "")),
+        insurer,
+        linked,
+        _iso(flag.reported_at) if flag.reported_at else "",
+        flag.insurer_contact or "",
+        patient_reference,
+    ]
+
+
+def refuse_to_drop_references(
+    rows: Sequence[MismatchFlag], *, has_key: bool, key_problem: str | None, key_path: Path
+) -> None:
+    """A report that would silently lack the references it should hold is an error
+    (``ReferencesUnreadable``): the manager key is broken, or missing while some of
+    ``rows`` hold a sealed reference."""
+    if key_problem:
+        raise ReferencesUnreadable(
+            f"{key_problem.rstrip('.')}. The report was not written: without the "
+            f"manager key it would leave out the sealed insurer references. Restore {key_path} "
+            "from a backup and export again; without a backup, `clinic-desk review set-pin "
+            "--reset` makes a new key (references sealed for the old one stay unreadable)"
+        )
+    if not has_key:
+        sealed = sum(1 for flag in rows if is_sealed(flag.insurer_reference))
+        if sealed:
+            raise ReferencesUnreadable(
+                f"{sealed} of the flags hold an insurer reference sealed for the manager, "
+                f"but there is no manager key file at {key_path}. The report was not written: "
+                "restore the key file from a backup and export again"
+            )
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -10,45 +10,37 @@ scrypt): the screen runs them in thread workers. Audit rows carry ids and codes 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from clinic_desk.checkin.stages import split_reasons
 from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
+from clinic_desk.manager.detail import FlagDetail, open_reference
 from clinic_desk.manager.errors import (
     InputProblem,
     ManagerError,
     ManagerKeyMissing,
-    ReferencesUnreadable,
     ReviewInputError,
-    SealBroken,
 )
-from clinic_desk.manager.export import CSV_COLUMNS, CSV_HEADERS, check_target, csv_header, write_csv
+from clinic_desk.manager.export import (
+    CSV_COLUMNS,
+    CSV_HEADERS,
+    check_target,
+    csv_header,
+    csv_row,
+    refuse_to_drop_references,
+    write_csv,
+)
 from clinic_desk.manager.pin import ManagerPin, PinCheck
-from clinic_desk.manager.sealing import (
-    ManagerKeyFile,
-    SealedReference,
-    Unsealer,
-    is_sealed,
-    key_file_path,
-)
+from clinic_desk.manager.queue import FlagFilter, SortKey, filter_and_sort
+from clinic_desk.manager.sealing import ManagerKeyFile, Unsealer, key_file_path
 from clinic_desk.manager.search import flag_matches
-from clinic_desk.texts import Lang, t
-from clinic_desk.texts.codes import FLAG_REASONS, FLAG_STATUSES, words
-from offline_cache import (
-    FlagMove,
-    FlagStatus,
-    FlagSummary,
-    MismatchFlag,
-    OfflineCache,
-)
+from clinic_desk.texts import Lang
+from offline_cache import FlagStatus, FlagSummary, MismatchFlag, OfflineCache
 
 __all__ = [
     "CSV_COLUMNS",
@@ -64,84 +56,6 @@ __all__ = [
 ]
 
 ACTOR = "manager"
-SortKey = Literal["date", "reason", "status"]
-_STATUS_ORDER = {FlagStatus.OPEN: 0, FlagStatus.REPORTED: 1, FlagStatus.RESOLVED: 2}
-
-
-class ReferenceState(StrEnum):
-    UNSEALED = "unsealed"  # opened with the manager key
-    NOT_KEPT = "not_kept"  # no manager key existed when the flag was raised
-    NO_KEY = "no_key"  # sealed, but the key cannot be opened now
-    BROKEN = "broken"  # sealed for another key, or changed
-
-
-class QueueRow(Protocol):
-    """What filtering and sorting look at: a ``FlagSummary`` or a whole ``MismatchFlag``."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def status(self) -> FlagStatus: ...
-
-
-R = TypeVar("R", bound=QueueRow)
-
-
-class FlagFilter(BaseModel):
-    """What the queue shows: one status and/or one reason, or everything."""
-
-    model_config = ConfigDict(frozen=True)
-
-    status: FlagStatus | None = None
-    reason: str | None = None
-
-    def admits(self, flag: QueueRow) -> bool:
-        return (self.status is None or flag.status is self.status) and (
-            self.reason is None or flag.reason == self.reason
-        )
-
-
-class FlagDetail(BaseModel):
-    """A flag as the manager sees it: the chip's identity and the insurer reference.
-
-    Never anything of the linked record's content (medications, name, birthdate).
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    flag: MismatchFlag
-    reference_state: ReferenceState
-    reference: SealedReference | None = None
-    gateway_ref: str | None = None  # the gateway's id of the record, when not sealed
-    history: tuple[FlagMove, ...] = ()
-    # the reference the patient was given at the desk (derived from the flag's id)
-    patient_reference: str = ""
-
-
-def filter_and_sort(flags: Iterable[R], flt: FlagFilter, sort: SortKey = "date") -> list[R]:
-    """The queue's rows: newest first within the chosen order."""
-    chosen = [f for f in flags if flt.admits(f)]
-    chosen.sort(key=lambda f: (f.created_at, f.id), reverse=True)
-    if sort == "reason":
-        chosen.sort(key=lambda f: f.reason)
-    elif sort == "status":
-        chosen.sort(key=lambda f: _STATUS_ORDER[f.status])
-    return chosen
-
-
-def reason_words(reason: str, lang: Lang) -> str:
-    """Every reason of a flag in words from the catalogue (a code itself if it has none)."""
-    return t("reasons.separator", lang).join(
-        words(FLAG_REASONS, code, lang) for code in split_reasons(reason) or (reason,)
-    )
-
-
-def status_words(status: FlagStatus, lang: Lang) -> str:
-    return words(FLAG_STATUSES, status.value, lang)
 
 
 class ReviewSession:
@@ -208,19 +122,7 @@ class ReviewSession:
         )
 
     def _reference(self, flag: MismatchFlag) -> FlagDetail:
-        stored = flag.insurer_reference
-        if not is_sealed(stored):
-            return FlagDetail(
-                flag=flag, reference_state=ReferenceState.NOT_KEPT, gateway_ref=stored
-            )
-        if self._unsealer is None:
-            return FlagDetail(flag=flag, reference_state=ReferenceState.NO_KEY)
-        assert stored is not None
-        try:
-            reference = self._unsealer.unseal(stored, _card_context(flag))
-        except SealBroken:
-            return FlagDetail(flag=flag, reference_state=ReferenceState.BROKEN)
-        return FlagDetail(flag=flag, reference_state=ReferenceState.UNSEALED, reference=reference)
+        return open_reference(flag, self._unsealer)
 
     # -- actions --------------------------------------------------------------
     def mark_reported(self, flag_id: str, *, reported_on: date, contact: str) -> MismatchFlag:
@@ -285,64 +187,18 @@ class ReviewSession:
             ]
             status_note = "+".join(sorted(s.value for s in wanted))
         rows.reverse()  # oldest first reads like a report
-        self._refuse_to_drop_references(rows)
-        write_csv(target, csv_header(lang), [self._csv_row(f, lang) for f in rows])
+        refuse_to_drop_references(
+            rows,
+            has_key=self._unsealer is not None,
+            key_problem=self.key_problem,
+            key_path=self._key_path or key_file_path(),
+        )
+        lines = [csv_row(self._reference(f), self.references(f.id), lang) for f in rows]
+        write_csv(target, csv_header(lang), lines)
         self.cache.audit.record(
             "review.export", note=f"rows={len(rows)} status={status_note}", actor=ACTOR
         )
         return len(rows)
-
-    def _refuse_to_drop_references(self, rows: Sequence[MismatchFlag]) -> None:
-        """A report that would silently lack the references it should hold is an error."""
-        where = self._key_path or key_file_path()
-        if self.key_problem:
-            raise ReferencesUnreadable(
-                f"{self.key_problem.rstrip('.')}. The report was not written: without the "
-                f"manager key it would leave out the sealed insurer references. Restore {where} "
-                "from a backup and export again; without a backup, `clinic-desk review set-pin "
-                "--reset` makes a new key (references sealed for the old one stay unreadable)"
-            )
-        if self._unsealer is None:
-            sealed = sum(1 for flag in rows if is_sealed(flag.insurer_reference))
-            if sealed:
-                raise ReferencesUnreadable(
-                    f"{sealed} of the flags hold an insurer reference sealed for the manager, "
-                    f"but there is no manager key file at {where}. The report was not written: "
-                    "restore the key file from a backup and export again"
-                )
-
-    def _csv_row(self, flag: MismatchFlag, lang: Lang) -> list[str]:
-        card = flag.card_identity
-        detail = self._reference(flag)
-        if detail.reference is not None:
-            insurer = " | ".join(
-                line for line in detail.reference.insurer_reference.splitlines() if line
-            )
-            linked = detail.reference.linked_record_ref
-        elif detail.reference_state is ReferenceState.BROKEN:
-            # sealed for an earlier manager key (before a reset) or changed: said, not blank
-            insurer = linked = t("review.csv.sealed_unreadable", lang)
-        else:
-            insurer = ""
-            linked = detail.gateway_ref or ""
-        return [
-            flag.id,
-            _iso(flag.created_at),
-            flag.desk_id,
-            flag.reason,
-            reason_words(flag.reason, lang),
-            flag.status.value,
-            status_words(flag.status, lang),
-            str(card.get("name", "")),
-            str(card.get("birthdate", "")),
-            str(card.get("sex", "")),
-            str(card.get("certificate_sha256", "")),
-            insurer,
-            linked,
-            _iso(flag.reported_at) if flag.reported_at else "",
-            flag.insurer_contact or "",
-            self.references(flag.id),
-        ]
 
     # -- life cycle -----------------------------------------------------------
     def close(self, reason: str = "close") -> None:
@@ -358,14 +214,6 @@ class ReviewSession:
     def _check(self) -> None:
         if self.closed:
             raise ReviewInputError("the review is locked; type the manager PIN again", "locked")
-
-
-def _card_context(flag: MismatchFlag) -> str:
-    return str(flag.card_identity.get("certificate_sha256", ""))
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class UnlockResult(BaseModel):

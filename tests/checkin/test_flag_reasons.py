@@ -12,7 +12,7 @@ from clinic_desk.checkin import events as ev
 from clinic_desk.checkin.stages import join_reasons, split_reasons
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import ValidityState
-from clinic_desk.manager.review import reason_words
+from clinic_desk.manager.queue import reason_words
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts import t
 from tests.checkin.records import eligibility

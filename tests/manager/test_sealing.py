@@ -6,8 +6,9 @@ import stat
 
 import pytest
 
+from clinic_desk.manager.detail import ReferenceState
 from clinic_desk.manager.errors import ManagerKeyWrongPin, SealBroken
-from clinic_desk.manager.review import ReferenceState, unlock_review
+from clinic_desk.manager.review import unlock_review
 from clinic_desk.manager.sealing import (
     SEALED_PREFIX,
     ManagerKeyFile,
