@@ -1,6 +1,9 @@
-"""Every text the desk shows, in Japanese and English.
+"""Every text the desk shows, in Japanese and English: data only.
 
-Screens look texts up with ``t(key, lang, **params)``. ``key`` is a ``TextKey``
+This module is the desk's own table (``DESK_TEXTS``) and puts it with the other
+tables of the package into ``CATALOGUE``. Screens look texts up with
+``t(key, lang, **params)`` (``texts.lookup``; the languages in ``texts.lang``),
+both exported here. ``key`` is a ``TextKey``
 (``clinic_desk.texts.keys``), so mypy refuses a key that does not exist and a key
 built at run time; code that turns a code into words keeps an explicit mapping
 of code to key. The tests check that the keys and the catalogue agree, that every
@@ -9,20 +12,17 @@ key has both languages and that every key is used.
 
 from __future__ import annotations
 
-import locale
-import os
-from typing import Literal
-
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
 from clinic_desk.texts.keys import TextKey
+from clinic_desk.texts.lang import Lang, default_lang
+from clinic_desk.texts.lookup import CATALOGUE, plural, say, say_findings, t
 from clinic_desk.texts.paths import PATHS_TEXTS
 from clinic_desk.texts.readiness import READINESS_TEXTS
-from clinic_desk.texts.said import Finding, Said
 from clinic_desk.texts.terminal import TERMINAL_TEXTS
 
-Lang = Literal["ja", "en"]
+__all__ = ["CATALOGUE", "Lang", "TextKey", "default_lang", "plural", "say", "say_findings", "t"]
 
-CATALOGUE: dict[TextKey, dict[Lang, str]] = {
+DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
     "title": {"ja": "受付", "en": "Reception"},
     "starting": {"ja": "起動しています…", "en": "Starting…"},
     "startup_failed": {
@@ -783,41 +783,8 @@ CATALOGUE: dict[TextKey, dict[Lang, str]] = {
     "key.detail": {"ja": "詳細", "en": "Detail"},
 }
 
+CATALOGUE.update(DESK_TEXTS)
 CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
 CATALOGUE.update(READINESS_TEXTS)
 CATALOGUE.update(TERMINAL_TEXTS)
-
-
-def t(key: TextKey, lang: Lang, **params: object) -> str:
-    """The text for ``key`` in ``lang``, with ``params`` filled in."""
-    text = CATALOGUE[key][lang]
-    return text.format(**params) if params else text
-
-
-def say(said: Said, lang: Lang) -> str:
-    """A ``Said`` in ``lang``."""
-    return t(said.key, lang, **dict(said.values))
-
-
-def say_findings(findings: tuple[Finding, ...] | list[Finding], lang: Lang) -> str:
-    """What keeps the desk from being ready, each check by its name, in ``lang``."""
-    return t("ready.separator", lang).join(
-        t("ready.finding", lang, check=t(f.check, lang), finding=say(f.said, lang))
-        for f in findings
-    )
-
-
-def plural(count: int, one: TextKey, many: TextKey) -> TextKey:
-    """``one`` for a count of 1, ``many`` otherwise (Japanese has one form for both)."""
-    return one if count == 1 else many
-
-
-def default_lang() -> Lang:
-    """Japanese when the locale says so, English otherwise."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    loc = locale.getlocale()[0] or ""
-    return "ja" if loc.lower().startswith("ja") else "en"
