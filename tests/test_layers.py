@@ -49,6 +49,9 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path: Path) -> None:
         "clinic_desk/checkin/machine.py": "import httpx  # noqa\nimport sqlcipher3  # noqa\n",
         "clinic_desk/identity/kana.py": "import clinic_desk.services  # noqa\n",
         "reader/ber.py": "import offline_cache  # noqa\n",
+        "offline_cache/fsutil.py": "import clinic_desk.paths  # noqa\n",
+        "clinic_desk/manager/queue.py": "import clinic_desk.app  # noqa\n",
+        "clinic_desk/domain/clock.py": "import clinic_desk.checkin  # noqa\n",
     }
     for relative, line in wrong.items():
         path = tmp_path / relative
@@ -68,15 +71,29 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path: Path) -> None:
     assert "clinic_desk.checkin.machine -> httpx" in report
     assert "clinic_desk.identity.kana -> clinic_desk.services" in report
     assert "reader.ber -> offline_cache" in report
+    assert "offline_cache.fsutil -> clinic_desk.paths" in report
+    assert "clinic_desk.manager.queue -> clinic_desk.app" in report
+    assert "clinic_desk.domain.clock -> clinic_desk.checkin" in report
 
 
 def test_importing_the_check_in_core_loads_no_io_library() -> None:
+    """Every module of the domain, the identity gate and the check-in, imported in a
+    fresh interpreter, loads no I/O library and neither the reader nor the cache."""
     code = (
-        "import sys\n"
+        "import importlib, pkgutil, sys\n"
         "import clinic_desk.checkin, clinic_desk.identity, clinic_desk.domain\n"
-        f"print(sorted(m for m in {IO_MODULES!r} if m in sys.modules))\n"
+        "names = []\n"
+        "for package in (clinic_desk.checkin, clinic_desk.identity, clinic_desk.domain):\n"
+        "    for found in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(found.name)\n"
+        "        names.append(found.name)\n"
+        "print(len(names))\n"
+        f"print(sorted(m for m in {IO_MODULES + ('reader', 'offline_cache')!r} "
+        "if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
-    assert done.stdout.strip() == "[]"
+    imported, loaded = done.stdout.split("\n")[:2]
+    assert int(imported) > 40  # the whole core, not only its packages
+    assert loaded == "[]"
