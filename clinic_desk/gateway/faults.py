@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from clinic_desk.gateway.firing import FiringPlan, split_spec
 
 
 class Route(StrEnum):
@@ -54,29 +55,8 @@ class Fault(BaseModel):
             raise ValueError("a mislink fault needs patient_id")
 
 
-class FaultPlan:
-    """The faults in force, with how often each has fired.
-
-    The server's loop reads it while tests and the demo change it from other
-    threads, hence the lock.
-    """
-
-    def __init__(self, faults: list[Fault] | None = None) -> None:
-        self._faults: list[Fault] = list(faults or [])
-        self._fired: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def add(self, fault: Fault) -> None:
-        with self._lock:
-            self._faults.append(fault)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-            self._fired.clear()
-
-    def __len__(self) -> int:
-        return len(self._faults)
+class FaultPlan(FiringPlan[Fault]):
+    """The faults in force, with how often each has fired (``gateway.firing``)."""
 
     def take(self, route: Route, kind: FaultKind | None = None) -> list[Fault]:
         """The faults that fire for this request (counted as fired).
@@ -84,54 +64,35 @@ class FaultPlan:
         ``kind`` given: only faults of that kind; otherwise every kind but
         EXPIRE_TOKEN, which fires before the token is checked (``take(route, kind)``).
         """
-        fired: list[Fault] = []
-        with self._lock:
-            for index, fault in enumerate(self._faults):
-                if route not in fault.routes:
-                    continue
-                if (fault.kind is not kind) if kind else fault.kind is FaultKind.EXPIRE_TOKEN:
-                    continue
-                count = self._fired.get(index, 0)
-                if fault.times is not None and count >= fault.times:
-                    continue
-                self._fired[index] = count + 1
-                fired.append(fault)
-        return fired
+
+        def admits(fault: Fault) -> bool:
+            if route not in fault.routes:
+                return False
+            return fault.kind is kind if kind else fault.kind is not FaultKind.EXPIRE_TOKEN
+
+        return self.fire(admits)
 
 
 def parse_fault(spec: str) -> Fault:
     """``KIND[:VALUE][@ROUTE,ROUTE][*TIMES]`` → Fault, e.g. ``slow:2.5@coverage`` or
     ``error-500*1`` or ``mislink:p-suzuki-ichiro``. Raises ValueError with a plain message."""
-    rest = spec.strip()
-    times: int | None = None
-    if "*" in rest:
-        rest, _, times_text = rest.rpartition("*")
-        if not times_text.isdigit():
-            raise ValueError(f"fault {spec!r}: the count after * must be a number")
-        times = int(times_text)
+    parts = split_spec(spec, "fault")
     routes = ALL_ROUTES
-    if "@" in rest:
-        rest, _, route_text = rest.partition("@")
+    if parts.scopes is not None:
         try:
-            routes = frozenset(Route(r.strip()) for r in route_text.split(",") if r.strip())
+            routes = frozenset(Route(r) for r in parts.scopes)
         except ValueError:
             known = ", ".join(r.value for r in Route)
-            raise ValueError(f"fault {spec!r}: unknown route (known: {known})") from None
-    kind_text, _, value = rest.partition(":")
-    try:
-        kind = FaultKind(kind_text.strip())
-    except ValueError:
-        known = ", ".join(k.value for k in FaultKind)
-        raise ValueError(f"fault {spec!r}: unknown kind (known: {known})") from None
+            raise parts.problem(f"unknown route (known: {known})") from None
+    kind = parts.kind_of(FaultKind)
     delay = 0.0
     patient_id: str | None = None
     if kind is FaultKind.SLOW:
-        try:
-            delay = float(value) if value else 2.0
-        except ValueError:
-            raise ValueError(f"fault {spec!r}: the delay must be seconds") from None
+        delay = parts.seconds(2.0, "the delay")
     elif kind is FaultKind.MISLINK:
-        patient_id = value or None
-    elif value:
-        raise ValueError(f"fault {spec!r}: {kind.value} takes no value")
-    return Fault(kind=kind, routes=routes, delay_seconds=delay, times=times, patient_id=patient_id)
+        patient_id = parts.value or None
+    elif parts.value:
+        raise parts.problem(f"{kind.value} takes no value")
+    return Fault(
+        kind=kind, routes=routes, delay_seconds=delay, times=parts.times, patient_id=patient_id
+    )

@@ -3,11 +3,11 @@ could, misbehave."""
 
 from __future__ import annotations
 
-import threading
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clinic_desk.gateway.firing import FiringPlan, split_spec
 from clinic_desk.oqs.fields import Exchange
 
 
@@ -40,30 +40,11 @@ class Knob(BaseModel):
     times: int | None = Field(default=None, ge=0)
 
 
-class KnobPlan:
-    """The knobs in force and how often each fired (changed from other threads)."""
-
-    def __init__(self, knobs: list[Knob] | None = None) -> None:
-        self._knobs = list(knobs or [])
-        self._fired: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def add(self, knob: Knob) -> None:
-        with self._lock:
-            self._knobs.append(knob)
+class KnobPlan(FiringPlan[Knob]):
+    """The knobs in force and how often each fired (``gateway.firing``)."""
 
     def take(self, exchange: Exchange) -> list[Knob]:
-        fired: list[Knob] = []
-        with self._lock:
-            for index, knob in enumerate(self._knobs):
-                count = self._fired.get(index, 0)
-                if exchange not in knob.exchanges:
-                    continue
-                if knob.times is not None and count >= knob.times:
-                    continue
-                self._fired[index] = count + 1
-                fired.append(knob)
-        return fired
+        return self.fire(lambda knob: exchange in knob.exchanges)
 
 
 _EXCHANGE_NAMES = {"qualification": Exchange.QUALIFICATION, "medication": Exchange.MEDICATION}
@@ -73,34 +54,21 @@ def parse_knob(spec: str) -> Knob:
     """``KIND[:VALUE][@qualification|medication][*TIMES]``, e.g. ``slow:3``,
     ``processing:0.2*1``, ``err@medication``, ``mislink:p-suzuki-ichiro``.
     Raises ValueError with a plain message."""
-    rest = spec.strip()
-    times: int | None = None
-    if "*" in rest:
-        rest, _, count = rest.rpartition("*")
-        if not count.isdigit():
-            raise ValueError(f"knob {spec!r}: the count after * must be a number")
-        times = int(count)
+    parts = split_spec(spec, "knob")
     exchanges = ALL_EXCHANGES
-    if "@" in rest:
-        rest, _, scope = rest.partition("@")
+    if parts.scopes is not None:
         try:
-            exchanges = frozenset(_EXCHANGE_NAMES[s.strip()] for s in scope.split(",") if s)
+            exchanges = frozenset(_EXCHANGE_NAMES[s] for s in parts.scopes)
         except KeyError:
-            raise ValueError(f"knob {spec!r}: scope must be qualification or medication") from None
-    name, _, value = rest.partition(":")
-    try:
-        kind = KnobKind(name.strip())
-    except ValueError:
-        known = ", ".join(k.value for k in KnobKind)
-        raise ValueError(f"knob {spec!r}: unknown kind (known: {known})") from None
+            raise parts.problem("scope must be qualification or medication") from None
+    kind = parts.kind_of(KnobKind)
     seconds, patient_id = 0.0, None
     if kind in _VALUED:
-        try:
-            seconds = float(value) if value else _VALUED[kind]
-        except ValueError:
-            raise ValueError(f"knob {spec!r}: the value must be seconds") from None
+        seconds = parts.seconds(_VALUED[kind])
     elif kind is KnobKind.MISLINK:
-        patient_id = value or None
-    elif value:
-        raise ValueError(f"knob {spec!r}: {kind.value} takes no value")
-    return Knob(kind=kind, seconds=seconds, patient_id=patient_id, exchanges=exchanges, times=times)
+        patient_id = parts.value or None
+    elif parts.value:
+        raise parts.problem(f"{kind.value} takes no value")
+    return Knob(
+        kind=kind, seconds=seconds, patient_id=patient_id, exchanges=exchanges, times=parts.times
+    )
