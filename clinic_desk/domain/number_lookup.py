@@ -12,31 +12,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from clinic_desk.domain.fhir import FhirFormatError, Wire, check_resource_type, parse_wire
+from clinic_desk.domain.fhir import FhirFormatError, check_resource_type
 from clinic_desk.domain.insured_numbers import (
     InsuredNumbers,
     InsurerPadding,
     padded_insurer_number,
     unpadded_insurer_number,
 )
+from clinic_desk.domain.parameters import Parameter, parameter_list
 from clinic_desk.domain.reverification import Reverification
 
 NUMBER_LOOKUP_PATH = "/fhir/Coverage/$lookup-by-number"
 
 _PARAMETERS = ("insurerNumber", "insuredSymbol", "insuredNumber", "insuredBranch", "birthDate")
-
-
-class _Parameter(Wire):
-    name: str
-    valueString: str | None = None
-    valueDate: str | None = None
-
-
-class _Parameters(Wire):
-    resourceType: str
-    parameter: list[_Parameter] = Field(default_factory=list, max_length=16)
 
 
 class NumberLookupRequest(BaseModel):
@@ -73,9 +63,8 @@ class NumberLookupRequest(BaseModel):
     def from_fhir(cls, payload: Any) -> NumberLookupRequest:
         """Read the body (either padding); raises FhirFormatError naming the parameter."""
         what = "number lookup request"
-        check_resource_type(payload, "Parameters", what)
-        params: dict[str, _Parameter] = {}
-        for item in parse_wire(_Parameters, payload, what).parameter:
+        params: dict[str, Parameter] = {}
+        for item in parameter_list(payload, what):
             if item.name not in _PARAMETERS:
                 raise FhirFormatError(f"{what}: unknown parameter {item.name[:32]!r}")
             if item.name in params:

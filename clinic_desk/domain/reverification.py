@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from clinic_desk.domain.coverage import Coverage, EligibilityRecord
 from clinic_desk.domain.fhir import FhirFormatError, Wire, check_resource_type, parse_wire
+from clinic_desk.domain.parameters import read_parameters, required
 from clinic_desk.domain.patient import PatientRecord
 
 REVERIFY_PATH = "/fhir/Coverage/$reverify"
@@ -34,17 +35,6 @@ class VisitAttention(BaseModel):
     status: Literal["changed", "rejected"]
     changed: tuple[str, ...] = ()  # the coverage fields that differ (changed)
     flagged: bool = False  # a flag for the manager was raised (rejected)
-
-
-class _Parameter(Wire):
-    name: str
-    valueString: str | None = None
-    valueInstant: str | None = None
-
-
-class _Parameters(Wire):
-    resourceType: str
-    parameter: list[_Parameter] = Field(default_factory=list)
 
 
 class _Entry(Wire):
@@ -84,17 +74,12 @@ class ReverifyRequest(BaseModel):
     def from_fhir(cls, payload: Any) -> ReverifyRequest:
         """Read the ``Parameters`` body; raises FhirFormatError when it is not usable."""
         what = "re-verification request"
-        check_resource_type(payload, "Parameters", what)
-        params = {p.name: p for p in parse_wire(_Parameters, payload, what).parameter}
-        fingerprint = params.get("certificateSha256")
-        checked_in = params.get("checkedInAt")
-        if fingerprint is None or fingerprint.valueString is None:
-            raise FhirFormatError(f"{what}: parameter certificateSha256 is missing")
-        if checked_in is None or checked_in.valueInstant is None:
-            raise FhirFormatError(f"{what}: parameter checkedInAt is missing")
+        params = read_parameters(payload, what)
+        fingerprint: str = required(params, "certificateSha256", "valueString", what)
+        checked_in: str = required(params, "checkedInAt", "valueInstant", what)
         try:
-            at = datetime.fromisoformat(checked_in.valueInstant.replace("Z", "+00:00"))
-            return cls(certificate_sha256=fingerprint.valueString, checked_in_at=at)
+            at = datetime.fromisoformat(checked_in.replace("Z", "+00:00"))
+            return cls(certificate_sha256=fingerprint, checked_in_at=at)
         except ValueError:
             raise FhirFormatError(
                 f"{what}: certificateSha256 must be 64 lowercase hex digits and checkedInAt "

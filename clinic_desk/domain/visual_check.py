@@ -12,29 +12,18 @@ made, and the gateway records that. The answer is a ``CardAuthGrant`` as for
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clinic_desk.domain.fhir import FhirFormatError, Wire, check_resource_type, parse_wire
+from clinic_desk.domain.fhir import FhirFormatError
+from clinic_desk.domain.parameters import base64_bytes, read_parameters, required
 
 VISUAL_AUTH_PATH = "/auth/visual"
 STAFF_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,32}$"
 _STAFF_ID = re.compile(STAFF_ID_PATTERN)
 MAX_CERTIFICATE_BYTES = 8 * 1024
-
-
-class _Parameter(Wire):
-    name: str
-    valueString: str | None = None
-    valueBase64Binary: str | None = None
-
-
-class _Parameters(Wire):
-    resourceType: str
-    parameter: list[_Parameter] = Field(default_factory=list, max_length=8)
 
 
 def staff_id_error(raw: str) -> str:
@@ -73,20 +62,12 @@ class VisualAuthRequest(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> VisualAuthRequest:
         what = "visual check"
-        check_resource_type(payload, "Parameters", what)
-        params = {p.name: p for p in parse_wire(_Parameters, payload, what).parameter}
-        certificate = params.get("certificate")
-        staff = params.get("staffId")
-        if certificate is None or certificate.valueBase64Binary is None:
-            raise FhirFormatError(f"{what}: parameter certificate is missing")
-        if staff is None or staff.valueString is None:
-            raise FhirFormatError(f"{what}: parameter staffId is missing")
+        params = read_parameters(payload, what)
+        certificate = required(params, "certificate", "valueBase64Binary", what)
+        staff_id: str = required(params, "staffId", "valueString", what)
+        der = base64_bytes(certificate, "certificate", what)
         try:
-            der = base64.b64decode(certificate.valueBase64Binary, validate=True)
-        except (binascii.Error, ValueError):
-            raise FhirFormatError(f"{what}: certificate is not base64") from None
-        try:
-            return cls(certificate_der=der, staff_id=staff.valueString)
+            return cls(certificate_der=der, staff_id=staff_id)
         except ValueError:
             raise FhirFormatError(
                 f"{what}: certificate or staffId is not in the expected form"
