@@ -41,6 +41,7 @@ from clinic_desk.domain.fhir import (
     SYSTEM_SPECIFIC_DISEASE_CONSENT,
     Extension,
     FhirFormatError,
+    fhir_date,
 )
 
 # --- writing -----------------------------------------------------------------------------
@@ -185,8 +186,8 @@ class _Parts:
         if part.valuePeriod is None:
             raise FhirFormatError(f"Coverage: {self.what} period has no valuePeriod")
         return {
-            "valid_from": _date(part.valuePeriod.start, self.what),
-            "valid_to": _date(part.valuePeriod.end, self.what),
+            "valid_from": fhir_date(part.valuePeriod.start, f"Coverage: {self.what} start"),
+            "valid_to": fhir_date(part.valuePeriod.end, f"Coverage: {self.what} end"),
         }
 
     def yen(self, url: str) -> int | None:
@@ -207,15 +208,6 @@ class _Parts:
         if part.valueString is None:
             raise FhirFormatError(f"Coverage: {self.what} {url} has no valueString")
         return part.valueString
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise FhirFormatError(f"Coverage: {what} has a date that is not a date") from None
 
 
 def _code(kind: Any, code: str, what: str) -> Any:
@@ -242,7 +234,9 @@ def _elderly(extension: Extension) -> ElderlyRecipient:
         raise FhirFormatError("Coverage: elderly-recipient certificate issued has no date")
     return ElderlyRecipient(
         ratio=ratio.valueInteger,
-        issued_on=_date(issued.valueDate, parts.what) if issued else None,
+        issued_on=fhir_date(issued.valueDate, f"Coverage: {parts.what} issue date")
+        if issued
+        else None,
         **parts.period(),
     )
 

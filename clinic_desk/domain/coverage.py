@@ -33,6 +33,7 @@ from clinic_desk.domain.fhir import (
     Wire,
     check_resource_type,
     extension_value,
+    fhir_date,
     parse_wire,
     reference_id,
 )
@@ -87,15 +88,6 @@ class _Cost(Wire):
 
 
 _Coverage.model_rebuild()
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise FhirFormatError(f"Coverage: {what} is not a date") from None
 
 
 class Coverage(BaseModel):
@@ -257,7 +249,7 @@ class Coverage(BaseModel):
         elderly = extension_value(wire.extension, EXT_ELDERLY_RECIPIENT)
         if elderly is not None and elderly.valueBoolean is None:
             raise FhirFormatError("Coverage: elderly-recipient has no boolean value")
-        start = _date(wire.period.start if wire.period else None, "period start")
+        start = fhir_date(wire.period.start if wire.period else None, "Coverage: period start")
         if start is None:
             raise FhirFormatError("Coverage: period start is missing")
         newer = extension_value(wire.extension, EXT_NEWER_QUALIFICATION)
@@ -274,7 +266,9 @@ class Coverage(BaseModel):
                 relationship=relationship,
                 copay_ratio=copay,
                 period_start=start,
-                period_end=_date(wire.period.end if wire.period else None, "period end"),
+                period_end=fhir_date(
+                    wire.period.end if wire.period else None, "Coverage: period end"
+                ),
                 status=status,
                 validity=ValidityState(int(coding.code)),
                 elderly_recipient=bool(elderly and elderly.valueBoolean),

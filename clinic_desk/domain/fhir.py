@@ -6,7 +6,8 @@ items JP Core leaves open use the desk's own definitions under ``DESK_BASE``.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -160,6 +161,21 @@ def check_resource_type(payload: Any, expected: str, what: str | None = None) ->
         shown = found if isinstance(found, str) and found.isascii() and len(found) < 40 else "?"
         raise FhirFormatError(f"{label}: expected resourceType {expected}, got {shown}")
     return payload
+
+
+@overload
+def fhir_date(text: str, what: str) -> date: ...
+@overload
+def fhir_date(text: str | None, what: str) -> date | None: ...
+def fhir_date(text: str | None, what: str) -> date | None:
+    """The day of a FHIR ``date`` or ``dateTime`` (its first ten characters), None for
+    None; a FhirFormatError naming ``what`` (never the value) when it is not a date."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise FhirFormatError(f"{what} is not a date") from None
 
 
 def reference_id(reference: str, resource_type: str) -> str:

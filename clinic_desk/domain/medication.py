@@ -23,6 +23,7 @@ from clinic_desk.domain.fhir import (
     Wire,
     check_resource_type,
     extension_value,
+    fhir_date,
     parse_wire,
     reference_id,
 )
@@ -161,10 +162,7 @@ class MedicationDispense(BaseModel):
         name = concept.text or next((c.display for c in concept.coding if c.display), None)
         if not name:
             raise FhirFormatError("MedicationDispense: the drug has no name")
-        try:
-            handed = date.fromisoformat(wire.whenHandedOver[:10])
-        except ValueError:
-            raise FhirFormatError("MedicationDispense: whenHandedOver is not a date") from None
+        handed = fhir_date(wire.whenHandedOver, "MedicationDispense: whenHandedOver")
         days: int | None = None
         if wire.daysSupply is not None and wire.daysSupply.value is not None:
             days = int(wire.daysSupply.value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clinic_desk.domain.fhir import EXT_NEWER_QUALIFICATION, Extension, FhirFormatError
+from clinic_desk.domain.fhir import EXT_NEWER_QUALIFICATION, Extension, FhirFormatError, fhir_date
 from clinic_desk.texts.keys import TextKey
 
 
@@ -70,12 +70,9 @@ class NewerQualification(BaseModel):
             if part.url in names and part.valueString is not None:
                 values[names[part.url]] = part.valueString
             elif part.url == "validFrom" and part.valueDate is not None:
-                try:
-                    values["valid_from"] = date.fromisoformat(part.valueDate[:10])
-                except ValueError:
-                    raise FhirFormatError(
-                        "Coverage: newer qualification date is not a date"
-                    ) from None
+                values["valid_from"] = fhir_date(
+                    part.valueDate, "Coverage: newer qualification date"
+                )
             else:
                 raise FhirFormatError("Coverage: newer qualification has an unknown part")
         try:
