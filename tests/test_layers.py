@@ -88,7 +88,7 @@ def test_importing_the_check_in_core_loads_no_io_library() -> None:
         "        importlib.import_module(found.name)\n"
         "        names.append(found.name)\n"
         "print(len(names))\n"
-        f"print(sorted(m for m in {IO_MODULES + ('reader', 'offline_cache')!r} "
+        f"print(sorted(m for m in {(*IO_MODULES, 'reader', 'offline_cache')!r} "
         "if m in sys.modules))\n"
     )
     done = subprocess.run(
