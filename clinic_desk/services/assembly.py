@@ -34,7 +34,7 @@ from clinic_desk.checkin.runner import CheckInRunner, EventObserver
 from clinic_desk.manager.sealing import SealFunction
 from clinic_desk.services.card import PinPadPolicy, ReaderCardPort
 from clinic_desk.services.desk import (
-    DEFAULT_RECHECK_INTERVAL,
+    DEFAULT_REVERIFY_INTERVAL,
     Closer,
     DeskKind,
     DeskServices,
@@ -42,6 +42,7 @@ from clinic_desk.services.desk import (
     GatewayWatch,
     ManagerAccess,
     Starter,
+    close_all,
 )
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.pin_pad import PadEntry
@@ -68,7 +69,7 @@ class DeskOptions:
     kind: DeskKind
     desk_id: str
     idle_lock_seconds: float | None = None
-    reverify_interval: float = DEFAULT_RECHECK_INTERVAL
+    reverify_interval: float = DEFAULT_REVERIFY_INTERVAL
     # a recording of each check-in: it sees every event, and the card exchanges
     observers: tuple[EventObserver, ...] = ()
     transcript: Transcript | None = None
@@ -150,17 +151,6 @@ async def assemble_desk(
         manager=cache_parts.manager,
         faces=gateway_parts.faces,
     )
-
-
-async def close_all(closers: list[Closer]) -> None:
-    """Call ``closers`` last first; one that fails does not keep the others from running."""
-    for closer in reversed(closers):
-        try:
-            result = closer()
-            if result is not None:
-                await result
-        except Exception:
-            log.exception("closing a desk service failed")
 
 
 def _card_monitor(reader: str) -> Starter:

@@ -86,7 +86,7 @@ def _differs(stated: object, current: object) -> bool:
     return stated != current
 
 
-async def recheck_declaration(
+async def reverify_declaration(
     client: EligibilityClient, snapshot: EligibilitySnapshot, flags: CacheStorePort
 ) -> tuple[VisitStatus, JsonObject, str | None]:
     """Look the declaration up by number and decide (raises the client's GatewayErrors)."""

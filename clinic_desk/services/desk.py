@@ -31,6 +31,7 @@ from clinic_desk.texts.said import Finding
 if TYPE_CHECKING:
     from clinic_desk.config import ManagerConfig
     from clinic_desk.services.face_desk import FaceReaderSource
+    from clinic_desk.services.reverify import ReverifyReport
 
 log = logging.getLogger("clinic_desk.desk")
 
@@ -62,17 +63,17 @@ class DeskStatus(BaseModel):
     patient_display: str = ""
 
 
-class Rechecker(Protocol):
+class VisitReverifier(Protocol):
     """Re-verifies visits checked in from the cache (``services.reverify.Reverifier``)."""
 
     async def pending(self) -> int: ...
 
-    async def run_once(self) -> object: ...
+    async def run_once(self) -> ReverifyReport: ...
 
 
-DEFAULT_RECHECK_INTERVAL = 60.0
+DEFAULT_REVERIFY_INTERVAL = 60.0
 # one run may not hold the desk's shutdown or the next run up for longer than this
-RECHECK_RUN_TIMEOUT = 120.0
+REVERIFY_RUN_TIMEOUT = 120.0
 
 
 class CardPanel(Protocol):
@@ -139,8 +140,8 @@ class DeskServices:
         demo: CardPanel | None = None,
         closers: list[Closer] | None = None,
         starters: list[Starter] | None = None,
-        reverifier: Rechecker | None = None,
-        reverify_interval: float = DEFAULT_RECHECK_INTERVAL,
+        reverifier: VisitReverifier | None = None,
+        reverify_interval: float = DEFAULT_REVERIFY_INTERVAL,
         idle_lock_seconds: float | None = None,
         manager: ManagerAccess | None = None,
         faces: FaceReaderSource | None = None,
@@ -225,7 +226,7 @@ class DeskServices:
         elif machine.stage is Stage.OFFLINE_SHOWN:
             self.request_reverify(count_only=True)
 
-    async def _reverify_loop(self, reverifier: Rechecker) -> None:
+    async def _reverify_loop(self, reverifier: VisitReverifier) -> None:
         """Runs until ``stop()``: every interval while visits wait, and when asked."""
         next_run = time.monotonic()
         while True:
@@ -238,7 +239,7 @@ class DeskServices:
                 waiting = await reverifier.pending()
                 if due and waiting:
                     try:
-                        report = await asyncio.wait_for(reverifier.run_once(), RECHECK_RUN_TIMEOUT)
+                        report = await asyncio.wait_for(reverifier.run_once(), REVERIFY_RUN_TIMEOUT)
                         self._needs_attention(report)
                     except TimeoutError:
                         log.warning("re-verification run took too long; resumed later")
@@ -258,10 +259,9 @@ class DeskServices:
                 )
             self._reverify_wake.clear()
 
-    def _needs_attention(self, report: object) -> None:
-        found: tuple[VisitAttention, ...] = getattr(report, "attention", ())
-        if found:
-            self.update_status(attention=(*self._status.attention, *found))
+    def _needs_attention(self, report: ReverifyReport) -> None:
+        if report.attention:
+            self.update_status(attention=(*self._status.attention, *report.attention))
 
     def attention_seen(self) -> None:
         """Staff saw the notices of visits whose re-check did not confirm them."""
@@ -281,10 +281,15 @@ class DeskServices:
         except TimeoutError:
             log.warning("effects still running at shutdown")
         self.runner.close()
-        for closer in reversed(self._closers):
-            try:
-                result = closer()
-                if result is not None:
-                    await result
-            except Exception:  # closing must go on for the rest
-                log.exception("closing a desk service failed")
+        await close_all(self._closers)
+
+
+async def close_all(closers: list[Closer]) -> None:
+    """Call ``closers`` last first; one that fails does not keep the others from running."""
+    for closer in reversed(closers):
+        try:
+            result = closer()
+            if result is not None:
+                await result
+        except Exception:
+            log.exception("closing a desk service failed")

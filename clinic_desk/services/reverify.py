@@ -42,7 +42,7 @@ from clinic_desk.eligibility.errors import (
     GatewayUnavailable,
 )
 from clinic_desk.identity import IdentityInputError, verdict
-from clinic_desk.services.declarations import recheck_declaration
+from clinic_desk.services.declarations import reverify_declaration
 from clinic_desk.services.gateway import insurer_reference
 from clinic_desk.services.sources import VisitLookup
 from clinic_desk.services.store import CacheStorePort
@@ -285,7 +285,7 @@ class Reverifier:
                     support_hint="re-check it on a desk that uses the eligibility gateway",
                     code="declaration_needs_gateway",
                 )
-            status, result, flag = await recheck_declaration(self.client, snapshot, self._flags)
+            status, result, flag = await reverify_declaration(self.client, snapshot, self._flags)
             return _Decision(status=status, result=result, flag=flag)
         try:
             found = await self._lookup(visit, snapshot)

@@ -1,5 +1,5 @@
 """DeskServices' background re-check: when it runs, what the status says, how it stops
-(unit tests: an in-memory re-checker stands in for the Reverifier)."""
+(unit tests: an in-memory re-verifier stands in for the Reverifier)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import Any
 from clinic_desk.checkin import CheckInMachine
 from clinic_desk.checkin.runner import CheckInRunner
 from clinic_desk.services.desk import DeskServices, DeskStatus
+from clinic_desk.services.reverify import ReverifyReport
 
 
-class FakeRechecker:
+class FakeReverifier:
     def __init__(self, waiting: int, *, hang: bool = False) -> None:
         self.waiting = waiting
         self.hang = hang
@@ -25,7 +26,7 @@ class FakeRechecker:
         self.counts += 1
         return self.waiting
 
-    async def run_once(self) -> object:
+    async def run_once(self) -> ReverifyReport:
         self.runs += 1
         if self.hang:
             try:
@@ -33,10 +34,10 @@ class FakeRechecker:
             except asyncio.CancelledError:
                 self.cancelled = True
                 raise
-        return None
+        return ReverifyReport()
 
 
-def _services(reverifier: FakeRechecker, interval: float) -> DeskServices:
+def _services(reverifier: FakeReverifier, interval: float) -> DeskServices:
     runner = CheckInRunner(CheckInMachine(), None, None, None)  # type: ignore[arg-type]
     return DeskServices(
         runner, status=DeskStatus(), reverifier=reverifier, reverify_interval=interval
@@ -51,7 +52,7 @@ async def _until(check: Callable[[], Any], timeout: float = 10.0) -> None:
 
 
 async def test_runs_every_interval_while_visits_wait_and_shows_the_count() -> None:
-    reverifier = FakeRechecker(waiting=2)
+    reverifier = FakeReverifier(waiting=2)
     services = _services(reverifier, interval=0.05)
     seen: list[int] = []
     services.on_status = lambda: seen.append(services.status().awaiting_reverify)
@@ -71,7 +72,7 @@ async def test_runs_every_interval_while_visits_wait_and_shows_the_count() -> No
 
 
 async def test_nothing_waiting_means_no_run_even_when_asked() -> None:
-    reverifier = FakeRechecker(waiting=0)
+    reverifier = FakeReverifier(waiting=0)
     services = _services(reverifier, interval=3600)
     await services.start()
     try:
@@ -84,7 +85,7 @@ async def test_nothing_waiting_means_no_run_even_when_asked() -> None:
 
 
 async def test_asked_to_run_it_runs_at_once_despite_a_long_interval() -> None:
-    reverifier = FakeRechecker(waiting=1)
+    reverifier = FakeReverifier(waiting=1)
     services = _services(reverifier, interval=3600)
     await services.start()
     try:
@@ -99,7 +100,7 @@ async def test_asked_to_run_it_runs_at_once_despite_a_long_interval() -> None:
 
 
 async def test_stop_cancels_a_run_under_way() -> None:
-    reverifier = FakeRechecker(waiting=1, hang=True)
+    reverifier = FakeReverifier(waiting=1, hang=True)
     services = _services(reverifier, interval=3600)
     await services.start()
     await _until(lambda: reverifier.runs == 1)
@@ -108,8 +109,8 @@ async def test_stop_cancels_a_run_under_way() -> None:
 
 
 async def test_a_failing_re_check_does_not_stop_the_loop() -> None:
-    class Broken(FakeRechecker):
-        async def run_once(self) -> object:
+    class Broken(FakeReverifier):
+        async def run_once(self) -> ReverifyReport:
             self.runs += 1
             raise RuntimeError("bug")
 
