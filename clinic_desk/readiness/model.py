@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,12 +97,3 @@ def result(
 ) -> CheckResult:
     """One check's result; ``said`` is what the desk shows of it (OK results need none)."""
     return CheckResult(key=key, title=TITLES[key], status=status, detail=detail, fix=fix, said=said)
-
-
-def reason(exc: BaseException) -> str:
-    """An OS or TLS error in plain lower-case words."""
-    if isinstance(exc, ssl.SSLError):
-        return str(exc.reason or exc).lower().replace("_", " ")
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from clinic_desk import paths
 from clinic_desk.config import PASSPHRASE_ENV, DeskSettings
-from clinic_desk.readiness.model import CheckResult, CheckStatus, reason, result
+from clinic_desk.eligibility.connection import ssl_reason
+from clinic_desk.readiness.model import CheckResult, CheckStatus, result
 from clinic_desk.texts.said import Said
 from offline_cache import OfflineCache
 from offline_cache.errors import CacheError, CacheInUse, WrongPassphrase
@@ -166,7 +167,8 @@ def _demo_cache() -> CheckResult:
         return result(
             "cache",
             CheckStatus.FAIL,
-            f"the demo cannot make its temporary cache under {paths.cache_dir()}: {reason(exc)}",
+            f"the demo cannot make its temporary cache under {paths.cache_dir()}: "
+            f"{ssl_reason(exc)}",
             "make that folder writable, or set CLINIC_DESK_CACHE_DIR",
             Said.of("ready.cache.demo_temp", path=paths.cache_dir()),
         )
@@ -208,7 +210,7 @@ def check_disk(settings: DeskSettings) -> CheckResult:
             return result(
                 "disk",
                 CheckStatus.FAIL,
-                f"{folder}: {reason(exc)}",
+                f"{folder}: {ssl_reason(exc)}",
                 "check the disk",
                 Said.of("ready.disk.error", path=folder),
             )
@@ -254,7 +256,7 @@ def check_logs() -> CheckResult:
         return result(
             "logs",
             CheckStatus.FAIL,
-            f"cannot write to {folder}: {reason(exc)}",
+            f"cannot write to {folder}: {ssl_reason(exc)}",
             "make the folder writable by the desk's user, or set CLINIC_DESK_LOG_DIR",
             Said.of("ready.logs.cannot_write", path=folder),
         )

@@ -21,9 +21,10 @@ import stat
 import time
 from pathlib import Path
 
+from clinic_desk.eligibility.connection import ssl_reason
 from clinic_desk.oqs import fields as f
 from clinic_desk.oqs.settings import OqsSettings
-from clinic_desk.readiness.model import CheckResult, CheckStatus, reason, result
+from clinic_desk.readiness.model import CheckResult, CheckStatus, result
 from clinic_desk.texts.said import Said
 
 MAX_LISTED = 500  # names looked at in req/ (the folder is outside input)
@@ -45,7 +46,7 @@ def _folder_problem(path: Path, what: str) -> CheckResult | None:
         return result(
             "gateway",
             CheckStatus.FAIL,
-            f"{what} {path} cannot be examined ({reason(exc)})",
+            f"{what} {path} cannot be examined ({ssl_reason(exc)})",
             said=Said.of("ready.terminal.unreadable", path=path),
         )
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
@@ -69,7 +70,7 @@ def _writable(folder: Path, what: str) -> CheckResult | None:
         return result(
             "gateway",
             CheckStatus.FAIL,
-            f"{what} {folder} cannot be written by this desk ({reason(exc)})",
+            f"{what} {folder} cannot be written by this desk ({ssl_reason(exc)})",
             "give the desk's account write access to the folder (the terminal's vendor "
             "documents the share's permissions)",
             Said.of("ready.terminal.unwritable", path=folder),
@@ -120,7 +121,7 @@ def check_terminal(settings: OqsSettings, *, now: float | None = None) -> CheckR
         return result(
             "gateway",
             CheckStatus.FAIL,
-            f"the desk's archive folder {archive} cannot be made ({reason(exc)})",
+            f"the desk's archive folder {archive} cannot be made ({ssl_reason(exc)})",
             "check the desk's data folder (CLINIC_DESK_HOME) or gateway.oqs.archive_dir",
             Said.of("ready.terminal.unwritable", path=archive),
         )
@@ -133,7 +134,7 @@ def check_terminal(settings: OqsSettings, *, now: float | None = None) -> CheckR
         return result(
             "gateway",
             CheckStatus.FAIL,
-            f"the request folder cannot be listed ({reason(exc)})",
+            f"the request folder cannot be listed ({ssl_reason(exc)})",
             said=Said.of("ready.terminal.unreadable", path=settings.request_dir),
         )
     if stale:
