@@ -62,6 +62,10 @@ BINDING_TEXTS: dict[str, TextKey] = {
     "review.claims": "key.claims",
     "aliases.approve": "key.approve",
     "aliases.revoke": "key.revoke",
+    # the desk's paths without a PIN (app/screens/path_desk.py)
+    "desk.number_lookup": "key.number_lookup",
+    "desk.visual_check": "key.visual_check",
+    "desk.declaration": "key.declaration",
 }
 
 

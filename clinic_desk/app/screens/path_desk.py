@@ -8,7 +8,6 @@ stages says; the check-in machine decides as for a card.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 from textual import on
@@ -39,11 +38,6 @@ DEMO_CERTIFICATE = NumberForm(
     birthdate="1990-07-07",
     name="小川　みどり",
 )
-PATH_BINDING_TEXTS: dict[str, TextKey] = {
-    "desk.number_lookup": "key.number_lookup",
-    "desk.visual_check": "key.visual_check",
-    "desk.declaration": "key.declaration",
-}
 _STAFF_REFUSALS: dict[str, TextKey] = {
     "staff_unknown": "visual.staff_unknown",
     "staff_pin_wrong": "visual.staff_pin_wrong",
@@ -66,14 +60,6 @@ class PathDeskScreen(DeskScreen):
         super().__init__(lang)
         self._visual_open = False
         self._prefill: NumberForm | None = None
-        table = self._bindings.key_to_bindings
-        for key, bindings in table.items():
-            table[key] = [
-                dataclasses.replace(b, description=t(PATH_BINDING_TEXTS[b.id], lang))
-                if b.id in PATH_BINDING_TEXTS
-                else b
-                for b in bindings
-            ]
 
     @on(Mount)
     async def _mount_forms(self) -> None:
