@@ -13,7 +13,7 @@ import logging
 
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.identity import aliases as learned
-from clinic_desk.identity.aliases import AliasError, AliasStatus, NameAlias
+from clinic_desk.identity.aliases import AliasError, NameAlias
 from offline_cache import AliasRow, OfflineCache
 from offline_cache import AliasStatus as RowStatus
 
@@ -86,10 +86,3 @@ class AliasReview:
         )
         store_alias(self.cache, alias, "alias.revoked", manager_id)
         return alias
-
-
-def status_counts(aliases: list[NameAlias]) -> dict[AliasStatus, int]:
-    counts = dict.fromkeys(AliasStatus, 0)
-    for alias in aliases:
-        counts[alias.status] += 1
-    return counts
