@@ -30,7 +30,9 @@ from pathlib import Path
 from clinic_desk import paths
 from clinic_desk.checkin import CheckInMachine
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
 from clinic_desk.checkin.runner import CheckInRunner, EventObserver
+from clinic_desk.checkin.view import DeskView
 from clinic_desk.manager.sealing import SealFunction
 from clinic_desk.services.card import PinPadPolicy, ReaderCardPort
 from clinic_desk.services.desk import (
@@ -124,6 +126,8 @@ async def assemble_desk(
     )
     runner.observers.extend(options.observers)
     runner.observers.append(PadEntry(runner).observe)
+    if gateway_parts.port is not None:  # a backend's own port: its answers tell the watch
+        runner.observers.append(_answers_tell(watch))
     panel = card_parts.panel(runner, gateway_parts.switch) if card_parts.panel else None
     starters: list[Starter] = [*cache_parts.starters, *gateway_parts.starters]
     if card_parts.monitor is not None:
@@ -151,6 +155,20 @@ async def assemble_desk(
         manager=cache_parts.manager,
         faces=gateway_parts.faces,
     )
+
+
+def _answers_tell(watch: GatewayWatch) -> EventObserver:
+    """For a backend with its own port (the 資格確認端末), what its answers say of it:
+    a record or 該当資格なし means it answers, ``GatewayUnavailable`` that it does not
+    (the HTTPS gateway's port reports each call itself)."""
+
+    def observe(event: ev.Event, _before: DeskView, _machine: CheckInMachine) -> None:
+        if isinstance(event, ev.GatewayUnavailable):
+            watch.found(False)
+        elif isinstance(event, ev.RecordFetched | pe.NumbersNotFound):
+            watch.found(True)
+
+    return observe
 
 
 def _card_monitor(reader: str) -> Starter:
