@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 from datetime import datetime
 from typing import Any
 
@@ -15,11 +16,42 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from clinic_desk.domain.fhir import (
     FhirFormatError,
+    Reference,
+    Wire,
+    check_resource_type,
+    parse_wire,
     reference_id,
 )
-from clinic_desk.domain.parameters import base64_bytes, read_parameters, required
 
 NONCE_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+
+
+class _Parameter(Wire):
+    name: str
+    valueBoolean: bool | None = None
+    valueString: str | None = None
+    valueInstant: str | None = None
+    valueBase64Binary: str | None = None
+    valueReference: Reference | None = None
+
+
+class _Parameters(Wire):
+    resourceType: str
+    parameter: list[_Parameter] = Field(default_factory=list)
+
+
+def _parameters(payload: Any, what: str) -> dict[str, _Parameter]:
+    check_resource_type(payload, "Parameters", what)
+    wire = parse_wire(_Parameters, payload, what)
+    return {p.name: p for p in wire.parameter}
+
+
+def _required(params: dict[str, _Parameter], name: str, attr: str, what: str) -> Any:
+    param = params.get(name)
+    value = getattr(param, attr) if param else None
+    if value is None:
+        raise FhirFormatError(f"{what}: parameter {name} is missing")
+    return value
 
 
 def _instant(text: str, what: str) -> datetime:
@@ -34,6 +66,13 @@ def _instant(text: str, what: str) -> datetime:
 
 def _instant_text(value: datetime) -> str:
     return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _b64decode(text: str, name: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise FhirFormatError(f"{what}: {name} is not base64") from None
 
 
 class ChallengeGrant(BaseModel):
@@ -61,9 +100,9 @@ class ChallengeGrant(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> ChallengeGrant:
         what = "challenge"
-        params = read_parameters(payload, what)
-        nonce = required(params, "nonce", "valueString", what)
-        expires = _instant(required(params, "expires", "valueInstant", what), what)
+        params = _parameters(payload, what)
+        nonce = _required(params, "nonce", "valueString", what)
+        expires = _instant(_required(params, "expires", "valueInstant", what), what)
         try:
             return cls(nonce=nonce, expires_at=expires)
         except ValueError:
@@ -101,14 +140,14 @@ class CardAuthRequest(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> CardAuthRequest:
         what = "card authentication"
-        params = read_parameters(payload, what)
-        certificate = base64_bytes(
-            required(params, "certificate", "valueBase64Binary", what), "certificate", what
+        params = _parameters(payload, what)
+        certificate = _b64decode(
+            _required(params, "certificate", "valueBase64Binary", what), "certificate", what
         )
-        signature = base64_bytes(
-            required(params, "signature", "valueBase64Binary", what), "signature", what
+        signature = _b64decode(
+            _required(params, "signature", "valueBase64Binary", what), "signature", what
         )
-        nonce = required(params, "nonce", "valueString", what)
+        nonce = _required(params, "nonce", "valueString", what)
         try:
             return cls(certificate_der=certificate, signature=signature, nonce=nonce)
         except ValueError:
@@ -170,10 +209,10 @@ class CardAuthGrant(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> CardAuthGrant:
         what = "card authentication answer"
-        params = read_parameters(payload, what)
-        token = required(params, "token", "valueString", what)
-        expires = _instant(required(params, "expires", "valueInstant", what), what)
-        patient = required(params, "patient", "valueReference", what)
+        params = _parameters(payload, what)
+        token = _required(params, "token", "valueString", what)
+        expires = _instant(_required(params, "expires", "valueInstant", what), what)
+        patient = _required(params, "patient", "valueReference", what)
         if patient.reference is None:
             raise FhirFormatError(f"{what}: patient has no reference")
         not_after = params.get("certificateNotAfter")

@@ -1,5 +1,6 @@
 """FHIR ``Parameters`` on the wire: the bodies of the desk's own operations
-(authentication, the visual check, re-verification, the lookup by number).
+(the visual check, re-verification, the lookup by number; card authentication keeps
+its own reader in ``domain/auth.py`` for now).
 
 One wire subset for every such body (the value kinds they use; others are ignored)
 and the readers that name a missing or malformed parameter, never its value.
@@ -32,6 +33,8 @@ class Parameter(Wire):
     valueDate: str | None = None
     valueBase64Binary: str | None = None
     valueReference: Reference | None = None
+    valueCode: str | None = None
+    resource: dict[str, Any] | None = None
 
 
 class _Parameters(Wire):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from clinic_desk.config import ManagerConfig
 from clinic_desk.domain.clock import Clock, utc_now
 from clinic_desk.domain.flag_reference import FlagReferences, normalise_reference
-from clinic_desk.manager.detail import FlagDetail, open_reference
+from clinic_desk.manager.detail import FlagDetail, ReferenceState, open_reference
 from clinic_desk.manager.errors import (
     InputProblem,
     ManagerError,
@@ -36,22 +36,34 @@ from clinic_desk.manager.export import (
     write_csv,
 )
 from clinic_desk.manager.pin import ManagerPin, PinCheck
-from clinic_desk.manager.queue import FlagFilter, SortKey, filter_and_sort
+from clinic_desk.manager.queue import (
+    FlagFilter,
+    SortKey,
+    filter_and_sort,
+    reason_words,
+    status_words,
+)
 from clinic_desk.manager.sealing import ManagerKeyFile, Unsealer, key_file_path
 from clinic_desk.manager.search import flag_matches
 from clinic_desk.texts import Lang
 from offline_cache import FlagStatus, FlagSummary, MismatchFlag, OfflineCache
 
+# the review's names in one place for its callers (each lives in the module of its concern)
 __all__ = [
     "CSV_COLUMNS",
     "CSV_HEADERS",
     "FlagDetail",
     "FlagFilter",
     "InputProblem",
+    "ReferenceState",
     "ReviewInputError",
     "ReviewSession",
+    "SortKey",
     "csv_header",
+    "filter_and_sort",
     "flag_matches",
+    "reason_words",
+    "status_words",
     "unlock_review",
 ]
 
