@@ -135,7 +135,7 @@ def _set_pin(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from clinic_desk.manager.queue import FlagFilter
+    from clinic_desk.manager.review import FlagFilter
     from offline_cache import FlagStatus
 
     with _session(args) as session:

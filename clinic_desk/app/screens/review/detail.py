@@ -3,8 +3,7 @@ linked record's content."""
 
 from __future__ import annotations
 
-from clinic_desk.manager.detail import FlagDetail, ReferenceState
-from clinic_desk.manager.queue import reason_words, status_words
+from clinic_desk.manager.review import FlagDetail, ReferenceState, reason_words, status_words
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.codes import SEX, words
 from clinic_desk.texts.keys import TextKey

@@ -30,16 +30,16 @@ from clinic_desk.app.widgets.flag_list import FlagList, fit
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.stages import FlagReason
-from clinic_desk.manager.detail import FlagDetail
 from clinic_desk.manager.errors import ManagerError
-from clinic_desk.manager.queue import (
+from clinic_desk.manager.review import (
+    FlagDetail,
     FlagFilter,
+    ReviewSession,
     SortKey,
     filter_and_sort,
     reason_words,
     status_words,
 )
-from clinic_desk.manager.review import ReviewSession
 from clinic_desk.texts import plural, t
 from clinic_desk.texts.keys import TextKey
 from offline_cache import CacheError, FlagStatus, FlagSummary
