@@ -23,6 +23,7 @@ from clinic_desk.app.widgets.path_forms import PathForms
 from clinic_desk.app.widgets.prose import PhraseText, Prose
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.checkin import path_events as pe
+from clinic_desk.checkin.face import NOT_CONSENTED_AT_READER
 from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
 from clinic_desk.domain.insured_numbers import NumberForm
 from clinic_desk.services.desk import DeskServices
@@ -141,6 +142,8 @@ class PathDeskScreen(DeskScreen):
         result = view.result
         if result is not None and result.medications_note == NOT_ON_THIS_PATH:
             return t("numbers.no_medications", lang)
+        if result is not None and result.medications_note == NOT_CONSENTED_AT_READER:
+            return t("face.no_medications", lang)
         return ""
 
     def _allowed(self, view: DeskView) -> dict[str, bool]:
