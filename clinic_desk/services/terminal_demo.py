@@ -14,12 +14,13 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from clinic_desk import paths
 from clinic_desk.gateway.dataset import Dataset, load_dataset
 from clinic_desk.oqs import OqsSettings
-from clinic_desk.oqs.simulator import TerminalSimulator
+from clinic_desk.oqs.simulator import KnobPlan, TerminalSimulator, parse_knob, write_face_result
 from clinic_desk.services.desk import GatewayWatch
 from clinic_desk.services.sources import GatewayParts
 from clinic_desk.services.terminal import TerminalGateway
@@ -29,7 +30,10 @@ DEMO_MAX_SECONDS = 12 * 3600.0  # the simulator stops by itself after a working 
 
 
 class SimulatedTerminal:
-    """A gateway source: the simulator in a thread, the desk's terminal client on it."""
+    """A gateway source: the simulator in a thread, the desk's terminal client on it.
+
+    ``knobs``: the simulator's fault knobs (``oqs-terminal serve --fault`` specs), as a
+    support fixture asks for them; ``lookup_timeout``: how long the desk waits."""
 
     def __init__(
         self,
@@ -37,11 +41,43 @@ class SimulatedTerminal:
         *,
         desk_id: str = "demo",
         poll_interval: float = 0.02,
+        knobs: list[str] | None = None,
+        lookup_timeout: float = 8.0,
     ) -> None:
         self.dataset = dataset
         self.desk_id = desk_id
         self.poll_interval = poll_interval
+        self.knobs = list(knobs or [])
+        self.lookup_timeout = lookup_timeout
         self.folder: Path | None = None
+        self._gateway: TerminalGateway | None = None
+
+    def arm(self) -> None:
+        """The knobs are in force from the start (a replay calls this after priming)."""
+
+    async def face_result(self, patient_id: str, deadline: float) -> str:
+        """The face reader passes a patient of the dataset: its result is written into
+        ``face/`` and taken by the desk's watcher; the id it waits under. Raises
+        TimeoutError when the desk has not taken it by ``deadline`` (monotonic)."""
+        dataset, folder = self.dataset, self.folder
+        gateway = self._gateway
+        assert dataset is not None and folder is not None and gateway is not None, "open() first"
+        entry = dataset.patient(patient_id)
+        if entry is None:
+            raise LookupError(f"The dataset has no patient {patient_id!r}.")
+        faces = gateway.faces
+        before = set(faces.desk.waiting) if faces is not None and faces.desk is not None else set()
+        await asyncio.to_thread(
+            write_face_result, folder / "terminal", entry, institution=DEMO_INSTITUTION_CODE
+        )
+        while time.monotonic() < deadline:
+            desk = faces.desk if faces is not None else None
+            if desk is not None:
+                new = [i for i in desk.waiting if i not in before]
+                if new:
+                    return new[-1]
+            await asyncio.sleep(self.poll_interval)
+        raise TimeoutError("The desk did not take the face reader's result in time.")
 
     async def open(self, watch: GatewayWatch) -> GatewayParts:
         dataset = self.dataset
@@ -51,9 +87,11 @@ class SimulatedTerminal:
         folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="oqs-sim-", dir=base))
         self.folder = folder
         terminal = folder / "terminal"
+        self.dataset = dataset
         simulator = TerminalSimulator(
             terminal,
             dataset,
+            knobs=KnobPlan([parse_knob(spec) for spec in self.knobs]),
             poll_interval=self.poll_interval,
             max_seconds=DEMO_MAX_SECONDS,
         )
@@ -64,11 +102,13 @@ class SimulatedTerminal:
             medical_institution_code=DEMO_INSTITUTION_CODE,
             desk_id=self.desk_id,
             poll_interval=0.05,
-            lookup_timeout=8.0,
+            lookup_timeout=self.lookup_timeout,
+            medication_timeout=self.lookup_timeout,
             archive_dir=folder / "archive",
             journal_path=folder / "journal.jsonl",
         )
-        parts = await TerminalGateway(settings).open(watch)
+        self._gateway = gateway = TerminalGateway(settings)
+        parts = await gateway.open(watch)
 
         async def close() -> None:
             simulator.stop()
