@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -143,6 +143,16 @@ class FaceDesk:
                 log.warning("face result not kept waiting: %s", type(exc).__name__)
 
 
+@dataclass(frozen=True)
+class SimulatedFaceReader:
+    """The demo's face reader (a simulated 資格確認端末): the demo panel sends a patient
+    through it, and its result arrives in ``face/`` as a real one would."""
+
+    # (dataset patient id, whether their result says they agreed to share 薬剤情報)
+    patients: tuple[tuple[str, bool], ...]
+    present: Callable[[str], Awaitable[None]]  # the patient passes the reader
+
+
 class FaceReaderSource:
     """Starts the watcher of ``face/`` with the desk (its audit goes to the desk's store)."""
 
@@ -150,6 +160,7 @@ class FaceReaderSource:
         self.client = client
         self.desk: FaceDesk | None = None  # the results waiting, once started
         self.listeners: list[Callable[[str], None]] = []
+        self.simulated: SimulatedFaceReader | None = None  # the demo's (oqs-sim) only
 
     def listen(self, listener: Callable[[str], None]) -> None:
         """``listener`` hears of each result's id as it arrives (on the desk's loop)."""

@@ -22,11 +22,15 @@ from clinic_desk.gateway.dataset import Dataset, load_dataset
 from clinic_desk.oqs import OqsSettings
 from clinic_desk.oqs.simulator import KnobPlan, TerminalSimulator, parse_knob, write_face_result
 from clinic_desk.services.desk import GatewayWatch
+from clinic_desk.services.face_desk import SimulatedFaceReader
 from clinic_desk.services.sources import GatewayParts
 from clinic_desk.services.terminal import TerminalGateway
 
 DEMO_INSTITUTION_CODE = "1311111111"  # the public example's code (test data)
 DEMO_MAX_SECONDS = 12 * 3600.0  # the simulator stops by itself after a working day
+# who the demo panel can send through the face reader: one who agreed there to share
+# their medication information (and has some), one with none to share
+DEMO_FACE_PATIENTS = ("p-yamada-taro", "p-nakamura-akemi")
 
 
 class SimulatedTerminal:
@@ -55,21 +59,26 @@ class SimulatedTerminal:
     def arm(self) -> None:
         """The knobs are in force from the start (a replay calls this after priming)."""
 
+    async def _present(self, patient_id: str) -> None:
+        """A patient of the dataset passes the simulated face reader (the demo panel)."""
+        dataset, folder = self.dataset, self.folder
+        assert dataset is not None and folder is not None, "open() first"
+        entry = dataset.patient(patient_id)
+        if entry is None:
+            raise LookupError(f"The dataset has no patient {patient_id!r}.")
+        await asyncio.to_thread(
+            write_face_result, folder / "terminal", entry, institution=DEMO_INSTITUTION_CODE
+        )
+
     async def face_result(self, patient_id: str, deadline: float) -> str:
         """The face reader passes a patient of the dataset: its result is written into
         ``face/`` and taken by the desk's watcher; the id it waits under. Raises
         TimeoutError when the desk has not taken it by ``deadline`` (monotonic)."""
-        dataset, folder = self.dataset, self.folder
         gateway = self._gateway
-        assert dataset is not None and folder is not None and gateway is not None, "open() first"
-        entry = dataset.patient(patient_id)
-        if entry is None:
-            raise LookupError(f"The dataset has no patient {patient_id!r}.")
+        assert gateway is not None, "open() first"
         faces = gateway.faces
         before = set(faces.desk.waiting) if faces is not None and faces.desk is not None else set()
-        await asyncio.to_thread(
-            write_face_result, folder / "terminal", entry, institution=DEMO_INSTITUTION_CODE
-        )
+        await self._present(patient_id)
         while time.monotonic() < deadline:
             desk = faces.desk if faces is not None else None
             if desk is not None:
@@ -109,6 +118,15 @@ class SimulatedTerminal:
         )
         self._gateway = gateway = TerminalGateway(settings)
         parts = await gateway.open(watch)
+        if gateway.faces is not None:
+            gateway.faces.simulated = SimulatedFaceReader(
+                patients=tuple(
+                    (p, bool(entry.medications))  # the simulator's consent flag
+                    for p in DEMO_FACE_PATIENTS
+                    if (entry := dataset.patient(p)) is not None
+                ),
+                present=self._present,
+            )
 
         async def close() -> None:
             simulator.stop()

@@ -482,5 +482,7 @@ TextKey = Literal[
     "face.next",
     "face.no_medications",
     "error.face_result_gone",
+    "demo.face.consented",
+    "demo.face.not_consented",
     "key.face",
 ]

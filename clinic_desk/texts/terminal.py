@@ -51,5 +51,13 @@ TERMINAL_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "This face reader result is no longer waiting (opened at another desk, or "
         "dropped as too old).",
     },
+    "demo.face.consented": {
+        "ja": "顔認証付きカードリーダーで受付（薬剤情報の提供に同意）",
+        "en": "Checks in at the face reader (agrees to share medications)",
+    },
+    "demo.face.not_consented": {
+        "ja": "顔認証付きカードリーダーで受付（薬剤情報の提供なし）",
+        "en": "Checks in at the face reader (shares no medications)",
+    },
     "key.face": {"ja": "顔認証の受付", "en": "Face reader check-in"},
 }

@@ -40,6 +40,49 @@ def test_the_flag_chooses_the_simulated_terminal() -> None:
     assert build_parser().parse_args([]).gateway == "embedded"
 
 
+async def test_the_demo_panel_sends_a_patient_through_the_face_reader() -> None:
+    """The demo on the simulated terminal: the panel's face-reader entry writes a
+    result into face/, the form opens, and after the confirmation the record shows
+    with its medications (the patient agreed at the reader)."""
+    from clinic_desk.app.screens.face import FaceScreen
+    from clinic_desk.app.screens.face_panel import FACE_OPTION_PREFIX
+    from clinic_desk.app.widgets.demo_panel import DemoPanel
+
+    terminal = SimulatedTerminal()
+    services = await build_demo_services(card_source="in_process", gateway=terminal)
+    app = DeskApp(services, lang="ja")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            desk = Desk(app, services, pilot)
+            options = app.screen.query_one(DemoPanel).options
+            option = f"{FACE_OPTION_PREFIX}p-yamada-taro"
+            for _ in range(200):  # the panel's entries come with the services
+                if any(options.get_option_at_index(i).id == option
+                       for i in range(options.option_count)):  # fmt: skip
+                    break
+                await pilot.pause(0.02)
+            label = options.get_option(option).prompt.text  # type: ignore[union-attr]
+            assert "顔認証付きカードリーダーで受付（薬剤情報の提供に同意）" in label
+            index = next(
+                i for i in range(options.option_count)
+                if options.get_option_at_index(i).id == option
+            )  # fmt: skip
+            options.highlighted = index
+            options.action_select()
+            for _ in range(1500):  # the watcher polls the folder
+                if isinstance(app.screen, FaceScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, FaceScreen)
+            await desk.press(*"やまだ たろう", "enter", *"19800401", "enter")
+            await desk.confirm_identity("19800401")
+            assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
+            assert "アムロジピン" in desk.capture()
+    finally:
+        await services.stop()
+
+
 async def test_the_demo_desk_takes_a_face_result_through_the_gate() -> None:
     """The simulated terminal of the demo (in this process) and a face result written
     by another process: the form, the confirmation, the record with its medications."""

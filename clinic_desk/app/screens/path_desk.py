@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.screens.desk import DeskScreen
+from clinic_desk.app.screens.face_panel import add_face_options, face_patient, simulated_reader
 from clinic_desk.app.widgets.demo_panel import DemoPanel
 from clinic_desk.app.widgets.path_forms import PathForms
 from clinic_desk.app.widgets.prose import PhraseText, Prose
@@ -183,16 +184,22 @@ class PathDeskScreen(DeskScreen):
         if services.demo is None or not self._ready_for_services:
             return
         options = self.query_one(DemoPanel).options
+        add_face_options(options, services, self.lang)  # the simulated 資格確認端末 only
         if _has(options):
             return
         label = PhraseText(t("demo.numbers_patient", self.lang))
         options.add_option(Option(label, id=NUMBERS_PATIENT))
 
     async def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
-        if message.option.id != NUMBERS_PATIENT:
+        face = face_patient(message.option.id)
+        if message.option.id != NUMBERS_PATIENT and face is None:
             return  # the card desk's own handler taps the card
         message.prevent_default()
         message.stop()
+        reader = simulated_reader(self.desk.services)
+        if face is not None and reader is not None:
+            await reader.present(face)  # the result opens the face form when it arrives
+            return
         if self.current.stage is not Stage.WAITING_FOR_CARD or self._tapping:
             self.flash(t("desk.finish_first", self.lang))
             return
