@@ -106,3 +106,13 @@ async def test_a_result_about_someone_else_is_withheld_in_japanese(
     for i, screen in enumerate(desk.screens):
         assert not leaked(screen, SUZUKI_RECORD), f"screen {i}"
     assert not list((root / "req").glob("YZK*"))  # nothing more asked about a stranger
+
+
+async def test_a_refused_medication_request_shows_the_record_without_them(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
+    terminal("err@medication")
+    desk, flags = await face_check_in(root, "en", "p-yamada-taro", "ヤマダ タロウ", "19800401")
+    assert desk.stage is Stage.SHOWN and flags == [], desk.screens[-1]
+    last = " ".join(desk.screens[-1].split())
+    assert "アムロジピン" not in last and "could not be fetched" in last, last
