@@ -5,6 +5,8 @@ national system; the folder goes with the desk."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
 from clinic_desk.cli import build_parser
@@ -116,3 +118,24 @@ async def test_the_demo_desk_takes_a_face_result_through_the_gate() -> None:
             assert "アムロジピン" in desk.capture()
     finally:
         await services.stop()
+
+
+async def test_a_demo_configured_for_the_terminal_runs_on_the_simulator(tmp_path: Path) -> None:
+    """[gateway] kind = "oqs-files" in a demo's configuration: the simulated terminal
+    (a demo never writes into the configured folder, a clinic's terminal)."""
+    from clinic_desk.cli.desk import _build
+    from clinic_desk.config import load_settings
+    from tests.oqs.test_readiness import _write_config
+
+    clinic_folder = tmp_path / "clinic-terminal"
+    clinic_folder.mkdir()
+    settings = load_settings(_write_config(tmp_path, clinic_folder))
+    assert settings.mode == "demo" and settings.gateway.files
+    args = build_parser().parse_args(["--card-source", "in-process"])
+    services = await _build(args, settings, None)
+    try:
+        assert services.faces is not None and services.faces.simulated is not None
+        assert "資格確認端末 (simulated)" in services.status().notice
+    finally:
+        await services.stop()
+    assert not any(clinic_folder.iterdir())
