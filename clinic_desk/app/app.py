@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported when the desk's screen is shown: not before the fi
     from clinic_desk.app.screens.desk import DeskScreen
     from clinic_desk.checkin import DeskView
     from clinic_desk.checkin import events as ev
-    from clinic_desk.checkin.face import FaceCheckIn
+    from clinic_desk.checkin.path_events import FaceCheckInChosen
     from clinic_desk.services.desk import DeskServices
 
 # the desk's screen with the paths without a PIN (a subclass of the card desk)
@@ -170,30 +170,31 @@ class DeskApp(LocalisedApp):
             await self.dispatch(event)
         self.idle.touch()
 
-    def _face_arrived(self, checkin: FaceCheckIn) -> None:
-        """A result from the face reader: its check-in opens at once on an idle desk
-        (else F opens it once the desk is free)."""
+    def _face_arrived(self, result_id: str) -> None:
+        """A result from the face reader: its form opens at once on an idle desk (else
+        F opens the oldest waiting once the desk is free)."""
         from clinic_desk.checkin import Stage
 
         idle = self.services is not None and self.services.runner.machine.stage is (
             Stage.WAITING_FOR_CARD
         )
         if idle and self.desk_screen is not None and self.screen is self.desk_screen:
-            self._open_face(checkin)
+            self._open_face(result_id)
 
     def action_face_checkin(self) -> None:
         faces = self.services.faces if self.services is not None else None
-        if faces is None or faces.desk is None or not faces.desk.waiting:
-            return
-        if self.desk_screen is not None and self.screen is self.desk_screen:
-            self._open_face(faces.desk.waiting[0])
+        oldest = faces.desk.oldest() if faces is not None and faces.desk is not None else None
+        if oldest is not None and self.desk_screen is not None and self.screen is self.desk_screen:
+            self._open_face(oldest)
 
-    def _open_face(self, checkin: FaceCheckIn) -> None:
+    def _open_face(self, result_id: str) -> None:
         from clinic_desk.app.screens.face import FaceScreen
 
-        faces = self.services.faces if self.services is not None else None
-        if faces is not None and faces.desk is not None:
-            self.push_screen(FaceScreen(faces.desk, checkin, self.lang))
+        async def chosen(event: FaceCheckInChosen | None) -> None:
+            if event is not None:
+                await self.dispatch(event)
+
+        self.push_screen(FaceScreen(result_id, self.lang), chosen)
 
     def _view_changed(self, view: DeskView) -> None:
         self.patient_side.publish(view)

@@ -74,6 +74,9 @@ class RecordIdentity(_Event):
 
     name: str
     birthdate: date
+    # the record's name in kana (full-width), when the backend gives it: what a name
+    # stated in kana is compared with
+    kana: str | None = None
 
     def __repr__(self) -> str:  # keep personal data out of tracebacks and debug logs
         return "RecordIdentity(…)"
@@ -137,6 +140,9 @@ class CacheMiss(_Event):
 
 class MedicationsFetched(_Event):
     history: MedicationHistory
+    # who the answer names, when the backend's answer names the person again (the
+    # 資格確認端末's 薬剤情報): it must be the confirmed record's person
+    person: RecordIdentity | None = None
 
 
 class MedicationsUnavailable(_Event):

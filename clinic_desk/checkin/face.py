@@ -1,242 +1,94 @@
-"""A check-in that starts at the national face reader: its result arrives first, and
-nothing of it is shown until the patient has confirmed who they are.
+"""A check-in that starts at the national face reader (a desk on a 資格確認端末).
 
-The face reader's result names a person the desk must not trust yet. The patient
-types their birthdate (two tries, as at the card path), then the receptionist types
-the name the patient states, in kana; the identity gate compares both with the
-result (its half-width kana, read as full-width, and its name). ``match`` shows the
-record; ``variant`` goes to staff with both spellings; anything else is withheld
-and flagged exactly as a card mislink, and 複数該当 is withheld at once. The record
-lives in one ``HeldRecord`` and is dropped in the same step on every other ending.
+The face reader's result names a person the desk does not trust yet. It goes through
+the same stated-identity entry as a 資格確認書 (``PathFlow._state_identity``): the
+receptionist types the name the patient states, in kana, and the birthdate they say
+(``FaceCheckInChosen``); only then is the result's record taken (``TakeFaceResult``)
+and handed to the machine as ``RecordFetched``. From there it is the card's way: the
+identity gate (the stated kana against the record's kana and its name, the better
+of the two), the patient's confirmation of the name and the birthdate they type, the
+staff decision on a variant, and withholding with a flag exactly as a card mislink
+(複数該当 included). Everything of the record is in the one ``HeldRecord``.
 
-Pure and UI-free (no I/O): the effects are the card path's (``RaiseFlag``,
-``Audit``); ``services.face_desk`` carries them out. Once the card path's machine
-has a stated-identity entry this flow can feed it instead (stated identity first,
-then the held record as ``RecordFetched``).
+Medication information (薬剤情報) is asked for only when the patient agreed at the
+face reader (the result says so, ``FaceResultTaken``): the desk does not ask again.
+Its answer names the person once more; ``record_flow`` checks that person against
+the confirmed record before a single drug is shown.
+
+Pure and UI-free (no I/O); ``services.face_desk`` keeps the results waiting and
+``services.terminal`` answers ``TakeFaceResult`` and ``FetchMedications``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
-from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from clinic_desk.checkin import effects as fx
-from clinic_desk.checkin.events import RecordIdentity
-from clinic_desk.checkin.held import HeldRecord
-from clinic_desk.checkin.outcome import EligibilityOutcome, outcome_of
-from clinic_desk.checkin.record_flow import BIRTHDATE_ATTEMPTS
-from clinic_desk.checkin.stages import FlagReason
+from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
+from clinic_desk.checkin.paths import CheckInPath, PathFlow
+from clinic_desk.checkin.stages import Stage
 from clinic_desk.checkin.state import Effects
-from clinic_desk.checkin.view import CheckInResult, VariantForStaff
-from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
-from clinic_desk.identity import IdentityInputError, Verdict, verdict
-from clinic_desk.identity.model import IdentityOutcome
 
-MAX_KANA = 64
+# the result's note when the patient did not agree at the face reader to share
+# their medication information
+NOT_CONSENTED_AT_READER = "medications_not_consented_at_reader"
 
 
-class FaceStage(StrEnum):
-    CONFIRMING_BIRTHDATE = "face_confirming_birthdate"
-    CONFIRMING_NAME = "face_confirming_name"
-    STAFF_DECISION = "face_staff_decision"
-    SHOWN = "face_shown"
-    WITHHELD = "face_withheld"
-    PAPER_FORM = "face_paper_form"
-    CANCELLED = "face_cancelled"
+def face_key(result_id: str) -> str:
+    """Where a card's certificate fingerprint goes (flags, audit): a face result has
+    no card, so the SHA-256 of its result id (an id, not personal data)."""
+    return hashlib.sha256(f"face:{result_id}".encode()).hexdigest()
 
 
-FACE_ENDINGS = frozenset(
-    {FaceStage.SHOWN, FaceStage.WITHHELD, FaceStage.PAPER_FORM, FaceStage.CANCELLED}
-)
+class FacePathFlow(PathFlow):
+    """The face reader's check-in, on top of the other paths."""
 
+    _face_consent: bool
 
-class FaceArrival(BaseModel):
-    """What the face reader's result says: held for the gate, never shown as such."""
+    def _reset(self) -> None:
+        super()._reset()
+        self._face_consent = False
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    result_id: str = Field(min_length=1, max_length=128)  # the result file's id
-    name: str | None
-    kana: str | None  # full-width katakana
-    birthdate: date | None
-    eligibility: EligibilityRecord
-    linked_record_ref: str = ""
-    insurer_reference: SecretStr = SecretStr("")
-
-    def __repr__(self) -> str:
-        return f"FaceArrival(result_id={self.result_id!r})"
-
-    __str__ = __repr__
-
-    @property
-    def key(self) -> str:
-        """Where a card's certificate fingerprint goes (flags, audit): a face result has
-        no card, so the SHA-256 of its result id."""
-        return hashlib.sha256(f"face:{self.result_id}".encode()).hexdigest()
-
-
-class FaceView(BaseModel):
-    """What a screen may show of a face check-in now."""
-
-    model_config = ConfigDict(frozen=True)
-
-    stage: FaceStage
-    retry_birthdate: bool = False
-    variant: VariantForStaff | None = None  # staff only
-    result: CheckInResult | None = None  # SHOWN only
-    flag_reasons: tuple[FlagReason, ...] = ()
-    outcome: EligibilityOutcome | None = None
-
-
-def _best(stated: str, birthdate: date, arrival: FaceArrival) -> Verdict | None:
-    """The gate on the stated name against the result's kana and its name: the best
-    of the two (kana is what the patient says; staff may type the name itself)."""
-    assert arrival.birthdate is not None
-    found: list[Verdict] = []
-    for spelled in (arrival.kana, arrival.name):
-        if not spelled:
-            continue
-        try:
-            found.append(verdict(stated, birthdate, spelled, arrival.birthdate))
-        except IdentityInputError:
-            continue
-    order = (IdentityOutcome.MATCH, IdentityOutcome.VARIANT, IdentityOutcome.MISMATCH)
-    return min(found, key=lambda v: order.index(v.outcome)) if found else None
-
-
-class FaceCheckIn:
-    """One face-reader check-in. ``start()`` first, then the people's answers."""
-
-    def __init__(self, arrival: FaceArrival) -> None:
-        self._arrival: FaceArrival | None = arrival
-        self._key = arrival.key
-        self._stage = FaceStage.CONFIRMING_BIRTHDATE
-        self._typed: date | None = None
-        self._attempts = 0
-        self._held: HeldRecord | None = None
-        self._stated = ""
-        self._reasons: tuple[FlagReason, ...] = ()
-        self._outcome: EligibilityOutcome | None = None
-
-    @property
-    def stage(self) -> FaceStage:
-        return self._stage
-
-    @property
-    def key(self) -> str:
-        """The face result's stand-in for a card fingerprint (flags, audit)."""
-        return self._key
-
-    def start(self) -> Effects:
-        arrival = self._arrival
-        assert arrival is not None
-        audit = fx.Audit(action="face_result_arrived")
-        state = arrival.eligibility.state
-        if state is ValidityState.SEVERAL_MATCH:
-            self._outcome = EligibilityOutcome.SEVERAL_MATCH
-            return [audit, *self._withhold(FlagReason.SEVERAL_QUALIFICATIONS)]
-        if state is ValidityState.NOT_FOUND or arrival.birthdate is None or not arrival.name:
-            self._outcome = EligibilityOutcome.NO_RECORD
-            self._arrival = None
-            self._stage = FaceStage.PAPER_FORM
-            return [audit, fx.Audit(action="paper_form", detail="face_no_record")]
-        return [audit]
-
-    # -- the patient and staff -----------------------------------------------------
-    def birthdate_typed(self, typed: date) -> Effects:
-        arrival = self._arrival
-        if self._stage is not FaceStage.CONFIRMING_BIRTHDATE or arrival is None:
+    def _path_event(self, event: ev.Event) -> Effects | None:
+        stage = self._stage
+        if isinstance(event, pe.FaceCheckInChosen):
+            return self._face_chosen(event) if stage is Stage.WAITING_FOR_CARD else []
+        if isinstance(event, pe.FaceResultTaken):
+            if stage is Stage.FETCHING and self._path is CheckInPath.FACE:
+                self._face_consent = event.medications_consented
             return []
-        if typed != arrival.birthdate:
-            self._attempts += 1
-            if self._attempts >= BIRTHDATE_ATTEMPTS:
-                return self._withhold(FlagReason.TYPED_BIRTHDATE_DIFFERS)
-            return [fx.Audit(action="typed_birthdate_differs")]
-        self._typed = typed
-        self._stage = FaceStage.CONFIRMING_NAME
-        return []
+        return super()._path_event(event)
 
-    def name_stated(self, kana: str) -> Effects:
-        arrival, typed = self._arrival, self._typed
-        if self._stage is not FaceStage.CONFIRMING_NAME or arrival is None or typed is None:
-            return []
-        stated = kana.strip()[:MAX_KANA]
-        judged = _best(stated, typed, arrival) if stated else None
-        if judged is None or judged.is_mismatch:
-            return self._withhold(FlagReason.NAME_MISMATCH)
-        self._hold(judged)
-        self._stated = stated
-        if judged.is_match:
-            return [fx.Audit(action="identity_confirmed", detail="face"), *self._show()]
-        self._stage = FaceStage.STAFF_DECISION
-        return [fx.Audit(action="variant_shown_to_staff")]
+    def _ignores_card_removal(self) -> bool:
+        """No card at the desk: a card taken off a reader does not end it."""
+        return self._path is CheckInPath.FACE or super()._ignores_card_removal()
 
-    def staff_decided(self, accept: bool) -> Effects:
-        if self._stage is not FaceStage.STAFF_DECISION:
-            return []
-        if not accept:
-            return self._withhold(FlagReason.VARIANT_REJECTED)
-        return [fx.Audit(action="variant_accepted_by_staff"), *self._show()]
+    def _face_chosen(self, event: pe.FaceCheckInChosen) -> Effects:
+        self._reset()
+        self.generation += 1
+        self._path = CheckInPath.FACE
+        key = face_key(event.result_id)
+        self._certificate_sha256 = key  # flags and audit rows of this check-in
+        self._state_identity(event.stated, key)
+        return [
+            *self._go(Stage.FETCHING),
+            fx.Audit(action="face_checkin_started"),
+            pe.TakeFaceResult(result_id=event.result_id),
+        ]
 
-    def cancel(self) -> Effects:
-        if self._stage in FACE_ENDINGS:
-            return []
-        self._arrival, self._held = None, None
-        self._stage = FaceStage.CANCELLED
-        return [fx.Audit(action="cancelled", detail="face")]
-
-    # -- the view --------------------------------------------------------------------
-    def view(self) -> FaceView:
-        held = self._held
-        shown = self._stage is FaceStage.SHOWN and held is not None
-        variant = None
-        if self._stage is FaceStage.STAFF_DECISION and held is not None:
-            variant = VariantForStaff(
-                card_name=self._stated, record_name=held.identity.name, reasons=held.verdict.reasons
-            )
-        return FaceView(
-            stage=self._stage,
-            retry_birthdate=self._stage is FaceStage.CONFIRMING_BIRTHDATE and self._attempts > 0,
-            variant=variant,
-            result=(
-                CheckInResult(eligibility=held.eligibility, patient_name=held.identity.name)
-                if shown and held is not None
-                else None
-            ),
-            flag_reasons=self._reasons,
-            outcome=outcome_of(held.eligibility.state) if shown and held else self._outcome,
-        )
-
-    # -- helpers ---------------------------------------------------------------------
-    def _hold(self, judged: Verdict) -> None:
-        arrival = self._arrival
-        assert arrival is not None and arrival.name and arrival.birthdate
-        self._held = HeldRecord(
-            identity=RecordIdentity(name=arrival.name, birthdate=arrival.birthdate),
-            eligibility=arrival.eligibility,
-            verdict=judged,
-            linked_record_ref=arrival.linked_record_ref,
-            insurer_reference=arrival.insurer_reference,
-        )
-
-    def _show(self) -> Effects:
-        self._arrival = None
-        self._stage = FaceStage.SHOWN
-        return [fx.Audit(action="shown", detail="face")]
-
-    def _withhold(self, *reasons: FlagReason) -> Effects:
-        arrival = self._arrival
-        self._arrival, self._held = None, None
-        self._reasons = reasons
-        self._stage = FaceStage.WITHHELD
-        flag = fx.RaiseFlag(
-            reasons=reasons,
-            identity=None,
-            certificate_sha256=self._key,
-            linked_record_ref=arrival.linked_record_ref if arrival else "",
-            insurer_reference=arrival.insurer_reference if arrival else SecretStr(""),
-        )
-        return [flag, fx.Audit(action="withheld_and_flagged", detail=flag.reason)]
+    def _confirmed(self) -> Effects:
+        if self._path is not CheckInPath.FACE or self._offline():
+            return super()._confirmed()
+        audit = fx.Audit(action="identity_confirmed", detail="face")
+        if self._face_consent:
+            self._consent = True
+            return [
+                audit,
+                fx.Audit(action="consent_given", detail="face_reader"),
+                *self._go(Stage.FETCHING_MEDICATIONS),
+                fx.FetchMedications(),
+            ]
+        self._consent = False
+        self._medications_note = NOT_CONSENTED_AT_READER
+        return [audit, *self._show_online()]

@@ -16,8 +16,8 @@ from typing import assert_never
 
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin.face import FacePathFlow
 from clinic_desk.checkin.outcome import EligibilityOutcome, outcome_of
-from clinic_desk.checkin.paths import PathFlow
 from clinic_desk.checkin.stages import ENDINGS, FlagReason, Stage
 from clinic_desk.checkin.state import Effects
 from clinic_desk.checkin.view import CheckInResult, DeskView, VariantForStaff
@@ -25,7 +25,7 @@ from clinic_desk.checkin.view import CheckInResult, DeskView, VariantForStaff
 _SHOWING = frozenset({Stage.SHOWN, Stage.OFFLINE_SHOWN})
 
 
-class CheckInMachine(PathFlow):
+class CheckInMachine(FacePathFlow):
     """One desk's check-in flow. Call ``handle`` with each event."""
 
     def handle(self, event: ev.Event, generation: int | None = None) -> Effects:
@@ -100,7 +100,7 @@ class CheckInMachine(PathFlow):
 
     # -- stage dispatch ----------------------------------------------------
     def _dispatch(self, event: ev.Event) -> Effects:
-        on_path = self._path_event(event)  # number lookup, visual check, 申立書 (paths.py)
+        on_path = self._path_event(event)  # numbers, visual, 申立書, face reader (paths, face)
         if on_path is not None:
             return on_path
         stage = self._stage

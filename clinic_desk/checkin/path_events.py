@@ -64,9 +64,25 @@ class DeclarationRecorded(_Frozen):
     declaration: InsuranceDeclaration
 
 
+class FaceCheckInChosen(_Frozen):
+    """A patient checked in at the national face reader: the receptionist opens its
+    result's check-in with the name (kana) and birthdate the patient states."""
+
+    result_id: str = Field(min_length=1, max_length=128)
+    stated: StatedIdentity
+
+
 # --- events: the gateway -------------------------------------------------------------------
 class NumbersNotFound(_Frozen):
     """該当資格なし for the numbers and birthdate."""
+
+
+class FaceResultTaken(_Frozen):
+    """The face result is taken for this check-in (its record follows as
+    ``RecordFetched``): whether the patient agreed at the face reader to share their
+    medication information."""
+
+    medications_consented: bool
 
 
 PathEvent = (
@@ -76,6 +92,8 @@ PathEvent = (
     | DeclarationStarted
     | DeclarationRecorded
     | NumbersNotFound
+    | FaceCheckInChosen
+    | FaceResultTaken
 )
 
 
@@ -99,4 +117,10 @@ class QueueDeclaration(_Frozen):
     declaration: InsuranceDeclaration
 
 
-PathEffect = LookUpNumbers | AuthenticateVisually | QueueDeclaration
+class TakeFaceResult(_Frozen):
+    """Take the waiting face result: its record, not yet confirmed, for the gate."""
+
+    result_id: str = Field(min_length=1, max_length=128)
+
+
+PathEffect = LookUpNumbers | AuthenticateVisually | QueueDeclaration | TakeFaceResult

@@ -7,6 +7,7 @@ check-in plainly with ``path_unavailable`` instead of hanging it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from clinic_desk.checkin import events as ev
@@ -45,6 +46,25 @@ class DeskCredentialGateway(NumberLookupGateway, VisualCheckGateway, Protocol):
     (a backend may offer only one of them: the 資格確認端末 has no visual check)."""
 
 
+@dataclass(frozen=True)
+class FaceTaken:
+    """A face result taken for a check-in: whether the patient agreed at the reader to
+    share their medication information, its record (not confirmed), and the session
+    its medications are fetched with."""
+
+    taken: pe.FaceResultTaken
+    record: ev.RecordFetched
+    session: GatewaySession
+
+
+@runtime_checkable
+class FaceResultGateway(Protocol):
+    """A backend whose face reader leaves results for the desk (the 資格確認端末)."""
+
+    async def take_face_result(self, result_id: str) -> FaceTaken | GatewayFailure:
+        """The waiting result ``result_id``, taken off the waiting list."""
+
+
 class StaffCheck(Protocol):
     def verify(self, staff_id: str, pin: str) -> str:
         """ "" when the staff PIN is right; else the refusal's code (blocking)."""
@@ -59,7 +79,7 @@ class DeclarationStore(Protocol):
 VISUAL_UNAVAILABLE = ev.Failed(
     code="visual_unavailable", message="This desk's backend offers no visual check."
 )
-PATH_EFFECTS = (pe.LookUpNumbers, pe.AuthenticateVisually, pe.QueueDeclaration)
+PATH_EFFECTS = (pe.LookUpNumbers, pe.AuthenticateVisually, pe.QueueDeclaration, pe.TakeFaceResult)
 
 
 def _unavailable(what: str) -> ev.Failed:
@@ -74,6 +94,18 @@ async def carry_out_path(runner: CheckInRunner, effect: pe.PathEffect, gen: int)
             await runner.dispatch(_unavailable("keep a declaration"), gen)
             return
         await runner.on_store(store.queue_declaration, effect.declaration)
+        return
+    if isinstance(effect, pe.TakeFaceResult):
+        if not isinstance(gateway, FaceResultGateway):
+            await runner.dispatch(_unavailable("take a face reader's result"), gen)
+            return
+        found = await gateway.take_face_result(effect.result_id)
+        if not isinstance(found, FaceTaken):
+            await runner.dispatch(found, gen)
+            return
+        runner.keep_session(found.session, gen)
+        await runner.dispatch(found.taken, gen)
+        await runner.dispatch(found.record, gen)
         return
     if isinstance(effect, pe.LookUpNumbers):
         if not isinstance(gateway, NumberLookupGateway):

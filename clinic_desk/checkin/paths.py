@@ -13,8 +13,10 @@
 what staff typed (a ``StatedIdentity``). ``_state_identity`` puts it where the chip's
 identity goes, so the record that arrives next (``RecordFetched``) goes through the
 same gate, the same name and birthdate confirmation and the same staff decision as
-a card's. A face reader's result is one more source: call ``_state_identity`` with
-its kana name and birthdate, then hand its record to ``_record_fetched``.
+a card's. A face reader's result is one more source (``checkin/face.py``): the
+name the patient states in kana and their birthdate enter here, then its record
+arrives as ``RecordFetched``. A stated name is compared with the record's name and,
+when the backend gives it, its kana: the better of the two verdicts.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from clinic_desk.checkin.record_flow import RecordFlow
 from clinic_desk.checkin.stages import Stage
 from clinic_desk.checkin.state import Effects
 from clinic_desk.domain.card import CardIdentity
+from clinic_desk.identity import IdentityInputError, Verdict, verdict
+from clinic_desk.identity.model import IdentityOutcome
 
 # Where a stated identity stands in for a chip's when there is no card at all: no
 # certificate, so nothing is cached or audited under it.
@@ -37,12 +41,14 @@ NO_CERTIFICATE = "0" * 64
 _SEX_NOT_KNOWN = "0"
 # the result's note when this path never fetches medications
 NOT_ON_THIS_PATH = "medications_not_on_this_path"
+_BEST_FIRST = (IdentityOutcome.MATCH, IdentityOutcome.VARIANT, IdentityOutcome.MISMATCH)
 
 
 class CheckInPath(StrEnum):
     CARD = "card"  # card + PIN
     VISUAL = "visual"  # card, photo compared by staff (目視)
     NUMBERS = "numbers"  # 資格確認書 numbers
+    FACE = "face"  # a national face reader's result (checkin/face.py)
 
 
 # A declaration may be opened where nothing could be confirmed.
@@ -76,6 +82,19 @@ class PathFlow(RecordFlow):
         return self._path is CheckInPath.NUMBERS
 
     # -- the entry -------------------------------------------------------------
+    def _judge(self, identity: ev.RecordIdentity) -> Verdict:
+        """The gate; a stated name (said in kana, typed by staff) is also compared
+        with the record's kana, and the better verdict counts."""
+        judged = super()._judge(identity)
+        card = self._card
+        if self._path is CheckInPath.CARD or not identity.kana or card is None:
+            return judged
+        try:
+            by_kana = verdict(card.name, card.birthdate, identity.kana, identity.birthdate)
+        except IdentityInputError:
+            return judged
+        return min((judged, by_kana), key=lambda v: _BEST_FIRST.index(v.outcome))
+
     def _state_identity(self, stated: pe.StatedIdentity, certificate_sha256: str) -> None:
         """Who the patient says they are, where the chip's identity goes (the gate
         then judges the record against it, as against a chip's)."""

@@ -21,7 +21,7 @@ from clinic_desk.checkin.stages import FlagReason, Stage
 from clinic_desk.checkin.state import Effects, MachineState
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationHistory
-from clinic_desk.identity import ReasonCode, Verdict, verdict
+from clinic_desk.identity import IdentityInputError, ReasonCode, Verdict, verdict
 from clinic_desk.identity.aliases import NameAlias
 
 # The patient may mistype their birthdate once; a second difference is flagged.
@@ -156,6 +156,9 @@ class RecordFlow(MachineState):
         held = self._held
         assert held is not None  # medications are fetched for a confirmed record only
         if isinstance(event, ev.MedicationsFetched):
+            if event.person is not None and not same_person(held.identity, event.person):
+                # the answer is about someone else: a mislink, withheld as one
+                return self._withhold(FlagReason.NAME_MISMATCH)
             held.medications = event.history
             return self._show_online()
         if isinstance(event, ev.MedicationsUnavailable):
@@ -245,6 +248,22 @@ class RecordFlow(MachineState):
 
     def _offline(self) -> bool:
         return self._held is not None and self._held.offline_confirmed_at is not None
+
+
+def same_person(record: ev.RecordIdentity, named: ev.RecordIdentity) -> bool:
+    """Whether an answer that names the person again (a 薬剤情報 answer) names the
+    confirmed record's person: the same birthdate and the gate's match on the name,
+    or on the kana when both have it."""
+    pairs = [(record.name, named.name)]
+    if record.kana and named.kana:
+        pairs.append((record.kana, named.kana))
+    for mine, theirs in pairs:
+        try:
+            if verdict(mine, record.birthdate, theirs, named.birthdate).is_match:
+                return True
+        except IdentityInputError:
+            continue
+    return False
 
 
 def _mismatch_reasons(judged: Verdict) -> tuple[FlagReason, ...]:

@@ -165,7 +165,9 @@ async def _build(
     assembly = await asyncio.to_thread(import_module, "clinic_desk.services.assembly")
     source = {"auto": None, "pcscd": "pcscd", "in-process": "in_process"}[args.card_source]
     gateway = None
-    if args.gateway == "oqs-sim":
+    if args.gateway == "oqs-sim" or settings.gateway.files:
+        # a demo never writes into a clinic's terminal folder: [gateway] kind =
+        # "oqs-files" in a demo's configuration means the simulated terminal too
         simulated = await asyncio.to_thread(import_module, "clinic_desk.services.terminal_demo")
         gateway = simulated.SimulatedTerminal()
     services = await demo.build_demo_services(

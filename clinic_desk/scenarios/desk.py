@@ -31,6 +31,8 @@ from clinic_desk.scenarios.scenario import ScenarioError
 from clinic_desk.scenarios.world import ScenarioWorld, load_world
 from clinic_desk.services.assembly import DeskOptions, assemble_desk
 from clinic_desk.services.desk import Closer, DeskServices
+from clinic_desk.services.embedded_gateway import EmbeddedGateway
+from clinic_desk.services.terminal_demo import SimulatedTerminal
 from offline_cache.errors import CacheError
 
 log = logging.getLogger("clinic_desk.fixture_desk")
@@ -89,7 +91,8 @@ async def build_fixture_desk(
 
         return stop_driver
 
-    gateway = world.embedded_gateway()
+    terminal = world.terminal(DESK_ID) if scenario.gateway.kind == "oqs-files" else None
+    gateway: EmbeddedGateway | SimulatedTerminal = terminal or world.embedded_gateway()
     try:
         services = await assemble_desk(
             world.cards(FIXTURE_READER),
@@ -127,7 +130,14 @@ async def build_fixture_desk(
 
     driver = (
         ScenarioDriver(
-            scenario, profile, runner, panel, pace=step_delay, shared=True, announce=announce
+            scenario,
+            profile,
+            runner,
+            panel,
+            pace=step_delay,
+            shared=True,
+            announce=announce,
+            face_result=terminal.face_result if terminal is not None else None,
         )
         if (drive or scenario.drive) == "fixture"
         else None

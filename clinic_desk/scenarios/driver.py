@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from clinic_desk.checkin import events as ev
@@ -29,6 +29,9 @@ from reader.virtual_card.profile import CardProfile
 
 log = logging.getLogger("clinic_desk.scenario_driver")
 
+# the simulated face reader: passes a dataset patient, returns the result's id once
+# the desk holds it (raises TimeoutError past the deadline, LookupError for no patient)
+FaceResultWriter = Callable[[str, float], Awaitable[str]]
 # how often a desk shared with people looks again at a check-in that is busy
 _SHARED_POLL_SECONDS = 0.02
 _MAX_PRIMING_ANSWERS = 20
@@ -75,6 +78,7 @@ class ScenarioDriver:
         pace: float = 0.0,
         shared: bool = False,
         announce: Callable[[str], None] | None = None,
+        face_result: FaceResultWriter | None = None,
     ) -> None:
         self.scenario = scenario
         self.profile = profile
@@ -83,6 +87,7 @@ class ScenarioDriver:
         self.pace = pace
         self.shared = shared
         self._announce = announce or (lambda _doing: None)
+        self.face_result = face_result  # the simulated face reader (start "face")
         self.total = len(scenario.steps)
         self.played = 0
         self.note = ""
@@ -122,7 +127,7 @@ class ScenarioDriver:
         until = deadline if deadline is not None else self.deadline()
         try:
             await self._pause()
-            await self._start()
+            await self._start(until)
             while (stage := await self._next_wait(until, steps)) is not None:
                 if not steps:
                     raise ScenarioEnded(
@@ -147,7 +152,18 @@ class ScenarioDriver:
         note = f"{len(steps)} step(s) left unplayed" if steps else ""
         return self._finish(Played(STAGE_OUTCOMES[self.runner.machine.stage], note, self.played))
 
-    async def _start(self) -> None:
+    async def _start(self, deadline: float) -> None:
+        arrival = self.scenario.face
+        if self.scenario.start == "face" and arrival is not None:
+            if self.face_result is None:
+                raise ScenarioEnded(Outcome.STUCK, "this desk has no face reader to pass")
+            try:
+                result_id = await self.face_result(arrival.patient, deadline)
+            except (TimeoutError, LookupError) as exc:
+                raise ScenarioEnded(Outcome.STUCK, str(exc)) from None
+            await self.runner.dispatch(arrival.event(result_id))
+            self._announce("face reader result opened")
+            return
         if self.scenario.start == "numbers":
             await self.runner.dispatch(NumberLookupStarted())
             self._announce("number form opened")

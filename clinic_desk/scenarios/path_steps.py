@@ -124,3 +124,22 @@ def path_action(step: PathStep, view: DeskView, profile: CardProfile) -> pe.Path
             copay_ratio=step.copay_ratio,
         )
     )
+
+
+class FaceArrival(BaseModel):
+    """A check-in that starts at the 資格確認端末's face reader (``start: "face"``): the
+    reader passes ``patient`` (a dataset patient: its result is written into the
+    simulator's ``face/``), and the receptionist opens it with the name and birthdate
+    the patient states."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    patient: str = Field(
+        min_length=1, max_length=64, description="the dataset patient the result is about"
+    )
+    name: str = Field(min_length=1, max_length=64, description="the name the patient states (kana)")
+    birthdate: date = Field(description="the birthdate the patient states")
+
+    def event(self, result_id: str) -> pe.FaceCheckInChosen:
+        stated = pe.StatedIdentity(name=self.name, birthdate=self.birthdate)
+        return pe.FaceCheckInChosen(result_id=result_id, stated=stated)

@@ -64,7 +64,9 @@ def found_by_number(answer: NumberLookupAnswer) -> ev.RecordFetched | pe.Numbers
     patient = found.patient
     return ev.RecordFetched(
         patient_ref=patient.reference,
-        identity=ev.RecordIdentity(name=patient.name, birthdate=patient.birthdate),
+        identity=ev.RecordIdentity(
+            name=patient.name, birthdate=patient.birthdate, kana=patient.kana_name
+        ),
         eligibility=found.eligibility,
         linked_record_ref=patient.reference,
         insurer_reference=SecretStr(insurer_reference(found.eligibility)),

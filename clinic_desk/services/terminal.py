@@ -7,8 +7,11 @@ readiness. The national system is reached through the terminal's folder
 
 - **cards** are checked at the terminal's own face reader, not through the desk: a
   card placed on the desk's reader is refused with ``card_at_face_reader`` (the
-  screen says to use the face reader); its result arrives in ``face/`` and goes
-  through the identity gate (``services.face_desk``);
+  screen says to use the face reader); its result arrives in ``face/``, waits at
+  the counter (``services.face_desk``) and goes through the identity gate
+  (``checkin/face.py``); when the patient agreed at the reader, its 薬剤情報 is
+  asked for with ``YZKsiquc01req`` (``medications_answer``), and the person that
+  answer names must be the confirmed record's;
 - **numbers** (資格確認書) are looked up with ``OQSsiquc01req`` (``lookup_answer``, the
   same ``NumberLookupAnswer`` as the HTTPS ``$lookup-by-number``): the desk's [B]
   stage, whose record then goes through the identity gate like any other; a
@@ -34,6 +37,7 @@ from pydantic import ValidationError
 
 from clinic_desk.checkin import events as ev
 from clinic_desk.checkin import path_events as pe
+from clinic_desk.checkin.path_runner import FaceTaken
 from clinic_desk.checkin.ports import GatewayFailure, GatewaySession
 from clinic_desk.domain.coverage import EligibilityRecord
 from clinic_desk.domain.insured_numbers import InsuredNumbers, NumberLookupInput
@@ -42,11 +46,12 @@ from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.errors import GatewayError, GatewayProtocolError, GatewayUnavailable
 from clinic_desk.oqs import OqsClient, OqsError, OqsSettings, OqsTimeout, OqsUnavailable
 from clinic_desk.oqs.files import Archiver
+from clinic_desk.oqs.requests import InsuredNumbers as OqsNumbers
 from clinic_desk.oqs.settings import DeskGateway
 from clinic_desk.readiness.model import CheckStatus
 from clinic_desk.readiness.terminal import check_terminal
 from clinic_desk.services.desk import DeskServices, GatewayWatch, Starter
-from clinic_desk.services.face_desk import FaceReaderSource
+from clinic_desk.services.face_desk import FACE_RESULT_GONE, FaceReaderSource, FaceSession
 from clinic_desk.services.gateway import found_by_number
 from clinic_desk.services.periodic import every
 from clinic_desk.services.sources import GatewayParts
@@ -113,6 +118,26 @@ async def lookup_answer(
     )
 
 
+async def medications_answer(
+    client: OqsClient, numbers: OqsNumbers
+) -> ev.MedicationsFetched | ev.MedicationsUnavailable:
+    """One 薬剤情報 round trip: the history and the person the answer names (the
+    machine checks that person against the confirmed record)."""
+    try:
+        answer = await client.medications(
+            numbers.insurer_number, numbers.symbol, numbers.number, numbers.branch
+        )
+    except OqsError as exc:
+        log.info("terminal medications: %s (file %s)", exc.code, exc.file_id)
+        return ev.MedicationsUnavailable(reason=f"terminal-{exc.code}")
+    person = answer.person
+    if answer.history is None or not person.name or person.birthdate is None:
+        # an answer that names nobody cannot be checked: nothing of it is shown
+        return ev.MedicationsUnavailable(reason="terminal-no-person")
+    named = ev.RecordIdentity(name=person.name, birthdate=person.birthdate, kana=person.kana_name)
+    return ev.MedicationsFetched(history=answer.history, person=named)
+
+
 class TerminalReverify:
     """Re-verification of an offline visit by the numbers and birthdate it confirmed.
 
@@ -151,8 +176,9 @@ class TerminalReverify:
 class TerminalPort:
     """The check-in's gateway port over the terminal (see the module's text for cards)."""
 
-    def __init__(self, client: OqsClient) -> None:
+    def __init__(self, client: OqsClient, faces: FaceReaderSource | None = None) -> None:
         self.client = client
+        self.faces = faces
 
     async def challenge(self) -> bytes | GatewayFailure:
         # the screen words it from the catalogue (error.card_at_face_reader), in its language
@@ -168,7 +194,16 @@ class TerminalPort:
     async def fetch_medications(
         self, session: GatewaySession
     ) -> ev.MedicationsFetched | ev.MedicationsUnavailable:
-        return ev.MedicationsUnavailable(reason=CARD_AT_FACE_READER)
+        """薬剤情報 for a face check-in the patient consented to at the reader."""
+        if not isinstance(session, FaceSession):
+            return ev.MedicationsUnavailable(reason=CARD_AT_FACE_READER)
+        return await medications_answer(self.client, session.numbers)
+
+    # -- the face reader's results (checkin/face.py) ------------------------------
+    async def take_face_result(self, result_id: str) -> FaceTaken | GatewayFailure:
+        if self.faces is None:
+            return ev.Failed(code=FACE_RESULT_GONE, message="The face reader is not watched.")
+        return self.faces.take(result_id)
 
     # -- with the desk's own credential (checkin/path_runner.py): numbers only --------
     async def lookup_by_number(
@@ -198,7 +233,7 @@ class TerminalGateway:
         self.faces = FaceReaderSource(client)
         return GatewayParts(
             client=None,
-            port=TerminalPort(client),
+            port=TerminalPort(client, self.faces),
             reverify=TerminalReverify(client),
             faces=self.faces,
             online=None,

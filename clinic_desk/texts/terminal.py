@@ -25,38 +25,39 @@ TERMINAL_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "顔認証付きカードリーダーで受付された方がいます",
         "en": "A patient checked in at the face-recognition card reader",
     },
-    "face.birthdate": {
-        "ja": "患者さんに生年月日を西暦8桁で入力していただいてください。",
-        "en": "Ask the patient to type their birthdate: 8 digits, year first.",
-    },
-    "face.birthdate_retry": {
-        "ja": "生年月日が一致しません。もう一度入力していただいてください。",
-        "en": "The birthdate does not match: ask the patient to type it once more.",
-    },
     "face.name": {
         "ja": "患者さんにお名前を名乗っていただき、カナで入力してください。",
         "en": "Ask the patient to say their name and type it in kana.",
     },
-    "face.variant": {
-        "ja": "表記の違い（職員のみ）：名乗ったお名前「{stated}」、記録「{record}」。"
-        "［A］同一人物として承認／［R］却下",
-        "en": "Notation differs (staff only): stated {stated!r}, record {record!r}. "
-        "[A] accept as the same person / [R] reject",
+    "face.birthdate": {
+        "ja": "患者さんがおっしゃる生年月日を西暦8桁で入力してください。",
+        "en": "Type the birthdate the patient says: 8 digits, year first.",
     },
-    "face.shown": {
-        "ja": "確認できました：{name}　資格：{state}",
-        "en": "Confirmed: {name}. Eligibility: {state}",
+    "face.next": {
+        "ja": "Enterで受付を始めます。記録は本人確認が済むまで表示しません。"
+        "［Esc］あとで（F で再開）",
+        "en": "Enter starts the check-in; nothing of the record is shown until the patient "
+        "is confirmed. [Esc] later (F opens it again)",
     },
-    "face.withheld": {
-        "ja": "本人確認ができなかったため、記録は表示しません。管理者に報告しました。"
-        "紙の様式で受付してください。",
-        "en": "The identity could not be confirmed: the record is withheld and flagged for "
-        "the manager. Please use the paper form.",
+    "face.no_medications": {
+        "ja": "顔認証付きカードリーダーで薬剤情報の提供に同意されていないため、"
+        "薬剤情報は取得していません。",
+        "en": "The patient did not agree at the face-recognition card reader to share their "
+        "medication information: none was fetched.",
     },
-    "face.paper": {
-        "ja": "該当する資格がありません。紙の様式で受付してください。",
-        "en": "No qualification was found. Please use the paper form.",
+    "error.face_result_gone": {
+        "ja": "この顔認証の結果は受付待ちの一覧にありません"
+        "（別の受付で開かれたか、古くなりました）。",
+        "en": "This face reader result is no longer waiting (opened at another desk, or "
+        "dropped as too old).",
     },
-    "face.cancelled": {"ja": "この受付を中止しました。", "en": "This check-in was cancelled."},
+    "demo.face.consented": {
+        "ja": "顔認証付きカードリーダーで受付（薬剤情報の提供に同意）",
+        "en": "Checks in at the face reader (agrees to share medications)",
+    },
+    "demo.face.not_consented": {
+        "ja": "顔認証付きカードリーダーで受付（薬剤情報の提供なし）",
+        "en": "Checks in at the face reader (shares no medications)",
+    },
     "key.face": {"ja": "顔認証の受付", "en": "Face reader check-in"},
 }

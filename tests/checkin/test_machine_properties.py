@@ -25,6 +25,8 @@ from pydantic import BaseModel, SecretStr
 from clinic_desk.checkin import CheckInMachine, FlagReason, Stage
 from clinic_desk.checkin import effects as fx
 from clinic_desk.checkin import events as ev
+from clinic_desk.checkin import path_events as pe
+from clinic_desk.checkin.face import face_key
 from clinic_desk.domain.card import CardIdentity
 from clinic_desk.domain.coverage import EligibilityRecord, ValidityState
 from clinic_desk.domain.medication import MedicationDispense, MedicationHistory
@@ -180,6 +182,10 @@ EVENTS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "cancelled": {},
     "done": {},
     "failed": {"late": stale},
+    # a face reader's result (a desk on a 資格確認端末): the stated identity, then the
+    # consent the result carries; its record follows as record_fetched
+    "face_chosen": {"card": st.sampled_from(["a", "b"])},
+    "face_taken": {"consented": st.booleans(), "late": stale},
 }
 
 
@@ -198,6 +204,8 @@ class CheckInEvents(RuleBasedStateMachine):
         self.birthdate_confirmed = False
         self.staff_accepted = False
         self.consented: bool | None = None
+        self.face = False  # this check-in started from a face reader's result
+        self.face_consent = False
         self.last_effects: list[fx.Effect] = []
 
     # -- building what is fed ------------------------------------------------------
@@ -256,7 +264,21 @@ class CheckInEvents(RuleBasedStateMachine):
 
     def _follow(self, event: ev.Event, before: Stage) -> None:
         new_card = isinstance(event, ev.CardInserted) and before is Stage.WAITING_FOR_CARD
-        if new_card or isinstance(event, ev.CardRemoved):
+        if isinstance(event, pe.FaceCheckInChosen) and before is Stage.WAITING_FOR_CARD:
+            self.face, self.face_consent = True, False
+            self.cert = face_key(event.result_id)
+            self.card = CardIdentity(
+                name=event.stated.name,
+                birthdate=event.stated.birthdate,
+                sex="0",
+                certificate_sha256=self.cert,
+            )
+        elif isinstance(event, pe.FaceResultTaken) and before is Stage.FETCHING and self.face:
+            self.face_consent = event.medications_consented
+        elif isinstance(event, ev.CardRemoved) and self.face:
+            pass  # no card at the desk on this path: a card taken off a reader changes nothing
+        elif new_card or isinstance(event, ev.CardRemoved):
+            self.face = False
             self.cert, self.card = "", None
         elif self._tells_certificate(event, before):
             assert isinstance(event, ev.CardRead | ev.CertificateRead)
@@ -289,7 +311,8 @@ class CheckInEvents(RuleBasedStateMachine):
         if before in (Stage.FETCHING, Stage.LOOKING_UP_CACHE) and self.machine.stage in HOLDING:
             self.held = fed
             self.name_confirmed = self.birthdate_confirmed = self.staff_accepted = False
-            self.consented = None
+            # on the face path the patient consented (or not) at the reader
+            self.consented = self.face_consent if self.face else None
 
     # -- the card -------------------------------------------------------------------
     def card_in(self, late: bool) -> None:
@@ -413,6 +436,15 @@ class CheckInEvents(RuleBasedStateMachine):
     def failed(self, late: bool) -> None:
         self.send(ev.Failed(code="card_io", message="The card stopped answering."), late)
 
+    def face_chosen(self, card: str) -> None:
+        self.serial += 1
+        holder = CARDS[card]
+        stated = pe.StatedIdentity(name=holder.name, birthdate=holder.birthdate)
+        self.send(pe.FaceCheckInChosen(result_id=f"face{self.serial}", stated=stated))
+
+    def face_taken(self, consented: bool, late: bool) -> None:
+        self.send(pe.FaceResultTaken(medications_consented=consented), late)
+
     # -- the rules: any event at all, or what the current stage waits for ------------
     @rule(data=st.data())
     def any_event(self, data: st.DataObject) -> None:
@@ -433,6 +465,10 @@ class CheckInEvents(RuleBasedStateMachine):
             # leave while a record is held: every way out must drop it
             kind = data.draw(st.sampled_from(["failed", "cancelled", "card_out", "gateway_down"]))
             getattr(self, kind)(**({} if kind == "cancelled" else {"late": False}))
+        elif stage is Stage.WAITING_FOR_CARD and data.draw(st.integers(0, 3)) == 0:
+            self.face_chosen(data.draw(st.sampled_from(["a", "b"])))
+            self.check()
+            self.face_taken(data.draw(st.booleans()), False)
         elif stage is Stage.WAITING_FOR_CARD:
             self.card_in(False)
         elif stage is Stage.READING:
@@ -459,7 +495,8 @@ class CheckInEvents(RuleBasedStateMachine):
                 meds = data.draw(st.integers(-1, 2))
                 self.cache_hit(whose, data.draw(LIKELY_VALIDITIES), meds, False)
         elif stage is Stage.FETCHING:
-            holder = "holder_b" if self.card is CARD_B else "holder_a"
+            b = self.card is not None and self.card.name == CARD_B.name
+            holder = "holder_b" if b else "holder_a"
             whose = data.draw(st.sampled_from([holder, holder, "stranger", *sorted(IDENTITIES)]))
             self.record_fetched(whose, data.draw(LIKELY_VALIDITIES), False)
         elif stage is Stage.CONFIRMING_NAME:

@@ -5,6 +5,8 @@ national system; the folder goes with the desk."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from clinic_desk.app.app import DeskApp
 from clinic_desk.checkin import Stage
 from clinic_desk.cli import build_parser
@@ -40,59 +42,100 @@ def test_the_flag_chooses_the_simulated_terminal() -> None:
     assert build_parser().parse_args([]).gateway == "embedded"
 
 
-async def _face_desk(lang: str, patient: str, typed: list[str]) -> tuple[list[str], object]:
-    """The demo desk on the simulated terminal; the face reader writes a result about
-    ``patient`` (another process); ``typed``: what the people type, one entry a field."""
+async def test_the_demo_panel_sends_a_patient_through_the_face_reader() -> None:
+    """The demo on the simulated terminal: the panel's face-reader entry writes a
+    result into face/, the form opens, and after the confirmation the record shows
+    with its medications (the patient agreed at the reader)."""
     from clinic_desk.app.screens.face import FaceScreen
-    from tests.desk.conftest import screen_text
+    from clinic_desk.app.screens.face_panel import FACE_OPTION_PREFIX
+    from clinic_desk.app.widgets.demo_panel import DemoPanel
+
+    terminal = SimulatedTerminal()
+    services = await build_demo_services(card_source="in_process", gateway=terminal)
+    app = DeskApp(services, lang="ja")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            desk = Desk(app, services, pilot)
+            options = app.screen.query_one(DemoPanel).options
+            option = f"{FACE_OPTION_PREFIX}p-yamada-taro"
+            for _ in range(200):  # the panel's entries come with the services
+                if any(options.get_option_at_index(i).id == option
+                       for i in range(options.option_count)):  # fmt: skip
+                    break
+                await pilot.pause(0.02)
+            label = options.get_option(option).prompt.text  # type: ignore[union-attr]
+            assert "顔認証付きカードリーダーで受付（薬剤情報の提供に同意）" in label
+            index = next(
+                i for i in range(options.option_count)
+                if options.get_option_at_index(i).id == option
+            )  # fmt: skip
+            options.highlighted = index
+            options.action_select()
+            for _ in range(1500):  # the watcher polls the folder
+                if isinstance(app.screen, FaceScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, FaceScreen)
+            await desk.press(*"やまだ たろう", "enter", *"19800401", "enter")
+            await desk.confirm_identity("19800401")
+            assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
+            assert "アムロジピン" in desk.capture()
+    finally:
+        await services.stop()
+
+
+async def test_the_demo_desk_takes_a_face_result_through_the_gate() -> None:
+    """The simulated terminal of the demo (in this process) and a face result written
+    by another process: the form, the confirmation, the record with its medications."""
+    from clinic_desk.app.screens.face import FaceScreen
     from tests.oqs.conftest import cli
 
     terminal = SimulatedTerminal()
     services = await build_demo_services(card_source="in_process", gateway=terminal)
     assert terminal.folder is not None
-    app = DeskApp(services, lang=lang)  # type: ignore[arg-type]
-    screens: list[str] = []
+    app = DeskApp(services, lang="en")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            done = cli(
-                "oqs-terminal", "face", str(terminal.folder / "terminal"), "--patient", patient
-            )
+            desk = Desk(app, services, pilot)
+            root = terminal.folder / "terminal"
+            done = cli("oqs-terminal", "face", str(root), "--patient", "p-yamada-taro")
             assert done.returncode == 0, done.stderr
-            for _ in range(500):  # the watcher polls every 50 ms
+            for _ in range(1500):  # the watcher polls the folder
                 if isinstance(app.screen, FaceScreen):
                     break
                 await pilot.pause(0.02)
             assert isinstance(app.screen, FaceScreen)
-            screen = app.screen
             await pilot.pause(0.1)
-            screens.append(screen_text(app))
-            for entry in typed:
-                await pilot.press(*entry, "enter")
-                await pilot.pause(0.1)
-                screens.append(screen_text(app))
-            stage = screen.checkin.stage
+            text = desk.capture()
+            assert "checked in at the face-recognition card reader" in text
+            assert "山田" not in text and "ヤマダ" not in text and "1980" not in text
+            await desk.press(*"ヤマダ タロウ", "enter")
+            await desk.press(*"19800401", "enter")
+            await desk.confirm_identity("19800401")
+            assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
+            assert "アムロジピン" in desk.capture()
     finally:
         await services.stop()
-    return screens, stage
 
 
-async def test_a_face_check_in_shows_the_record_only_once_confirmed() -> None:
-    from clinic_desk.checkin.face import FaceStage
+async def test_a_demo_configured_for_the_terminal_runs_on_the_simulator(tmp_path: Path) -> None:
+    """[gateway] kind = "oqs-files" in a demo's configuration: the simulated terminal
+    (a demo never writes into the configured folder, a clinic's terminal)."""
+    from clinic_desk.cli.desk import _build
+    from clinic_desk.config import load_settings
+    from tests.oqs.test_readiness import _write_config
 
-    screens, stage = await _face_desk("en", "p-yamada-taro", ["19800401", "ヤマダ タロウ"])
-    assert stage is FaceStage.SHOWN, screens[-1]
-    assert "checked in at the face-recognition card reader" in screens[0]
-    for before in screens[:-1]:  # the arrival, the birthdate: nothing of the record
-        assert "山田" not in before and "ヤマダ" not in before and "1980" not in before
-    assert "Confirmed: 山田　太郎" in screens[-1]
-
-
-async def test_a_face_result_about_someone_else_is_withheld_in_japanese() -> None:
-    from clinic_desk.checkin.face import FaceStage
-
-    screens, stage = await _face_desk("ja", "p-suzuki-ichiro", ["19800401", "19800401"])
-    assert stage is FaceStage.WITHHELD
-    assert "記録は表示しません" in screens[-1]
-    for shown in screens:
-        assert "鈴木" not in shown and "スズキ" not in shown and "1962" not in shown
+    clinic_folder = tmp_path / "clinic-terminal"
+    clinic_folder.mkdir()
+    settings = load_settings(_write_config(tmp_path, clinic_folder))
+    assert settings.mode == "demo" and settings.gateway.files
+    args = build_parser().parse_args(["--card-source", "in-process"])
+    services = await _build(args, settings, None)
+    try:
+        assert services.faces is not None and services.faces.simulated is not None
+        assert "資格確認端末 (simulated)" in services.status().notice
+    finally:
+        await services.stop()
+    assert not any(clinic_folder.iterdir())

@@ -1,130 +1,118 @@
-"""Face-reader check-ins: the simulator's ``face`` command (another process) writes a
-result, the desk's watcher takes it into the encrypted cache, and nothing of it is
-shown until the patient's birthdate and the name they state pass the gate."""
+"""Face-reader check-ins on a desk whose backend is the 資格確認端末: the simulator
+runs in another process (started and stopped by its PID), its ``face`` command (one
+more process) leaves a result, the desk's form takes the name and birthdate the
+patient states, and the desk's own screen goes on as for a 資格確認書. 薬剤情報
+(``YZKsiquc01req``) is asked for only when the patient agreed at the reader, and
+the person its answer names must be the confirmed record's."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
-from clinic_desk.checkin.face import FaceCheckIn, FaceStage
-from clinic_desk.checkin.stages import FlagReason
-from clinic_desk.domain.coverage import ValidityState
-from clinic_desk.oqs import FaceResult, OqsClient
-from clinic_desk.services.evidence import EvidenceArchiver
-from clinic_desk.services.face_desk import FaceDesk, arrival_of
-from clinic_desk.services.store import CacheStorePort
-from offline_cache import OfflineCache
-from tests.oqs.conftest import cli, make_settings
-from tests.reverify.test_reverifier import cache_dump
+from clinic_desk.app.app import DeskApp
+from clinic_desk.app.screens.face import FaceScreen
+from clinic_desk.checkin import Stage
+from clinic_desk.services.demo import build_demo_services
+from clinic_desk.services.terminal import TerminalGateway
+from tests.desk.conftest import SIZE, Desk
+from tests.oqs.conftest import Terminal, cli, make_settings
+from tests.paths.test_path_desk import SUZUKI_RECORD
+from tests.support.leaks import leaked
 
-YAMADA = ("山田　太郎", "ヤマダ　タロウ", date(1980, 4, 1))
-SUZUKI = ("鈴木", "スズキ", "1962-05-14", "19620514")
-
-
-def _arrive(root: Path, cache: OfflineCache, patient: str) -> tuple[FaceDesk, FaceCheckIn]:
-    """The face reader writes a result about ``patient``; the desk takes it."""
-    done = cli("oqs-terminal", "face", str(root), "--patient", patient)
-    assert done.returncode == 0, done.stderr
-    settings = make_settings(root, archive_dir=root.parent / "plain")
-    archiver = EvidenceArchiver(cache, desk_id="desk", quarantine=settings.archive_folder())
-    client = OqsClient(settings, archiver=archiver)
-    desk = FaceDesk(CacheStorePort(cache, desk_id="desk"))
-
-    async def take() -> FaceCheckIn:
-        async for item in client.face_results(until=client.deadline(10)):
-            assert isinstance(item, FaceResult)
-            return await desk.arrived(item)
-        raise AssertionError("no face result")
-
-    return desk, asyncio.run(take())
+YAMADA_RECORD = ("山田", "ヤマダ", "ﾔﾏﾀﾞ", "アムロジピン", "1980-04-01", "19800401")
+ENDINGS = (Stage.SHOWN, Stage.WITHHELD, Stage.PAPER_FORM, Stage.ERROR)
 
 
-def _nothing_shown(checkin: FaceCheckIn) -> None:
-    view = checkin.view()
-    assert view.result is None and view.variant is None
-    shown = repr(view.model_dump())
-    assert "山田" not in shown and "ヤマダ" not in shown and "1980" not in shown
+async def face_check_in(
+    root: Path, lang: str, patient: str, kana: str, birthdate: str
+) -> tuple[Desk, list[str]]:
+    """The face reader leaves a result about ``patient``; staff type ``kana`` and
+    ``birthdate`` as the patient states them; the patient confirms the name and types
+    the birthdate. The desk (its screens kept) and the reasons of its flags."""
+    services = await build_demo_services(
+        card_source="in_process", gateway=TerminalGateway(make_settings(root))
+    )
+    app = DeskApp(services, lang=lang)  # type: ignore[arg-type]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            desk = Desk(app, services, pilot)
+            done = cli("oqs-terminal", "face", str(root), "--patient", patient)
+            assert done.returncode == 0, done.stderr
+            for _ in range(1500):  # the watcher polls the folder
+                if isinstance(app.screen, FaceScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, FaceScreen), desk.capture()
+            desk.capture()
+            await desk.press(*kana, "enter")
+            await desk.press(*birthdate, "enter")
+            stage = await desk.wait_for(Stage.CONFIRMING_NAME, *ENDINGS)
+            if stage is Stage.CONFIRMING_NAME:
+                await desk.confirm_identity(birthdate)
+            await desk.wait_for(*ENDINGS)
+            return desk, [f.reason for f in desk.store().cache.flags.find()]
+    finally:
+        await services.stop()
 
 
-def test_confirmed_by_birthdate_and_stated_kana(root: Path, cache: OfflineCache) -> None:
-    desk, checkin = _arrive(root, cache, "p-yamada-taro")
-    assert checkin.stage is FaceStage.CONFIRMING_BIRTHDATE and desk.waiting == deque_of(checkin)
-    _nothing_shown(checkin)
-    asyncio.run(desk.birthdate_typed(checkin, YAMADA[2]))
-    _nothing_shown(checkin)
-    view = asyncio.run(desk.name_stated(checkin, "やまだ たろう"))  # typed in hiragana
-    assert view.stage is FaceStage.SHOWN and view.result is not None
-    assert view.result.patient_name == YAMADA[0]
-    assert desk.waiting == deque_of()
-    # the file left the shared folder at once and is kept encrypted
-    assert not any((root / "face").iterdir())
-    assert [e[2] for e in cache.evidence.listing()] == ["face"]
-    actions = [e.action for e in cache.audit.entries()]
-    assert "checkin.face_result_arrived" in actions and "checkin.shown" in actions
+async def test_a_consented_result_shows_the_record_and_its_medications(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
+    terminal()
+    desk, flags = await face_check_in(root, "en", "p-yamada-taro", "やまだ たろう", "19800401")
+    assert flags == []
+    assert desk.stage is Stage.SHOWN, desk.screens[-1]
+    last = " ".join(desk.screens[-1].split())
+    assert "やまだ たろう" in last and "アムロジピン" in last  # 薬剤情報 through YZKsiquc01req
+    for i, screen in enumerate(desk.screens[:-2]):  # the arrival, the form, the confirmation
+        assert not leaked(screen, ["ヤマダ", "ﾔﾏﾀﾞ", "アムロジピン", "山田"]), f"screen {i}"
+    asked = {p.name[:13] for p in (root / "req").iterdir()}
+    assert asked <= {"OQSsiquc01req", "YZKsiquc01req"}
 
 
-def test_another_persons_result_is_withheld_and_flagged(root: Path, cache: OfflineCache) -> None:
+async def test_no_consent_at_the_reader_no_medication_request(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
+    term = terminal("never@medication")  # a request for medications would hang the test
+    desk, _ = await face_check_in(root, "ja", "p-nakamura-akemi", "ナカムラ アケミ", "20010303")
+    assert desk.stage is Stage.SHOWN, desk.screens[-1]
+    assert "薬剤情報の提供に同意されていない" in "".join(desk.screens[-1].split())
+    assert term.process.poll() is None
+    assert not list((root / "req").glob("YZK*"))
+
+
+async def test_medications_about_someone_else_are_withheld_and_flagged(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
+    terminal("mislink:p-suzuki-ichiro@medication")
+    desk, flags = await face_check_in(root, "ja", "p-yamada-taro", "ヤマダ タロウ", "19800401")
+    assert desk.stage is Stage.WITHHELD, desk.screens[-1]
+    for i, screen in enumerate(desk.screens):
+        assert not leaked(screen, SUZUKI_RECORD), f"screen {i}"
+    assert not leaked(desk.screens[-1], YAMADA_RECORD)
+    assert flags == ["name_mismatch"]
+
+
+async def test_a_result_about_someone_else_is_withheld_in_japanese(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
     # the patient at the counter is Yamada; the face reader's result names Suzuki
-    desk, checkin = _arrive(root, cache, "p-suzuki-ichiro")
-    view = asyncio.run(desk.birthdate_typed(checkin, YAMADA[2]))
-    assert view.stage is FaceStage.CONFIRMING_BIRTHDATE and view.retry_birthdate
-    view = asyncio.run(desk.birthdate_typed(checkin, YAMADA[2]))
-    assert view.stage is FaceStage.WITHHELD and view.result is None
-    assert view.flag_reasons == (FlagReason.TYPED_BIRTHDATE_DIFFERS,)
-    (flag,) = cache.flags.find()
-    assert flag.reason == "typed_birthdate_differs"
-    dump = cache_dump(cache)
-    assert not any(secret in dump for secret in SUZUKI)  # only sealed or encrypted
+    terminal()
+    desk, flags = await face_check_in(root, "ja", "p-suzuki-ichiro", "やまだ たろう", "19800401")
+    assert flags == ["birthdate_mismatch"]
+    assert desk.stage is Stage.WITHHELD, desk.screens[-1]
+    for i, screen in enumerate(desk.screens):
+        assert not leaked(screen, SUZUKI_RECORD), f"screen {i}"
+    assert not list((root / "req").glob("YZK*"))  # nothing more asked about a stranger
 
 
-def test_a_stated_name_that_differs_is_withheld(root: Path, cache: OfflineCache) -> None:
-    desk, checkin = _arrive(root, cache, "p-yamada-taro")
-    asyncio.run(desk.birthdate_typed(checkin, YAMADA[2]))
-    view = asyncio.run(desk.name_stated(checkin, "スズキ　イチロウ"))
-    assert view.stage is FaceStage.WITHHELD and view.result is None
-    assert [f.reason for f in cache.flags.find()] == ["name_mismatch"]
-
-
-def test_several_qualifications_are_withheld_at_once(root: Path) -> None:
-    settings = make_settings(root)
-    done = cli("oqs-terminal", "face", str(root), "--patient", "p-yamada-taro")
-    assert done.returncode == 0
-    client = OqsClient(settings)
-
-    async def first() -> FaceResult:
-        async for item in client.face_results(until=client.deadline(10)):
-            assert isinstance(item, FaceResult)
-            return item
-        raise AssertionError("no face result")
-
-    result = asyncio.run(first())
-    several = result.lookup.eligibility.model_copy(update={"state": ValidityState.SEVERAL_MATCH})
-    arrival = arrival_of(result).model_copy(update={"eligibility": several})
-    checkin = FaceCheckIn(arrival)
-    effects = checkin.start()
-    assert checkin.stage is FaceStage.WITHHELD
-    assert [type(e).__name__ for e in effects] == ["Audit", "RaiseFlag", "Audit"]
-    _nothing_shown(checkin)
-
-
-def test_a_variant_goes_to_staff_and_their_no_withholds(root: Path, cache: OfflineCache) -> None:
-    desk, checkin = _arrive(root, cache, "p-yamada-taro")
-    asyncio.run(desk.birthdate_typed(checkin, YAMADA[2]))
-    view = asyncio.run(desk.name_stated(checkin, "山田　太郎"))  # kanji typed: matches name
-    assert view.stage is FaceStage.SHOWN
-    desk2, other = _arrive(root, cache, "p-yamada-taro")
-    asyncio.run(desk2.birthdate_typed(other, YAMADA[2]))
-    view = asyncio.run(desk2.name_stated(other, "山田　太朗"))  # a different kanji
-    assert view.stage in (FaceStage.STAFF_DECISION, FaceStage.WITHHELD)
-    if view.stage is FaceStage.STAFF_DECISION:
-        assert view.variant is not None and view.result is None
-        view = asyncio.run(desk2.staff_decided(other, False))
-    assert view.stage is FaceStage.WITHHELD and view.result is None
-
-
-def deque_of(*items: FaceCheckIn) -> object:
-    from collections import deque
-
-    return deque(items)
+async def test_a_refused_medication_request_shows_the_record_without_them(
+    root: Path, terminal: Callable[..., Terminal]
+) -> None:
+    terminal("err@medication")
+    desk, flags = await face_check_in(root, "en", "p-yamada-taro", "ヤマダ タロウ", "19800401")
+    assert desk.stage is Stage.SHOWN and flags == [], desk.screens[-1]
+    last = " ".join(desk.screens[-1].split())
+    assert "アムロジピン" not in last and "could not be fetched" in last, last

@@ -63,6 +63,7 @@ ERRORS: dict[str, TextKey] = {
     "gateway_unavailable": "error.gateway_unavailable",
     "card_at_face_reader": "error.card_at_face_reader",  # a 資格確認端末 desk
     "visual_unavailable": "error.visual_unavailable",  # a backend with no visual check
+    "face_result_gone": "error.face_result_gone",  # a face result opened elsewhere
 }
 # the gateway's refusals of a card (its reason codes, as the check-in names them)
 GATEWAY_REFUSALS = frozenset(

@@ -17,11 +17,13 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.screens.desk import DeskScreen
+from clinic_desk.app.screens.face_panel import add_face_options, face_patient, simulated_reader
 from clinic_desk.app.widgets.demo_panel import DemoPanel
 from clinic_desk.app.widgets.path_forms import PathForms
 from clinic_desk.app.widgets.prose import PhraseText, Prose
 from clinic_desk.checkin import DeskView, Stage
 from clinic_desk.checkin import path_events as pe
+from clinic_desk.checkin.face import NOT_CONSENTED_AT_READER
 from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
 from clinic_desk.domain.insured_numbers import NumberForm
 from clinic_desk.services.desk import DeskServices
@@ -127,6 +129,8 @@ class PathDeskScreen(DeskScreen):
         result = view.result
         if result is not None and result.medications_note == NOT_ON_THIS_PATH:
             return t("numbers.no_medications", lang)
+        if result is not None and result.medications_note == NOT_CONSENTED_AT_READER:
+            return t("face.no_medications", lang)
         return ""
 
     def _allowed(self, view: DeskView) -> dict[str, bool]:
@@ -166,16 +170,22 @@ class PathDeskScreen(DeskScreen):
         if services.demo is None or not self._ready_for_services:
             return
         options = self.query_one(DemoPanel).options
+        add_face_options(options, services, self.lang)  # the simulated 資格確認端末 only
         if _has(options):
             return
         label = PhraseText(t("demo.numbers_patient", self.lang))
         options.add_option(Option(label, id=NUMBERS_PATIENT))
 
     async def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
-        if message.option.id != NUMBERS_PATIENT:
+        face = face_patient(message.option.id)
+        if message.option.id != NUMBERS_PATIENT and face is None:
             return  # the card desk's own handler taps the card
         message.prevent_default()
         message.stop()
+        reader = simulated_reader(self.desk.services)
+        if face is not None and reader is not None:
+            await reader.present(face)  # the result opens the face form when it arrives
+            return
         if self.current.stage is not Stage.WAITING_FOR_CARD or self._tapping:
             self.flash(t("desk.finish_first", self.lang))
             return
