@@ -65,6 +65,9 @@ class CheckInRunner:
     # -- driving -----------------------------------------------------------
     async def dispatch(self, event: ev.Event, generation: int | None = None) -> None:
         """Hand ``event`` to the machine and start the effects it asks for."""
+        await self._dispatch(event, generation, publish=True)
+
+    async def _dispatch(self, event: ev.Event, generation: int | None, *, publish: bool) -> None:
         before = self.machine.stage
         observed = self.machine.view() if self.observers else None
         accepted = generation is None or generation == self.machine.generation
@@ -74,7 +77,8 @@ class CheckInRunner:
                 observe(event, observed, self.machine)
         if self.machine.stage is not before:
             log.info("stage %s -> %s", before.value, self.machine.stage.value)
-        self._publish()
+        if publish:
+            self._publish()
         if self._card_verified and (
             self.machine.stage in ENDINGS or self.machine.stage is Stage.WAITING_FOR_CARD
         ):
@@ -265,7 +269,8 @@ class CheckInRunner:
         # the record's requests leave before the screen says "fetching"
         record = asyncio.ensure_future(self._gateway.fetch_record(session))
         await asyncio.sleep(0)
-        await self.dispatch(ev.Authenticated(), gen)
+        # a record that came with the token is shown next: no "fetching" frame to draw
+        await self._dispatch(ev.Authenticated(), gen, publish=not record.done())
         fetched = await record
         if isinstance(fetched, ev.RecordFetched):
             fetched = await self._with_aliases(fetched)

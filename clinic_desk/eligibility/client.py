@@ -36,6 +36,7 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
 )
 from clinic_desk.eligibility.exchange import Exchange
+from clinic_desk.eligibility.included import take_included
 from clinic_desk.eligibility.replies import Reply, Unauthorized, parse, wrong_shape
 from clinic_desk.eligibility.session import CardSession, Resigner
 from clinic_desk.eligibility.settings import GatewaySettings
@@ -111,14 +112,20 @@ class EligibilityClient:
         budget: Budget | None = None,
         *,
         resign: Resigner | None = None,
+        with_record: bool = False,
     ) -> CardSession:
         """``POST /auth/card``: trade the card's signature for a token and its Patient link.
 
         The session keeps ``budget`` for the reads that follow, and ``resign`` to renew
-        an expired token once without the PIN.
+        an expired token once without the PIN. ``with_record`` asks for the Patient and
+        its Coverage in the same answer (``included_record`` reads them); a gateway may
+        leave them out, and the reads are then sent as before.
         """
         body = CardAuthRequest(
-            certificate_der=certificate_der, signature=signature, nonce=nonce
+            certificate_der=certificate_der,
+            signature=signature,
+            nonce=nonce,
+            include_record=with_record,
         ).to_fhir()
         return await self.grant_session(
             "/auth/card", "card-auth", body, certificate_der, budget, resign=resign
@@ -151,7 +158,19 @@ class EligibilityClient:
             certificate_not_after=grant.certificate_not_after,
             eligibility_only=grant.eligibility_only,
             checked_at=grant.checked_at,
+            included=(
+                (reply.request_id, grant.patient_resource, grant.coverage_bundle)
+                if with_record and grant.patient_resource is not None
+                else None
+            ),
         )
+
+    def included_record(
+        self, session: CardSession
+    ) -> tuple[PatientRecord, EligibilityRecord] | None:
+        """The Patient and Coverage that came with the token, read once (None: send the
+        reads). Raises the reads' ``GatewayProtocolError`` on a wrong shape."""
+        return take_included(session)
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
         """Challenge, let the card sign, authenticate: the whole card-presence proof.

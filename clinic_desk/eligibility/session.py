@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from clinic_desk.domain.certificate import CertificateStatus, certificate_status
 from clinic_desk.eligibility.budget import Budget
@@ -39,6 +40,9 @@ class CardSession:
     eligibility_only: bool = False
     # the gateway's time of its answer (None: it did not say; the desk's clock is used)
     checked_at: datetime | None = None
+    # the Patient and Coverage the gateway sent with the token (card-auth asked for
+    # them), as (request id, Patient, Coverage Bundle); taken once by the first read
+    included: tuple[str, Any, Any] | None = field(default=None, repr=False, compare=False)
     # held while the token is renewed, so reads side by side renew it once
     renewal: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
 

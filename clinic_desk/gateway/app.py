@@ -25,6 +25,7 @@ from clinic_desk.domain.fhir import FHIR_JSON, FhirFormatError
 from clinic_desk.domain.medication import MedicationHistory
 from clinic_desk.domain.outcome import GatewayOutcome, OutcomeReason
 from clinic_desk.domain.reverification import REVERIFY_PATH, Reverification, ReverifyRequest
+from clinic_desk.gateway.card_record import coverage_bundle, with_record
 from clinic_desk.gateway.dataset import PatientEntry
 from clinic_desk.gateway.faults import Fault, FaultKind, Route
 from clinic_desk.gateway.state import GatewayState, Refusal, mislink_target
@@ -229,6 +230,8 @@ async def _card_auth(request: Request, state: GatewayState) -> tuple[Answer, lis
     except FhirFormatError as exc:
         raise Refusal(400, OutcomeReason.BAD_REQUEST, str(exc), "structure") from None
     grant = state.authenticate(auth, mislink_to=mislink_target(faults))
+    if auth.include_record:
+        grant = with_record(state, grant, _fhir_base(request))
     return Answer(200, grant.to_fhir()), faults
 
 
@@ -267,13 +270,7 @@ async def _coverage(request: Request, state: GatewayState) -> tuple[Answer, list
     await _apply_early_faults(faults, state)
     if any(f.kind is FaultKind.PROCESSING for f in faults):
         return _still_processing(state), faults
-    record = EligibilityRecord.from_coverages(
-        entry.record.id, tuple(entry.coverages), state.clock()
-    )
-    base = _fhir_base(request)
-    bundle = record.to_fhir_bundle(
-        base, f"{base}/Coverage?beneficiary=Patient/{quote(entry.record.id)}"
-    )
+    bundle = coverage_bundle(state, entry, _fhir_base(request))
     if any(f.kind is FaultKind.UNKNOWN_CODE for f in faults):
         _unknown_validity_codes(bundle)
     return Answer(200, bundle), faults

@@ -198,6 +198,11 @@ class GatewayServer:
         self.state.stopping = True
         self._server.should_exit = True
 
+    def stop_soon(self) -> None:
+        """Ask the server to stop without waiting (``stop`` then waits): several servers
+        asked first stop side by side, each in its own thread."""
+        self._request_stop()
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving and release the port."""
         if self._timer is not None:

@@ -102,6 +102,11 @@ class GatewayState:
             fired += self._patient_faults[patient_id].take(route)
         return fired
 
+    def faults_pending(self, route: Route, patient_id: str) -> bool:
+        """Whether a fault (the run's or the Patient's) would fire on ``route``."""
+        plan = self._patient_faults.get(patient_id)
+        return self.faults.pending(route) or (plan is not None and plan.pending(route))
+
     def patient_faults_for(self, route: Route, patient_id: str) -> list[Fault]:
         """The dataset's faults of one Patient that fire for this request."""
         plan = self._patient_faults.get(patient_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from clinic_desk.checkin.ports import GatewayPort
 from clinic_desk.checkin.runner import CheckInRunner
@@ -19,10 +19,12 @@ from clinic_desk.domain.reverification import Reverification
 from clinic_desk.eligibility.client import EligibilityClient
 from clinic_desk.manager.sealing import SealFunction, seal_for_manager
 from clinic_desk.services.desk import CardPanel, Closer, GatewayWatch, ManagerAccess, Starter
-from clinic_desk.services.face_desk import FaceReaderSource
 from offline_cache import OfflineCache
 from offline_cache.models import EligibilitySnapshot, OfflineVisit
 from reader.transport import CardTransport
+
+if TYPE_CHECKING:  # the 資格確認端末's module and its XML stack load only for that desk
+    from clinic_desk.services.face_desk import FaceReaderSource
 
 
 class GatewayToggle(Protocol):

@@ -112,8 +112,8 @@ async def test_the_pin_prompt_is_drawn_before_the_certificate_is_read(tmp_path: 
             held.release()
         await desk.wait_for(Stage.CONFIRMING_NAME)
         assert held.events == ["certificate read started", "certificate read went on"]
-        # after the PIN: card-auth, then Patient and Coverage; no second challenge
-        assert client.requests_sent == 4
+        # after the PIN: card-auth answered with Patient and Coverage; no second challenge
+        assert client.requests_sent == 2
 
 
 async def test_a_pin_typed_before_the_certificate_is_read_waits_for_it(tmp_path: Path) -> None:
