@@ -1,0 +1,71 @@
+"""The counter walked as a patient and a receptionist would, at 80×24 and 120×36 in both
+languages: keys typed ahead, Japanese throughout, forms whose focused field stays in
+sight, one next step per outcome (Pilot, the demo desk with the in-process card)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from textual import events
+
+from clinic_desk.checkin import Stage
+from tests.desk.conftest import Desk, _desk, screen_lines
+from tests.desk.language import english_words
+
+
+def burst(desk: Desk, keys: str, *, enter: bool = True) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before any is handled."""
+    driver = desk.app._driver
+    assert driver is not None
+    typed = [(key, key) for key in keys] + ([("enter", "\r")] if enter else [])
+    for key, character in typed:
+        event = events.Key(key, character)
+        event.set_sender(desk.app)
+        driver.send_message(event)
+
+
+@pytest.fixture(params=[("en", (80, 24)), ("ja", (80, 24)), ("en", (120, 36)), ("ja", (120, 36))])
+async def any_desk(request: pytest.FixtureRequest) -> AsyncIterator[Desk]:
+    lang, size = request.param
+    async for built in _desk(lang, size):
+        yield built
+
+
+async def test_the_birthdate_typed_right_after_y_reaches_its_field(desk: Desk) -> None:
+    await desk.tap("yamada-taro")
+    await desk.type_pin()
+    await desk.wait_for(Stage.CONFIRMING_NAME)
+    burst(desk, "y19800401")  # the patient confirms and types the birthdate at once
+    await desk.wait_for(Stage.CONSENT, Stage.WITHHELD)
+    assert desk.stage is Stage.CONSENT  # the right birthdate arrived, whole and once
+
+
+async def test_keys_typed_ahead_are_dropped_when_the_name_is_not_theirs(desk: Desk) -> None:
+    await desk.tap("yamada-taro")
+    await desk.type_pin()
+    await desk.wait_for(Stage.CONFIRMING_NAME)
+    burst(desk, "n19800401")
+    await desk.wait_for(Stage.WITHHELD)
+    await desk.settled()
+    assert desk.stage is Stage.WITHHELD
+    await desk.press("d")
+    await desk.tap("yamada-taro")
+    await desk.type_pin()
+    await desk.confirm_identity("19800401")  # nothing of the last patient's keys is left
+    await desk.wait_for(Stage.CONSENT)
+
+
+async def test_the_birthdate_field_says_its_format_in_the_desks_language(any_desk: Desk) -> None:
+    desk = any_desk
+    await desk.tap("yamada-taro")
+    await desk.type_pin()
+    await desk.wait_for(Stage.CONFIRMING_NAME)
+    await desk.press("y")
+    await desk.wait_for(Stage.CONFIRMING_BIRTHDATE)
+    text = "\n".join(screen_lines(desk.app))
+    assert "YYYYMMDD" not in text
+    field = "例：19800401" if desk.app.lang == "ja" else "e.g. 19800401"
+    assert any(field in line and "▊" in line for line in screen_lines(desk.app)), text
+    if desk.app.lang == "ja":
+        assert not english_words(text)
