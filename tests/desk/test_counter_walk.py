@@ -69,3 +69,45 @@ async def test_the_birthdate_field_says_its_format_in_the_desks_language(any_des
     assert any(field in line and "▊" in line for line in screen_lines(desk.app)), text
     if desk.app.lang == "ja":
         assert not english_words(text)
+
+
+def _shows(desk: Desk, label: str, value: str) -> bool:
+    """A line of the screen begins with ``label`` and shows ``value``."""
+    return any(line.strip().startswith(label) and value in line for line in screen_lines(desk.app))
+
+
+async def _type_each(desk: Desk, values: dict[str, str]) -> None:
+    """Type into each field of the open form in turn: the focused field's line shows its
+    label and what was typed, whatever the terminal's size."""
+    from clinic_desk.app.screens.path_desk import PathDeskScreen
+    from clinic_desk.app.widgets.path_forms import LABELS
+    from clinic_desk.texts import t
+
+    screen = desk.app.screen
+    assert isinstance(screen, PathDeskScreen) and screen.forms is not None
+    for name, value in values.items():
+        field = screen.forms.field(name)
+        field.value = ""
+        field.focus()
+        await desk.press(*value)
+        label = t(LABELS[name], desk.app.lang)[:8]  # a long label wraps
+        assert _shows(desk, label, value), (name, "\n".join(screen_lines(desk.app)))
+
+
+async def test_the_number_form_shows_each_field_as_it_is_typed(any_desk: Desk) -> None:
+    desk = any_desk
+    await desk.press("b")
+    await desk.wait_for(Stage.NUMBER_ENTRY)
+    numbers = {"insurer": "06139992", "symbol": "12", "number": "3456", "branch": "01"}
+    await _type_each(desk, {**numbers, "birthdate": "19900707"})
+    await desk.press("f6")  # S would go into the field
+    await desk.wait_for(Stage.DECLARATION)
+    await _type_each(desk, {"copay": "20", "insurer": "01130012"})
+
+
+async def test_the_visual_check_form_shows_each_field_as_it_is_typed(any_desk: Desk) -> None:
+    desk = any_desk
+    await desk.tap("mori-haruka")  # a face-authentication-only card: the PIN is locked
+    await desk.wait_for(Stage.PIN_BLOCKED)
+    await desk.press("v")
+    await _type_each(desk, {"staff": "S001", "card_birthdate": "19510630"})
