@@ -4,6 +4,7 @@ sight, one next step per outcome (Pilot, the demo desk with the in-process card)
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -111,3 +112,32 @@ async def test_the_visual_check_form_shows_each_field_as_it_is_typed(any_desk: D
     await desk.wait_for(Stage.PIN_BLOCKED)
     await desk.press("v")
     await _type_each(desk, {"staff": "S001", "card_birthdate": "19510630"})
+
+
+_MENTIONED = re.compile(r"[［\[]([A-Z][A-Za-z0-9+]*)[］\]]")
+
+
+def keys_mentioned_and_offered(desk: Desk) -> tuple[set[str], set[str]]:
+    """The keys the screen's text names ([D], ［V］…) and those its key bar offers."""
+    lines = screen_lines(desk.app)
+    bar = lines[-1]
+    offered = {
+        key for part in bar.split("  ") if part.strip() for key in part.split()[0].split("/")
+    }
+    text = "\n".join(line.split("│")[0] for line in lines[:-1])  # not the demo panel
+    return set(_MENTIONED.findall(text)), offered
+
+
+async def test_the_visual_check_of_a_face_only_card_offers_the_keys_it_names(
+    any_desk: Desk,
+) -> None:
+    desk = any_desk
+    await desk.tap("mori-haruka")  # face authentication only: the PIN is locked
+    await desk.wait_for(Stage.PIN_BLOCKED)
+    mentioned, offered = keys_mentioned_and_offered(desk)
+    assert mentioned == {"D", "V"} and mentioned <= offered
+    await desk.press("v")
+    mentioned, offered = keys_mentioned_and_offered(desk)
+    assert mentioned <= offered and "Esc" in offered, (mentioned, offered)
+    await desk.press("escape")  # works with a field focused: the next patient
+    await desk.wait_for(Stage.WAITING_FOR_CARD)
