@@ -141,3 +141,17 @@ async def test_the_visual_check_of_a_face_only_card_offers_the_keys_it_names(
     assert mentioned <= offered and "Esc" in offered, (mentioned, offered)
     await desk.press("escape")  # works with a field focused: the next patient
     await desk.wait_for(Stage.WAITING_FOR_CARD)
+
+
+async def test_an_expired_certificate_asks_no_pointless_consent(any_desk: Desk) -> None:
+    from clinic_desk.services.demo_counter import EXPIRED_CARD
+
+    desk = any_desk
+    await desk.tap(EXPIRED_CARD)
+    await desk.type_pin()
+    await desk.confirm_identity("19800401")
+    await desk.wait_for(Stage.SHOWN, Stage.CONSENT)
+    assert desk.stage is Stage.SHOWN  # eligibility only: no medication history to agree to
+    text = "".join("".join(screen_lines(desk.app)).split())
+    said = "薬剤情報は取得していません" if desk.app.lang == "ja" else "nomedicationhistory"
+    assert text.count(said) == 1
