@@ -143,11 +143,6 @@ class RecordFlow(MachineState):
         audit = fx.Audit(action="consent_given" if event.consent else "consent_refused")
         if self._offline():
             return [audit, *self._show_offline()]
-        if event.consent and self._eligibility_only():
-            # the certificate expired less than three months ago: the gateway answers
-            # eligibility only, so medications are not asked for
-            self._medications_note = "certificate_eligibility_only"
-            return [audit, *self._show_online()]
         if event.consent:
             return [audit, *self._go(Stage.FETCHING_MEDICATIONS), fx.FetchMedications()]
         return [audit, *self._show_online()]
@@ -173,6 +168,11 @@ class RecordFlow(MachineState):
         audit = fx.Audit(action="identity_confirmed", detail="offline" if offline else "")
         if offline and self._held is not None and self._held.medications is None:
             return [audit, *self._show_offline()]
+        if not offline and self._eligibility_only():
+            # the certificate expired less than three months ago: the gateway answers
+            # eligibility only, so there is no medication history to consent to
+            self._medications_note = "certificate_eligibility_only"
+            return [audit, *self._show_online()]
         return [audit, *self._go(Stage.CONSENT)]
 
     def _show_online(self) -> Effects:

@@ -5,7 +5,8 @@ desk sends, and sends the patient's answers back. It knows nothing else: no reco
 no reason, no staff text ever reaches it. Large, high-contrast and one question per
 screen by default; the patient switches the language with one key (or a touch), and
 the next patient starts in the display's own language again. When the desk goes away
-the screen forgets the patient at once and the display pairs again when it can.
+the screen forgets the patient at once and the display pairs again when it can. The
+birthdate typed right after Y, before its field is shown, waits for the field.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pydantic import SecretStr
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
@@ -27,6 +29,7 @@ from textual.widgets import Button, Input, Static
 
 from clinic_desk.patient import protocol as msg
 from clinic_desk.patient.client import DeskConnection, DeskUnavailable, Refusal
+from clinic_desk.patient.typed_ahead import ENTER, TypedAhead
 from clinic_desk.patient.view import PatientStage, PatientView
 from clinic_desk.patient_app.words import Words, words_for
 from clinic_desk.texts import Lang
@@ -110,6 +113,7 @@ class PatientDisplayApp(App[None]):
         self.seq = -1  # the screen shown (the desk's number for it)
         self._sending = False
         self._connection: DeskConnection | None = None
+        self._ahead = TypedAhead()  # the birthdate typed right after Y
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -244,10 +248,13 @@ class PatientDisplayApp(App[None]):
         for button in self.query_one("#answers").query(Button):
             button.disabled = not asking
         self.screen.set_class(stage is PatientStage.NOT_CONFIRMED, "-reference")
+        if stage not in (PatientStage.NAME, PatientStage.BIRTHDATE):
+            self._ahead.drop()
         if pin.display and not pin.disabled:
             pin.focus()
         elif birthdate.display and not birthdate.disabled:
-            birthdate.focus()
+            self.set_focus(birthdate)  # at once: keys typed ahead follow the ones kept
+            self._feed_birthdate(birthdate)
         else:
             self.set_focus(None)
 
@@ -267,6 +274,8 @@ class PatientDisplayApp(App[None]):
         if view is None or self._sending:
             return
         if view.stage is PatientStage.NAME:
+            if yes:
+                self._ahead.arm()  # what the patient types next is the birthdate
             await self._send(msg.NameAnswer(seq=self.seq, is_me=yes))
         elif view.stage is PatientStage.CONSENT:
             await self._send(msg.ConsentAnswer(seq=self.seq, consent=yes))
@@ -295,11 +304,33 @@ class PatientDisplayApp(App[None]):
                 return
             await self._send(msg.PinAnswer(seq=self.seq, pin=SecretStr(value)))
         elif message.input.id == "birthdate" and view.stage is PatientStage.BIRTHDATE:
-            typed = _eight_digit_date(value)
-            if typed is None:
-                detail.update(pt("birthdate.invalid", self.lang))
-                return
-            await self._send(msg.BirthdateAnswer(seq=self.seq, birthdate=typed))
+            await self._submit_birthdate(value)
+
+    async def _submit_birthdate(self, value: str) -> None:
+        typed = _eight_digit_date(value)
+        if typed is None:
+            self.query_one("#detail", Static).update(pt("birthdate.invalid", self.lang))
+            return
+        await self._send(msg.BirthdateAnswer(seq=self.seq, birthdate=typed))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys no field took: after Y, the birthdate's digits and Enter are kept."""
+        birthdate = self.query_one("#birthdate", Input)
+        ready = birthdate.display and not birthdate.disabled
+        if ready and event.key == ENTER:
+            return  # the field has the focus now: its own binding submits it
+        if self._ahead.catch(event.key, event.character):
+            event.stop()
+            if ready:
+                self._feed_birthdate(birthdate)
+
+    def _feed_birthdate(self, field: Input) -> None:
+        fed = self._ahead.take()
+        field.value = (field.value + fed.digits)[: field.max_length or None]
+        field.cursor_position = len(field.value)
+        if fed.submit:
+            value, field.value = field.value, ""
+            self.call_later(self._submit_birthdate, value)
 
     async def _send(self, answer: msg.Answer) -> None:
         connection = self._connection

@@ -128,7 +128,7 @@ DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
         "ja": "入力された生年月日がカードと一致しません。もう一度入力してください。",
         "en": "That birthdate does not match the card. Please type it again.",
     },
-    "birthdate.placeholder": {"ja": "YYYYMMDD", "en": "YYYYMMDD"},
+    "birthdate.placeholder": {"ja": "例：19800401", "en": "e.g. 19800401"},
     "birthdate.invalid": {
         "ja": "8桁の数字で入力してください（例：19800401）。",
         "en": "Please type 8 digits, e.g. 19800401.",
@@ -667,7 +667,10 @@ DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
         "ja": "保険者への報告を記録します（報告日と保険者の連絡先）。",
         "en": "Record the report to the insurer (date and insurer contact).",
     },
-    "review.form.report_date": {"ja": "報告日 YYYYMMDD", "en": "Report date YYYYMMDD"},
+    "review.form.report_date": {
+        "ja": "報告日（例：20261127）",
+        "en": "Report date (e.g. 20261127)",
+    },
     "review.form.contact": {"ja": "保険者の連絡先", "en": "Insurer contact"},
     "review.form.resolve": {
         "ja": "解決として閉じます。メモは必須です。",

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # key names, formats and codes that stay as they are in a Japanese screen
 CODES = frozenset(
     {
-        "Esc", "Enter", "Ctrl", "Tab", "PgUp", "PgDn", "Home", "End", "YYYYMMDD",
+        "Esc", "Enter", "Ctrl", "Tab", "PgUp", "PgDn", "Home", "End",
         "CSV", "UTF", "BOM", "SHA", "ID", "IC",
     }
 )  # fmt: skip

@@ -70,7 +70,7 @@ def _flat(text: str) -> str:
 
 async def test_expired_two_months_is_eligibility_only_and_says_renew() -> None:
     text, detail = await ended("certificate-expired-2-months", "en", Stage.SHOWN)
-    assert "Certificate expired on 2026-09-27: eligibility only" in detail
+    assert "expired on 2026-09-27." in detail
     assert "Until 2026-12-27 it can be used for eligibility only." in detail
     assert "municipal office" in detail
     assert "The card's certificate has expired: eligibility only, no medication" in text
@@ -79,7 +79,7 @@ async def test_expired_two_months_is_eligibility_only_and_says_renew() -> None:
 
 async def test_expired_two_months_in_japanese() -> None:
     text, detail = await ended("certificate-expired-2-months", "ja", Stage.SHOWN)
-    assert "電子証明書の期限切れ（2026-09-27）：資格情報のみ確認できます。" in _flat(detail)
+    assert "有効期限が切れています（2026-09-27）" in _flat(detail)
     assert "2026-12-27までは資格確認のみできます。" in _flat(detail)
     assert "市区町村窓口で更新してください" in _flat(detail)
     assert "薬剤情報は取得していません" in _flat(text)

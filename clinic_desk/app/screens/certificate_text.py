@@ -45,7 +45,9 @@ def certificate_lines(view: DeskView, lang: Lang) -> list[str]:
     if status is None:
         return []
     lines = []
-    if view.stage in _STAFF_STAGES:
+    # on the result, eligibility only is said once, where the medications would be
+    said_by_result = view.stage is Stage.SHOWN and not status.medications_allowed
+    if view.stage in _STAFF_STAGES and not said_by_result:
         lines.append(staff_line(status, lang))
     if view.stage in _PATIENT_STAGES:
         if view.stage is Stage.WITHHELD and status.state is not CertificateState.REVOKED:

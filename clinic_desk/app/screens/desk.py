@@ -3,7 +3,8 @@
 Keys that start or end a check-in are explicit (D, Esc, the patient's Y/N, the
 receptionist's A/R/C); Enter only submits the field that is shown, and taps a demo
 card only while the desk waits for a card. Digits typed while the card is being read
-go into the PIN field, there from the tap on (the demo panel hands on the first ones).
+go into the PIN field, there from the tap on (the demo panel hands on the first ones);
+the birthdate typed right after the patient's Y waits for its field (``desk_ahead``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import SecretStr
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,6 +22,7 @@ from textual.widgets import Header, Input, OptionList
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
 from clinic_desk.app.screens import desk_text
+from clinic_desk.app.screens.desk_ahead import BirthdateAhead
 from clinic_desk.app.screens.desk_keys import DESK_BINDINGS, PIN_STAGES, allowed_keys
 from clinic_desk.app.widgets.demo_panel import GATEWAY_TOGGLE, REMOVE_CARD, CardList, DemoPanel
 from clinic_desk.app.widgets.digits_input import DigitsInput
@@ -53,6 +56,7 @@ class DeskScreen(Screen[None]):
         self._tapping = False  # a demo card is on its way to the reader
         self._submit_when_ready = False  # Enter was typed while the card was read
         self._pin = desk_text.PinWatch()
+        self._ahead = BirthdateAhead(self._submit_birthdate)
         localise_bindings(self, lang)
         self.current: DeskView = DeskView(stage=Stage.WAITING_FOR_CARD)
 
@@ -169,6 +173,7 @@ class DeskScreen(Screen[None]):
         if stage is not before.stage:
             self.flash("")
         self._pin.see(before, view)
+        self._ahead.see(stage)
         on_display = self.desk.patient_side.asks_patient(view)  # the patient display asks
         self._prose("#prompt").show(desk_text.prompt(view, lang, on_display, self._tapping))
         if stage is Stage.PIN_ENTRY:
@@ -201,7 +206,8 @@ class DeskScreen(Screen[None]):
             pin.focus()
             self.call_later(self.on_card_list_typed_ahead)
         elif birthdate.display:
-            birthdate.focus()
+            self.set_focus(birthdate)  # at once: keys typed ahead follow the ones kept
+            self._ahead.feed(birthdate)
         elif self.focused in (pin, birthdate) or self.focused is None or stage is not before.stage:
             self._focus_default()
 
@@ -258,11 +264,7 @@ class DeskScreen(Screen[None]):
     def on_descendant_focus(self) -> None:
         self._refresh_keys(self.current)
 
-    def on_descendant_blur(self) -> None:
-        self._refresh_keys(self.current)
-
-    def on_screen_resume(self) -> None:
-        self._refresh_keys(self.current)
+    on_descendant_blur = on_screen_resume = on_descendant_focus  # the keys follow the focus
 
     # -- actions -------------------------------------------------------------
     def _allowed(self, view: DeskView) -> dict[str, bool]:
@@ -336,12 +338,20 @@ class DeskScreen(Screen[None]):
         if message.input.id == "pin":
             await self._submit_pin(message.input)
         elif message.input.id == "birthdate":
-            typed = parse_typed_date(message.value)
-            message.input.value = ""
-            if typed is None:
-                self._prose("#detail").show(t("birthdate.invalid", self.lang))
-                return
-            await self.desk.dispatch(ev.BirthdateTyped(birthdate=typed))
+            await self._submit_birthdate(message.input)
+
+    def on_key(self, event: events.Key) -> None:
+        asks = self._allowed(self.current)["answer"]
+        field = self.query_one("#birthdate", Input)
+        self._ahead.key(event, self.current.stage, field, asks=asks)
+
+    async def _submit_birthdate(self, field: Input) -> None:
+        typed = parse_typed_date(field.value)
+        field.value = ""
+        if typed is None:
+            self._prose("#detail").show(t("birthdate.invalid", self.lang))
+            return
+        await self.desk.dispatch(ev.BirthdateTyped(birthdate=typed))
 
     async def _submit_pin(self, field: Input) -> None:
         view = self.current

@@ -22,6 +22,7 @@ from clinic_desk.app.widgets.demo_panel import DemoPanel
 from clinic_desk.app.widgets.path_forms import PathForms
 from clinic_desk.app.widgets.prose import PhraseText, Prose
 from clinic_desk.checkin import DeskView, Stage
+from clinic_desk.checkin import events as ev
 from clinic_desk.checkin import path_events as pe
 from clinic_desk.checkin.face import NOT_CONSENTED_AT_READER
 from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
@@ -107,6 +108,8 @@ class PathDeskScreen(DeskScreen):
             forms.close()
         if stage is not before and forms.display and not forms.query("Input:disabled"):
             forms.focus_first()
+        if self._visual_open:  # D would go into a field: Esc ends the check-in instead
+            self.query_one("#next", Prose).show("")
         extra = self._path_detail(view)
         if extra:
             detail = self.query_one("#detail", Prose)
@@ -138,6 +141,8 @@ class PathDeskScreen(DeskScreen):
         stage = view.stage
         allowed["number_lookup"] = stage is Stage.WAITING_FOR_CARD and not self._tapping
         allowed["visual_check"] = stage in _VISUAL_FROM and not self._visual_open
+        if self._visual_open:  # the form's fields take D: Esc ends the check-in
+            allowed["done"], allowed["cancel"] = False, True
         allowed["declaration"] = stage in _DECLARE_FROM
         return allowed
 
@@ -153,6 +158,12 @@ class PathDeskScreen(DeskScreen):
         if forms is not None:
             forms.focus_first()
         self._refresh_keys(None)
+
+    async def action_cancel(self) -> None:
+        if self._visual_open and self.current.stage is Stage.PIN_BLOCKED:
+            await self.desk.dispatch(ev.Done())  # the check-in had ended: next patient
+        else:
+            await super().action_cancel()
 
     async def action_declaration(self) -> None:
         await self.desk.dispatch(pe.DeclarationStarted())

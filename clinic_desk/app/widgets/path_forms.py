@@ -91,13 +91,13 @@ class Built:
 class PathForms(Vertical):
     """One of the three forms at a time (or none)."""
 
-    # one line per field (label, input), its error under it: the longest form (the
-    # 申立書, seven fields) fits a 24-line terminal with the prompt
+    # one line per field (label, input; a label too long for its column wraps), its
+    # error under it; a form taller than the terminal scrolls to the focused field
     DEFAULT_CSS = """
     PathForms { height: auto; margin-bottom: 1; }
     PathForms .path-row { height: auto; }
-    PathForms .path-line { height: 1; }
-    PathForms Label { width: 30; color: $text-muted; }
+    PathForms .path-line { height: auto; }
+    PathForms Label { width: 30; height: auto; color: $text-muted; }
     PathForms Input { width: 40; height: 1; border: none; padding: 0 1; background: $boost; }
     PathForms Input:focus { background: $accent 30%; }
     PathForms .path-error { color: $error; text-style: bold; padding-left: 30; }
@@ -128,7 +128,9 @@ class PathForms(Vertical):
             with Vertical(classes="path-row", id=f"path-row-{name}"):
                 with Horizontal(classes="path-line"):
                     yield Label(t(key, lang))
-                    yield Input(id=f"path-{name}", password=name == "staff_pin")
+                    # compact: a focused field keeps its one line (no border that
+                    # hides what is typed in it)
+                    yield Input(id=f"path-{name}", password=name == "staff_pin", compact=True)
                 yield Prose(id=f"path-error-{name}", classes="path-error", collapse=True)
 
     # -- showing ----------------------------------------------------------------
