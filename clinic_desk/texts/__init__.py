@@ -13,7 +13,11 @@ import locale
 import os
 from typing import Literal
 
+from clinic_desk.texts.cli import CLI_HELP_TEXTS
+from clinic_desk.texts.cli_messages import CLI_MESSAGES_TEXTS
+from clinic_desk.texts.cli_tools import CLI_TOOLS_TEXTS
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+from clinic_desk.texts.failures import FAILURE_TEXTS
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.paths import PATHS_TEXTS
 from clinic_desk.texts.readiness import READINESS_TEXTS
@@ -787,6 +791,10 @@ CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
 CATALOGUE.update(READINESS_TEXTS)
 CATALOGUE.update(TERMINAL_TEXTS)
+CATALOGUE.update(CLI_HELP_TEXTS)
+CATALOGUE.update(CLI_TOOLS_TEXTS)
+CATALOGUE.update(CLI_MESSAGES_TEXTS)
+CATALOGUE.update(FAILURE_TEXTS)
 
 
 def t(key: TextKey, lang: Lang, **params: object) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from clinic_desk.texts.cli_keys import CliKey
+
 TextKey = Literal[
     "title",
     "starting",
@@ -486,4 +488,5 @@ TextKey = Literal[
     "face.paper",
     "face.cancelled",
     "key.face",
+    CliKey,  # the command line's texts (texts/cli_keys.py)
 ]
