@@ -87,21 +87,21 @@ def masked_dump(settings: DeskSettings) -> dict[str, Any]:
     return data
 
 
-def _table(data: Mapping[str, Any]) -> Any:
+def _table(data: Mapping[str, Any], unset: str) -> Any:
     """One section (a sub-section such as [gateway.oqs] nested in it; unset as comments)."""
     table = tomlkit.table()
     for key, value in data.items():
         if value is None:
-            table.add(tomlkit.comment(f"{key} =    (not set)"))
+            table.add(tomlkit.comment(f"{key} =    {unset}"))
         elif isinstance(value, Mapping):
-            table.add(key, _table(value))
+            table.add(key, _table(value, unset))
         else:
             table.add(key, value)
     return table
 
 
-def to_toml(data: Mapping[str, Any]) -> str:
-    """Render ``masked_dump`` output as TOML (unset values as comments)."""
+def to_toml(data: Mapping[str, Any], unset: str = "(not set)") -> str:
+    """Render ``masked_dump`` output as TOML (unset values as comments saying ``unset``)."""
     doc = tomlkit.document()
     for key, value in data.items():
         if not isinstance(value, Mapping) and value is not None:
@@ -110,5 +110,5 @@ def to_toml(data: Mapping[str, Any]) -> str:
         if not isinstance(table_data, Mapping):
             continue
         doc.add(tomlkit.nl())
-        doc.add(name, _table(table_data))
+        doc.add(name, _table(table_data, unset))
     return tomlkit.dumps(doc)

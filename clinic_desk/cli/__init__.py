@@ -13,44 +13,58 @@ from collections.abc import Callable, Sequence
 
 from clinic_desk import __version__, paths
 from clinic_desk.cli import desk
+from clinic_desk.cli.language import Parser, chosen_lang, speaking, w
+from clinic_desk.texts.keys import TextKey
 
 # (subcommand, module in clinic_desk.cli, one-line help). Modules are imported
 # lazily so that `clinic-desk card …` does not pay for Textual or httpx.
-SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("card", "card", "read a My Number card, list readers, run a virtual card"),
-    ("cache", "cache", "the encrypted offline cache"),
-    ("gateway", "gateway", "the embedded eligibility gateway"),
-    ("review", "review", "managers: review flagged identity mismatches"),
-    ("replay", "replay", "support: replay check-in fixtures headless"),
-    ("doctor", "doctor", "check that everything a check-in needs is ready"),
-    ("config", "config", "the desk's configuration file"),
-    ("oqs-terminal", "oqs", "a simulated 資格確認端末 (file exchange) for demos and tests"),
-    ("patient-display", "patient_display", "the screen facing the patient, paired with the desk"),
+SUBCOMMANDS: tuple[tuple[str, str, TextKey], ...] = (
+    ("card", "card", "cli.card"),
+    ("cache", "cache", "cli.cache"),
+    ("gateway", "gateway", "cli.gateway"),
+    ("review", "review", "cli.review"),
+    ("replay", "replay", "cli.replay"),
+    ("doctor", "doctor", "cli.doctor"),
+    ("config", "config", "cli.config"),
+    ("oqs-terminal", "oqs", "cli.oqs_terminal"),
+    ("patient-display", "patient_display", "cli.patient_display"),
 )
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 class CliError(Exception):
-    """A problem to report to the user in one plain sentence (exit status 2)."""
+    """A problem to report to the user in one plain sentence (exit status 2).
+
+    Raised with the sentence already in the command line's language (``language.w``).
+    """
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="clinic-desk",
-        description="Reception-desk check-in for medical clinics.",
+    """The parser, its help in the command line's language (``language.speaking``)."""
+    parser = Parser(prog="clinic-desk", description=w("cli.description"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"clinic-desk {__version__}",
+        help=w("cli.version"),
     )
-    parser.add_argument("--version", action="version", version=f"clinic-desk {__version__}")
     desk.add_desk_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name, help_text in SUBCOMMANDS:
+    for name, module_name, help_key in SUBCOMMANDS:
         module = importlib.import_module(f"clinic_desk.cli.{module_name}")
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(name, help=w(help_key), description=w(help_key))
         module.register(command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    with speaking(chosen_lang(arguments)):
+        return _main(arguments)
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

@@ -18,6 +18,9 @@ from typing import TypeVar
 
 from clinic_desk import paths
 from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed, words
+from clinic_desk.cli.language import w
+from clinic_desk.texts.keys import TextKey
 from offline_cache import (
     CacheError,
     CacheFiles,
@@ -35,44 +38,24 @@ NEW_PASSPHRASE_ENV = "CLINIC_DESK_CACHE_NEW_PASSPHRASE"
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="cache_command", metavar="ACTION")
 
-    init = sub.add_parser("init", help="create the encrypted cache and its key file")
-    init.add_argument(
-        "--reset",
-        action="store_true",
-        help="move a damaged cache aside (it is kept) and start a new one",
-    )
+    init = sub.add_parser("init", help=w("cli.cache.init"))
+    init.add_argument("--reset", action="store_true", help=w("cli.cache.reset"))
     init.set_defaults(handler=_init)
 
-    status = sub.add_parser("status", help="where the cache is, its state and row counts")
-    status.add_argument(
-        "--unlock",
-        action="store_true",
-        help="ask for the passphrase to check every page and show row counts "
-        "(the env variable also unlocks)",
-    )
+    status = sub.add_parser("status", help=w("cli.cache.status"))
+    status.add_argument("--unlock", action="store_true", help=w("cli.cache.unlock"))
     status.set_defaults(handler=_status)
 
-    sub.add_parser(
-        "unlock-test", help="check that the passphrase unlocks the cache and no page is damaged"
-    ).set_defaults(handler=_unlock_test)
-    sub.add_parser(
-        "purge", help="delete expired records now (refused when the file is damaged)"
-    ).set_defaults(handler=_purge)
-    sub.add_parser(
-        "reverify",
-        help="re-check with the configured gateway the visits checked in offline "
-        "(exit 1 while the gateway does not answer)",
-    ).set_defaults(handler=_reverify)
-    sub.add_parser(
-        "verify",
-        help="check the file, the audit chain and every sealed row (exit 1 on a problem)",
-    ).set_defaults(handler=_verify)
-    sub.add_parser(
-        "rekey", help="change the passphrase (the data is not re-encrypted)"
-    ).set_defaults(handler=_rekey)
+    sub.add_parser("unlock-test", help=w("cli.cache.unlock_test")).set_defaults(
+        handler=_unlock_test
+    )
+    sub.add_parser("purge", help=w("cli.cache.purge")).set_defaults(handler=_purge)
+    sub.add_parser("reverify", help=w("cli.cache.reverify")).set_defaults(handler=_reverify)
+    sub.add_parser("verify", help=w("cli.cache.verify")).set_defaults(handler=_verify)
+    sub.add_parser("rekey", help=w("cli.cache.rekey")).set_defaults(handler=_rekey)
 
-    wipe = sub.add_parser("wipe", help="delete the cache and its key file for good")
-    wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    wipe = sub.add_parser("wipe", help=w("cli.cache.wipe"))
+    wipe.add_argument("--yes", action="store_true", help=w("cli.cache.yes"))
     wipe.set_defaults(handler=_wipe)
 
     parser.set_defaults(handler=_help(parser))
@@ -92,64 +75,62 @@ def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
 def _init(args: argparse.Namespace) -> int:
     data, config = paths.data_dir(), paths.config_dir()
     if args.reset:
-        passphrase = _passphrase("Cache passphrase (kept for the new cache): ")
+        passphrase = _passphrase(w("cli.cache.ask_passphrase_kept"))
         try:
             cache, kept = OfflineCache.reset(data, config, passphrase)
         except CacheError as exc:
-            raise CliError(str(exc)) from exc
+            raise failed(exc) from exc
         with cache:
-            print(f"started a new offline cache at {cache.path}")
+            print(w("cli.cache.started", path=cache.path))
         for path in kept:
-            print(f"kept the old file as {path}")
+            print(w("cli.cache.kept_old", path=path))
         return 0
     passphrase = _new_passphrase(first_one=True)
     try:
         with OfflineCache.create(data, config, passphrase) as cache:
-            print(f"created the offline cache at {cache.path}")
-            print(f"key file: {cache.files.key_file} (back it up separately from the data)")
+            print(w("cli.cache.created", path=cache.path))
+            print(w("cli.cache.created_key", path=cache.files.key_file))
     except CacheError as exc:
-        raise CliError(str(exc)) from exc
+        raise failed(exc) from exc
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
     files = CacheFiles(paths.data_dir(), paths.config_dir())
-    print(f"cache file: {_describe(files.database)}")
-    print(f"key file:   {_describe(files.key_file)}")
+    print(w("cli.cache.file", file=_describe(files.database)))
+    print(w("cli.cache.key_file", file=_describe(files.key_file)))
     if files.key_file.exists():
         try:
             key_file = KeyFile.load(files.key_file)
         except CacheError as exc:
-            print(f"key file state: {exc}")
+            print(w("cli.cache.key_file_state", state=words(exc)))
         else:
-            print(
-                f"key file: scrypt n={key_file.kdf.n} r={key_file.kdf.r} p={key_file.kdf.p}, "
-                f"created {key_file.created_at:%Y-%m-%d %H:%M}Z"
-                + (
-                    f", passphrase changed {key_file.rewrapped_at:%Y-%m-%d %H:%M}Z"
-                    if key_file.rewrapped_at
-                    else ""
-                )
-            )
+            kdf = f"scrypt n={key_file.kdf.n} r={key_file.kdf.r} p={key_file.kdf.p}"
+            created = f"{key_file.created_at:%Y-%m-%d %H:%M}Z"
+            if key_file.rewrapped_at:
+                changed = f"{key_file.rewrapped_at:%Y-%m-%d %H:%M}Z"
+                print(w("cli.cache.kdf_changed", kdf=kdf, created=created, changed=changed))
+            else:
+                print(w("cli.cache.kdf", kdf=kdf, created=created))
     pid = holder_pid(files.lock_file)
-    print("in use:     " + (f"yes, by process {pid}" if pid else "no"))
+    print(w("cli.cache.in_use", pid=pid) if pid else w("cli.cache.not_in_use"))
     if not files.database.exists():
         return 0
     if not (args.unlock or os.environ.get(PASSPHRASE_ENV)):
-        print(f"(row counts need the passphrase: --unlock or {PASSPHRASE_ENV})")
+        print(w("cli.cache.counts_need_passphrase", env=PASSPHRASE_ENV))
         return 0
     with _open() as cache:
         if _check_pages(cache):
-            print("(row counts are not read from a damaged file)")
+            print(w("cli.cache.counts_not_read"))
             return 1
         counts = _run(cache.counts)
-    print("file check: ok (every page)")
-    print(f"schema:     version {counts.schema_version}")
-    print(f"snapshots:  {counts.snapshots} ({counts.expired_snapshots} expired)")
-    print(f"medications: {counts.medications}")
-    print(f"visits:     {counts.visits} ({counts.pending_visits} waiting for re-verification)")
-    print(f"flags:      {counts.flags} ({counts.open_flags} not resolved)")
-    print(f"audit rows: {counts.audit_rows}")
+    print(w("cli.cache.file_ok"))
+    print(w("cli.cache.schema", version=counts.schema_version))
+    print(w("cli.cache.snapshots", count=counts.snapshots, expired=counts.expired_snapshots))
+    print(w("cli.cache.medications", count=counts.medications))
+    print(w("cli.cache.visits", count=counts.visits, pending=counts.pending_visits))
+    print(w("cli.cache.flags", count=counts.flags, open=counts.open_flags))
+    print(w("cli.cache.audit_rows", count=counts.audit_rows))
     return 0
 
 
@@ -158,11 +139,9 @@ def _unlock_test(_args: argparse.Namespace) -> int:
         version = _run(lambda: cache.schema_version)
         damaged = _check_pages(cache)
     if damaged:
-        print(
-            f"the passphrase opens this cache (schema version {version}), but the file is damaged"
-        )
+        print(w("cli.cache.unlocked_damaged", version=version))
         return 1
-    print(f"unlocked: the passphrase opens this cache (schema version {version}, every page ok)")
+    print(w("cli.cache.unlocked", version=version))
     return 0
 
 
@@ -171,14 +150,15 @@ def _purge(_args: argparse.Namespace) -> int:
         # Checks every page first and writes nothing into a damaged file.
         report = _run(cache.purge)
     print(
-        f"purged {report.snapshots} snapshots, {report.medications} medication histories, "
-        f"{report.visits} re-verified visits"
+        w(
+            "cli.cache.purged",
+            snapshots=report.snapshots,
+            medications=report.medications,
+            visits=report.visits,
+        )
     )
     if report.kept_for_pending_visits:
-        print(
-            f"kept {report.kept_for_pending_visits} expired snapshots that visits "
-            "waiting for re-verification still need"
-        )
+        print(w("cli.cache.purge_kept", count=report.kept_for_pending_visits))
     return 0
 
 
@@ -190,14 +170,9 @@ def _reverify(_args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
     if settings.gateway.base_url is None and not settings.gateway.files:
-        raise CliError(
-            "re-checking offline visits needs a configured gateway: set gateway.base_url in "
-            f"{paths.config_file()} (or CLINIC_DESK_GATEWAY__BASE_URL). With nothing "
-            "configured the desk runs the demo, whose gateway and cache exist only while "
-            "it runs; the demo desk re-checks its visits by itself"
-        )
+        raise CliError(w("cli.cache.reverify_needs_gateway", path=paths.config_file()))
     from clinic_desk.eligibility import EligibilityClient, GatewaySettingsError
     from clinic_desk.services.reverify import Reverifier, ReverifyReport
 
@@ -215,42 +190,57 @@ def _reverify(_args: argparse.Namespace) -> int:
         try:
             client = EligibilityClient(settings.gateway)
         except GatewaySettingsError as exc:
-            raise CliError(str(exc)) from None
+            raise failed(exc) from None
         async with client:
             return await Reverifier(cache, client, desk_id=desk_id).run_once()
 
     with _open() as cache:
         report = asyncio.run(run(cache))
-    print(report.summary())
+    print(
+        w(
+            "cli.cache.reverified",
+            checked=report.checked,
+            confirmed=report.confirmed,
+            changed=report.changed,
+            rejected=report.rejected,
+            flagged=report.flagged,
+            pending=report.pending,
+        )
+    )
+    if report.failed:
+        print(w("cli.cache.reverify_unreadable", count=report.failed))
+    if report.gateway_unavailable:
+        print(w("cli.cache.reverify_gateway_down"))
     return 1 if report.gateway_unavailable else 0
 
 
 def _verify(_args: argparse.Namespace) -> int:
     with _open() as cache:
         report = _run(cache.verify)
-    print("file check: " + ("ok" if report.integrity_ok else "FAILED"))
+    print(w("cli.verify.file_ok") if report.integrity_ok else w("cli.verify.file_failed"))
     if not report.audit_readable:
         # A damaged page hides the chain: nothing is known about it, not "broken".
-        print("audit chain: unreadable")
-        print("sealed rows: unreadable")
+        print(w("cli.verify.unreadable"))
     else:
-        print(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'} ({report.audit_rows} rows)")
-        print(f"sealed rows: {'ok' if report.rows_ok else 'CHANGED'} ({report.rows_checked} rows)")
-        print(f"audit head: {report.audit_head}")
+        audit: TextKey = "cli.verify.audit_ok" if report.audit_ok else "cli.verify.audit_broken"
+        rows: TextKey = "cli.verify.rows_ok" if report.rows_ok else "cli.verify.rows_changed"
+        print(w(audit, count=report.audit_rows))
+        print(w(rows, count=report.rows_checked))
+        print(w("cli.verify.head", head=report.audit_head))
     for problem in report.problems:
-        print(f"problem: {problem}")
+        print(w("cli.problem", problem=words(problem)))
     return 0 if report.ok else 1
 
 
 def _rekey(_args: argparse.Namespace) -> int:
-    current = _passphrase("Current passphrase: ")
+    current = _passphrase(w("cli.cache.ask_current_passphrase"))
     new = _new_passphrase()
     try:
         with _open(current) as cache:
             cache.rekey(current, new)
     except CacheError as exc:
-        raise CliError(str(exc)) from exc
-    print("passphrase changed; the old passphrase no longer unlocks this cache")
+        raise failed(exc) from exc
+    print(w("cli.cache.rekeyed"))
     return 0
 
 
@@ -258,19 +248,19 @@ def _wipe(args: argparse.Namespace) -> int:
     data, config = paths.data_dir(), paths.config_dir()
     if not args.yes:
         if not sys.stdin.isatty():
-            raise CliError("wipe deletes every cached record for good; add --yes to confirm")
-        answer = input("Delete the offline cache and its key file for good? Type 'wipe': ")
+            raise CliError(w("cli.cache.wipe_needs_yes"))
+        answer = input(w("cli.cache.wipe_ask"))
         if answer.strip() != "wipe":
-            print("nothing was deleted")
+            print(w("cli.cache.nothing_deleted"))
             return 1
     try:
         removed = OfflineCache.wipe(data, config)
     except CacheError as exc:
-        raise CliError(str(exc)) from exc
+        raise failed(exc) from exc
     if not removed:
-        print("there was no offline cache to wipe")
+        print(w("cli.cache.nothing_to_wipe"))
     for path in removed:
-        print(f"deleted {path}")
+        print(w("cli.cache.deleted", path=path))
     return 0
 
 
@@ -278,11 +268,11 @@ def _wipe(args: argparse.Namespace) -> int:
 
 
 def _open(passphrase: str | None = None) -> OfflineCache:
-    secret = passphrase if passphrase is not None else _passphrase("Cache passphrase: ")
+    secret = passphrase if passphrase is not None else _passphrase(w("cli.cache.ask_passphrase"))
     try:
         return OfflineCache.open(paths.data_dir(), paths.config_dir(), secret, actor="cli")
     except CacheError as exc:
-        raise CliError(str(exc)) from exc
+        raise failed(exc) from exc
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -290,16 +280,16 @@ def _run(action: Callable[[], T]) -> T:
     try:
         return action()
     except CacheError as exc:
-        raise CliError(str(exc)) from exc
+        raise failed(exc) from exc
 
 
 def _check_pages(cache: OfflineCache) -> bool:
     """Check every page on unlock; print what is damaged. True when something is."""
     problems = _run(cache.check_pages)
     if problems:
-        print("file check: DAMAGED (the file was left untouched; see `clinic-desk cache verify`)")
+        print(w("cli.cache.damaged"))
         for problem in problems:
-            print(f"problem: {problem}")
+            print(w("cli.problem", problem=words(problem)))
     return bool(problems)
 
 
@@ -308,7 +298,7 @@ def _passphrase(prompt: str) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise CliError(f"no passphrase: set {PASSPHRASE_ENV} or run this in a terminal")
+        raise CliError(w("cli.cache.no_passphrase", env=PASSPHRASE_ENV))
     return getpass.getpass(prompt)
 
 
@@ -320,10 +310,10 @@ def _new_passphrase(*, first_one: bool = False) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise CliError(f"no new passphrase: set {NEW_PASSPHRASE_ENV} or run this in a terminal")
-    first = getpass.getpass("New passphrase (at least 8 characters): ")
-    if getpass.getpass("Repeat the new passphrase: ") != first:
-        raise CliError("the two passphrases differ; nothing was changed")
+        raise CliError(w("cli.cache.no_new_passphrase", env=NEW_PASSPHRASE_ENV))
+    first = getpass.getpass(w("cli.cache.ask_new_passphrase"))
+    if getpass.getpass(w("cli.cache.ask_repeat_passphrase")) != first:
+        raise CliError(w("cli.cache.passphrases_differ"))
     return first
 
 
@@ -331,5 +321,7 @@ def _describe(path: Path) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return f"{path} (absent)"
-    return f"{path} ({info.st_size:,} bytes, mode {stat.filemode(info.st_mode)})"
+        return w("cli.cache.absent", path=path)
+    return w(
+        "cli.cache.present", path=path, size=f"{info.st_size:,}", mode=stat.filemode(info.st_mode)
+    )

@@ -20,6 +20,9 @@ from typing import TypeVar
 
 from clinic_desk import paths
 from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed, words
+from clinic_desk.cli.language import w
+from clinic_desk.texts.codes import SEX
 from reader.errors import CardError, ServiceNotRunning
 from reader.mynumber import MyNumberCard
 from reader.transcript import Transcript
@@ -49,47 +52,34 @@ DEFAULT_FIXTURE = "yamada-taro"
 # 00 01 first: `card serve` and the desk demo use 00 00, whose card monitor would read ours.
 DEMO_PORTS = (35964, 35963)
 
-VPCD_WARNING = (
-    "Warning: vsmartcard's vpcd accepts virtual cards from the network. Never install "
-    "vsmartcard-vpcd on a production desk."
-)
-
 T = TypeVar("T")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="card_command", metavar="ACTION")
 
-    readers = sub.add_parser("readers", help="list card readers and whether a card is in them")
+    readers = sub.add_parser("readers", help=w("cli.card.readers"))
     readers.set_defaults(handler=_readers)
 
-    info = sub.add_parser(
-        "info", help="PIN tries left, then the four items after the holder types the PIN"
-    )
+    info = sub.add_parser("info", help=w("cli.card.info"))
     _reader_options(info)
-    info.add_argument(
-        "--no-pin", action="store_true", help="only show the tries left; ask for no PIN"
-    )
+    info.add_argument("--no-pin", action="store_true", help=w("cli.card.no_pin"))
     info.set_defaults(handler=_info)
 
-    serve = sub.add_parser("serve", help="run a virtual card in vpcd until Ctrl-C (demo/test)")
-    serve.add_argument("fixture", metavar="FIXTURE", help="card profile id or JSON file")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="vpcd port (35963)")
+    serve = sub.add_parser("serve", help=w("cli.card.serve"))
+    serve.add_argument("fixture", metavar="FIXTURE", help=w("cli.card.profile_or_file"))
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=w("cli.card.port"))
     serve.set_defaults(handler=_serve)
 
-    demo = sub.add_parser("demo", help="start a virtual card and read it end to end, with timings")
+    demo = sub.add_parser("demo", help=w("cli.card.demo"))
     demo.add_argument(
-        "fixture", metavar="FIXTURE", nargs="?", default=DEFAULT_FIXTURE, help="card profile"
+        "fixture", metavar="FIXTURE", nargs="?", default=DEFAULT_FIXTURE, help=w("cli.card.profile")
     )
-    demo.add_argument(
-        "--in-process", action="store_true", help="skip pcscd: talk to the card directly"
-    )
-    demo.add_argument(
-        "--transcript", type=Path, help="save the APDU transcript (PINs redacted) as JSON"
-    )
+    demo.add_argument("--in-process", action="store_true", help=w("cli.card.in_process"))
+    demo.add_argument("--transcript", type=Path, metavar="FILE", help=w("cli.card.transcript"))
     demo.set_defaults(handler=_demo)
 
-    fixtures = sub.add_parser("fixtures", help="list the shipped virtual card profiles")
+    fixtures = sub.add_parser("fixtures", help=w("cli.card.fixtures"))
     fixtures.set_defaults(handler=_fixtures)
 
     parser.set_defaults(handler=_demo_defaults)
@@ -99,12 +89,11 @@ def _reader_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reader",
         default=os.environ.get(READER_ENV),
-        help=f"reader name or pattern (default: ${READER_ENV}; required with several readers)",
+        metavar="PATTERN",
+        help=w("cli.card.reader", env=READER_ENV),
     )
     parser.add_argument(
-        "--allow-virtual-reader",
-        action="store_true",
-        help="accept a vsmartcard virtual reader (demo and test only)",
+        "--allow-virtual-reader", action="store_true", help=w("cli.card.allow_virtual_reader")
     )
 
 
@@ -124,16 +113,16 @@ def _load_profile(name: str) -> CardProfile:
         return CardProfile.load(find_profile(name, _cards_dir()))
     except FileNotFoundError:
         known = ", ".join(available_profiles(_cards_dir()))
-        raise CliError(f"there is no card fixture called {name!r} (known: {known})") from None
+        raise CliError(w("cli.card.no_profile", name=repr(name), known=known)) from None
     except ProfileError as exc:
-        raise CliError(str(exc)) from None
+        raise failed(exc) from None
 
 
 def _card_call(call: Callable[[], T]) -> T:
     try:
         return call()
     except CardError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc.message) from None
 
 
 def _hex(data: bytes) -> str:
@@ -146,11 +135,12 @@ def _hex(data: bytes) -> str:
 def _readers(args: argparse.Namespace) -> int:
     states = _card_call(reader_states)
     if not states:
-        print("No card reader is connected.")
+        print(w("cli.card.no_reader"))
         return 1
     for state in states:
-        card = f"card present, ATR {_hex(state.atr)}" if state.card_present else "no card"
-        note = "  (virtual reader: demo and test only)" if state.virtual else ""
+        present = w("cli.card.present", atr=_hex(state.atr))
+        card = present if state.card_present else w("cli.card.no_card")
+        note = w("cli.card.virtual_note") if state.virtual else ""
         print(f"{state.name}: {card}{note}")
     return 0
 
@@ -162,44 +152,49 @@ def _info(args: argparse.Namespace) -> int:
     transport = PcscTransport(args.reader, allow_virtual=args.allow_virtual_reader)
     reader = _card_call(transport.resolve_reader)
     if is_virtual_reader(reader):
-        print(f"{VPCD_WARNING}\n", file=sys.stderr)
-    print(f"Reader: {reader}")
+        print(f"{w('cli.card.vpcd_warning')}\n", file=sys.stderr)
+    print(w("cli.card.reader_line", reader=reader))
     with MyNumberCard(transport) as card:
         _card_call(card.identify)
         text_tries = _card_call(card.text_pin_tries_left)
         auth_tries = _card_call(card.auth_pin_tries_left)
-        print(f"Text PIN (basic four items): {_tries_text(text_tries)}")
-        print(f"Authentication PIN: {_tries_text(auth_tries)}")
+        print(w("cli.card.text_pin", tries=_tries_text(text_tries)))
+        print(w("cli.card.auth_pin", tries=_tries_text(auth_tries)))
         if args.no_pin:
             return 0
         if text_tries == 0:
-            print("The text PIN is locked: the holder must have it reset at the municipal office.")
+            print(w("cli.card.text_pin_locked"))
             return 1
         confirm = False
         if text_tries == 1:
-            print("Only 1 try is left: a wrong PIN now locks the card.")
-            answer = input("Type YES to use the last try: ")
+            print(w("cli.card.last_try"))
+            answer = input(w("cli.card.last_try_ask"))
             if answer.strip() != "YES":
-                print("Nothing was sent to the card.")
+                print(w("cli.card.nothing_sent"))
                 return 1
             confirm = True
         items = _card_call(
             lambda: card.read_basic_four_items(
-                getpass.getpass("Card holder, type the 4-digit PIN (not shown): "),
+                getpass.getpass(w("cli.card.ask_pin")),
                 confirm_last_try=confirm,
             )
         )
-    print(f"Name:      {items.name}")
-    print(f"Birthdate: {items.birthdate.isoformat()}")
-    print(f"Sex:       {items.sex_label}")
-    print(f"Address:   {items.address}")
+    print(w("cli.card.name", name=items.name))
+    print(w("cli.card.birthdate", birthdate=items.birthdate.isoformat()))
+    print(w("cli.card.sex", sex=_sex(items.sex, items.sex_label)))
+    print(w("cli.card.address", address=items.address))
     return 0
+
+
+def _sex(code: str, label: str) -> str:
+    key = SEX.get(code)
+    return w(key) if key else label
 
 
 def _tries_text(tries: int) -> str:
     if tries == 0:
-        return "LOCKED"
-    return "1 try left" if tries == 1 else f"{tries} tries left"
+        return w("cli.card.locked")
+    return w("pin.one_try_left") if tries == 1 else w("pin.tries_left", tries=tries)
 
 
 # --- card serve ---------------------------------------------------------------------------
@@ -215,24 +210,26 @@ def _serve(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     server = VpcdCardServer(card, port=args.port).start()
-    print(VPCD_WARNING, file=sys.stderr)
-    print(
-        f"Virtual card {profile.profile_id} is waiting for vpcd on 127.0.0.1:{args.port} "
-        f"(reader {server.reader_name!r}). Press Ctrl-C to stop.",
-        flush=True,
+    print(w("cli.card.vpcd_warning"), file=sys.stderr)
+    waiting = w(
+        "cli.card.serving",
+        profile=profile.profile_id,
+        port=args.port,
+        reader=repr(server.reader_name),
     )
+    print(waiting, flush=True)
     announced = False
     try:
         while not stop.wait(0.2):
             if server.connected and not announced:
-                print(f"Card inserted in {server.reader_name}.", flush=True)
+                print(w("cli.card.inserted", reader=server.reader_name), flush=True)
                 announced = True
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-    print(f"Card removed; {server.apdus_served} APDUs answered.")
+    print(w("cli.card.removed", count=server.apdus_served))
     return 0
 
 
@@ -247,15 +244,13 @@ def _demo_defaults(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     profile = _load_profile(args.fixture)
-    print(f"clinic-desk card demo: virtual card {profile.profile_id!r}")
+    print(w("cli.card.demo_title", profile=repr(profile.profile_id)))
     started = time.perf_counter()
-    card = _timed(
-        "make the card's key and certificate", lambda: VirtualCard(profile, _key_store())
-    )[0]
+    card = _timed(w("cli.card.step.make"), lambda: VirtualCard(profile, _key_store()))[0]
     server: VpcdCardServer | None = None
     transport: CardTransport
     if args.in_process:
-        print("Using the in-process card (as asked): pcscd is not involved.")
+        print(w("cli.card.in_process_asked"))
         transport = InProcessTransport(card)
     else:
         server = _insert_into_vpcd(card)
@@ -270,10 +265,10 @@ def _demo(args: argparse.Namespace) -> int:
         if server is not None:
             server.stop()
     total_ms = (time.perf_counter() - started) * 1000
-    print(f"{len(transcript)} APDUs; {total_ms:.1f} ms in all.")
+    print(w("cli.card.total", count=len(transcript), ms=f"{total_ms:.1f}"))
     if args.transcript is not None:
         args.transcript.write_text(transcript.to_json(), encoding="utf-8")
-        print(f"Transcript (PINs redacted) saved to {args.transcript}.")
+        print(w("cli.card.transcript_saved", path=args.transcript))
     return code
 
 
@@ -282,10 +277,10 @@ def _insert_into_vpcd(card: VirtualCard) -> VpcdCardServer | None:
     try:
         names = list_readers()
     except ServiceNotRunning:
-        print("The smart-card service (pcscd) is not running: reading the card in-process.")
+        print(w("cli.card.no_pcscd"))
         return None
     except CardError as exc:
-        print(f"{exc.message} Reading the card in-process.")
+        print(w("cli.card.fallback", why=words(exc.message)))
         return None
     for port in DEMO_PORTS:
         reader = reader_name_for_port(port)
@@ -293,20 +288,19 @@ def _insert_into_vpcd(card: VirtualCard) -> VpcdCardServer | None:
             continue
         if not wait_for_card_state(reader, present=False, timeout=0.5):
             continue  # another card is in this one
-        print(VPCD_WARNING)
+        print(w("cli.card.vpcd_warning"))
         server = VpcdCardServer(card, port=port).start()
         began = time.perf_counter()
         if wait_for_card_state(reader, present=True, timeout=5):
             ms = (time.perf_counter() - began) * 1000
-            print(f"[{ms:8.1f} ms] card inserted into {reader!r} (pcscd + vpcd on port {port})")
+            inserted = w("cli.card.step.inserted", reader=repr(reader), port=port)
+            print(f"[{ms:8.1f} ms] {inserted}")
             return server
         server.stop()
     if not any(reader_name_for_port(p) in names for p in DEMO_PORTS):
-        print(
-            "No vsmartcard virtual reader (install vsmartcard-vpcd): reading the card in-process."
-        )
+        print(w("cli.card.no_vpcd"))
     else:
-        print("The virtual readers are busy: reading the card in-process.")
+        print(w("cli.card.vpcd_busy"))
     return None
 
 
@@ -330,42 +324,41 @@ def _demo_read(profile: CardProfile, card: MyNumberCard) -> int:
     pins = profile.pins
     try:
         with card:
-            _timed(
-                "identify the card (select the JPKI AP)", card.identify, lambda _: "My Number card"
-            )
-            _timed("text PIN tries left", card.text_pin_tries_left, _tries_text)
+            _timed(w("cli.card.step.identify"), card.identify, lambda _: w("cli.card.is_mynumber"))
+            _timed(w("cli.card.step.text_tries"), card.text_pin_tries_left, _tries_text)
             items, _ = _timed(
-                "verify the text PIN (from the fixture) and read the basic four items",
+                w("cli.card.step.four_items"),
                 lambda: card.read_basic_four_items(pins.text_pin, confirm_last_try=True),
-                lambda i: f"{i.name} / {i.birthdate.isoformat()} / {i.sex_label}",
+                lambda i: f"{i.name} / {i.birthdate.isoformat()} / {_sex(i.sex, i.sex_label)}",
             )
-            print(f"{'':13} address: {items.address}")
+            print(f"{'':13} {w('cli.card.address', address=items.address)}")
             der, _ = _timed(
-                "read the user-authentication certificate",
+                w("cli.card.step.certificate"),
                 card.read_auth_certificate,
-                lambda d: f"{len(d)} bytes",
+                lambda d: w("cli.card.bytes", count=len(d)),
             )
             certificate = parse_certificate(der)
-            print(f"{'':13} subject: {certificate.subject.rfc4514_string()}")
-            print(f"{'':13} valid until {certificate.not_valid_after_utc.date().isoformat()}")
-            _timed("authentication PIN tries left", card.auth_pin_tries_left, _tries_text)
+            print(f"{'':13} {w('cli.card.subject', subject=certificate.subject.rfc4514_string())}")
+            until = certificate.not_valid_after_utc.date().isoformat()
+            print(f"{'':13} {w('cli.card.valid_until', date=until)}")
+            _timed(w("cli.card.step.auth_tries"), card.auth_pin_tries_left, _tries_text)
             challenge = os.urandom(32)
             signature, _ = _timed(
-                "verify the auth PIN and sign a 32-byte challenge on the card",
+                w("cli.card.step.sign"),
                 lambda: card.sign_challenge(challenge, pins.auth_pin, confirm_last_try=True),
-                lambda s: f"{len(s)}-byte RSA signature",
+                lambda s: w("cli.card.signature", count=len(s)),
             )
             public_key = certificate.public_key()
             assert isinstance(public_key, rsa.RSAPublicKey)
             _timed(
-                "check the signature with the certificate",
+                w("cli.card.step.verify"),
                 lambda: public_key.verify(
                     signature, challenge, padding.PKCS1v15(), hashes.SHA256()
                 ),
-                lambda _: "valid",
+                lambda _: w("cli.card.valid"),
             )
     except CardError as exc:
-        print(f"The read stopped: {exc.message}")
+        print(w("cli.card.read_stopped", why=words(exc.message)))
         return 1
     return 0
 
@@ -374,6 +367,6 @@ def _fixtures(args: argparse.Namespace) -> int:
     for name in available_profiles(_cards_dir()):
         profile = _load_profile(name)
         faults = profile.faults.model_dump(exclude_defaults=True)
-        note = f"  faults: {faults}" if faults else ""
+        note = w("cli.card.faults", faults=faults) if faults else ""
         print(f"{name}{note}")
     return 0

@@ -6,23 +6,21 @@ import argparse
 import os
 
 from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed, words
+from clinic_desk.cli.language import w
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION")
-    init = sub.add_parser("init", help="write a commented config.toml")
+    init = sub.add_parser("init", help=w("cli.config.init"))
     init.add_argument(
-        "--mode",
-        choices=("demo", "production"),
-        default="production",
-        help="production: the settings a clinic must fill in, with examples (default); "
-        "demo: everything commented out",
+        "--mode", choices=("demo", "production"), default="production", help=w("cli.config.mode")
     )
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--force", action="store_true", help=w("cli.config.force"))
     init.set_defaults(handler=_init)
-    show = sub.add_parser("show", help="the settings in effect (secrets masked)")
+    show = sub.add_parser("show", help=w("cli.config.show"))
     show.set_defaults(handler=_show)
-    check = sub.add_parser("check", help="validate the file and the environment")
+    check = sub.add_parser("check", help=w("cli.config.check"))
     check.set_defaults(handler=_check)
 
     def usage(_args: argparse.Namespace) -> int:
@@ -39,12 +37,12 @@ def _init(args: argparse.Namespace) -> int:
 
     target = paths.config_file()
     if target.exists() and not args.force:
-        raise CliError(f"{target} already exists; it was left untouched (use --force to replace)")
+        raise CliError(w("cli.config.exists", path=target))
     paths.ensure_dir(target.parent)
     write_atomically(target, render_template(args.mode).encode("utf-8"))
-    print(f"wrote {target} ({args.mode} template)")
+    print(w("cli.config.wrote", path=target, mode=args.mode))
     if args.mode == "production":
-        print("replace the example values, then run `clinic-desk config check`")
+        print(w("cli.config.fill_in"))
     return 0
 
 
@@ -56,18 +54,19 @@ def _show(_args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
     source = paths.config_file()
-    print(f"# file: {source}{'' if source.exists() else ' (not found: defaults)'}")
+    found = source.exists()
+    print(w("cli.config.file", path=source) if found else w("cli.config.no_file", path=source))
     overrides = sorted(
         name
         for name in os.environ
         if (name.startswith("CLINIC_DESK_") and "__" in name) or name == "CLINIC_DESK_MODE"
     )
     if overrides:
-        print(f"# from the environment: {', '.join(overrides)}")
-    print(f"# data: {paths.data_dir()}  logs: {paths.log_dir()}")
-    print(to_toml(masked_dump(settings)), end="")
+        print(w("cli.config.from_environment", names=", ".join(overrides)))
+    print(w("cli.config.folders", data=paths.data_dir(), logs=paths.log_dir()))
+    print(to_toml(masked_dump(settings), unset=w("cli.config.unset")), end="")
     return 0
 
 
@@ -78,9 +77,11 @@ def _check(_args: argparse.Namespace) -> int:
     try:
         settings = check_settings()
     except ConfigError as exc:
-        lines = "\n".join(f"  - {p}" for p in exc.problems)
-        raise CliError(f"the configuration cannot be used:\n{lines}") from None
+        lines = "\n".join(f"  - {words(p)}" for p in exc.problems)
+        raise CliError(w("cli.config.unusable", problems=lines)) from None
     source = paths.config_file()
-    where = source if source.exists() else "defaults (no file)"
-    print(f"configuration OK: mode {settings.mode}, from {where}")
+    if source.exists():
+        print(w("cli.config.ok", mode=settings.mode, path=source))
+    else:
+        print(w("cli.config.ok_defaults", mode=settings.mode))
     return 0

@@ -22,81 +22,76 @@ if TYPE_CHECKING:
 
 
 def add_desk_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang", choices=("ja", "en"), default=None, help="language of the desk (default: locale)"
-    )
+    from clinic_desk.cli.language import w
+
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help=w("cli.desk.lang"))
     parser.add_argument(
         "--card-source",
         choices=("auto", "pcscd", "in-process"),
         default="auto",
-        help="demo cards through pcscd + vpcd, in-process, or whichever is available",
+        help=w("cli.desk.card_source"),
     )
     parser.add_argument(
         "--fixture",
         type=Path,
         default=None,
         metavar="FILE",
-        help="run the desk with a scenario fixture's card and gateway (support)",
+        help=w("cli.desk.fixture"),
     )
     parser.add_argument(
-        "--drive",
-        choices=("fixture", "live"),
-        default=None,
-        help="with --fixture: play the patient's steps from the fixture, or type them live "
-        "(default: the fixture's own 'drive' field)",
+        "--drive", choices=("fixture", "live"), default=None, help=w("cli.desk.drive")
     )
     parser.add_argument(
         "--record",
         type=Path,
         default=None,
         metavar="FILE",
-        help="record each finished check-in into a pseudonymised fixture (FILE, FILE-2 …)",
+        help=w("cli.desk.record"),
     )
     parser.add_argument(
         "--gateway",
         choices=("embedded", "oqs-sim"),
         default="embedded",
-        help="the demo's eligibility backend: the embedded HTTPS gateway, or a simulated "
-        "資格確認端末 (file exchange) in a temporary folder",
+        help=w("cli.desk.gateway"),
     )
     parser.add_argument(
-        "--allow-outside-paths",
-        action="store_true",
-        help="with --fixture: let the fixture name files outside its own folder and the "
-        "shipped fixtures/",
+        "--allow-outside-paths", action="store_true", help=w("cli.desk.allow_outside_paths")
     )
 
 
 def run_desk(args: argparse.Namespace) -> int:
     from clinic_desk.cli import CliError
+    from clinic_desk.cli.failures import failed
+    from clinic_desk.cli.language import w
     from clinic_desk.config import ConfigError, load_settings
 
     try:
         settings = load_settings()
     except ConfigError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
     # What must stop a desk is said here, on the terminal, before the full screen.
     prepared: object = None
     if args.fixture is not None:
         from clinic_desk.scenarios.desk import FixtureDeskUnavailable, prepare_fixture
 
+        if not args.fixture.exists():
+            raise CliError(w("cli.error.fixture_missing", path=args.fixture))
+        if not args.fixture.is_file():
+            raise CliError(w("cli.error.fixture_not_file", path=args.fixture))
         try:
             prepared = prepare_fixture(args.fixture, allow_outside_paths=args.allow_outside_paths)
         except FixtureDeskUnavailable as exc:
-            raise CliError(str(exc)) from None
+            raise failed(exc) from None
     elif settings.mode == "production":
         from clinic_desk.services.production import StartupError, prepare_production
 
         try:
             prepared = prepare_production(settings)
         except StartupError as exc:
-            raise CliError(exc.message) from None
+            raise failed(exc) from None
     if not sys.stdin.isatty():
         _release(prepared)
-        raise CliError(
-            "the desk is a full-screen program and there is no terminal to show it in: "
-            "start clinic-desk in a terminal"
-        )
+        raise CliError(w("cli.error.no_terminal"))
     lang: Lang = args.lang or settings.desk.lang or default_lang()
     return asyncio.run(_run(args, settings, lang, prepared))
 

@@ -11,10 +11,24 @@ import getpass
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
+
+from clinic_desk.cli.language import current, w
+from clinic_desk.texts.keys import TextKey
+
+if TYPE_CHECKING:
+    from clinic_desk.readiness.model import CheckResult
+
+_STATUS: dict[str, TextKey] = {
+    "ok": "cli.doctor.ok",
+    "warn": "cli.doctor.warn",
+    "fail": "cli.doctor.fail",
+    "skipped": "cli.doctor.skipped",
+}
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="one JSON object per check")
+    parser.add_argument("--json", action="store_true", help=w("cli.doctor.json"))
     parser.set_defaults(handler=run_doctor)
 
 
@@ -35,18 +49,32 @@ def run_doctor(args: argparse.Namespace) -> int:
         and settings.cache.passphrase_source == "prompt"
         and sys.stdin.isatty()
     ):
-        passphrase = getpass.getpass("Offline cache passphrase: ") or None
+        passphrase = getpass.getpass(w("cli.cache.ask_passphrase")) or None
     readiness = asyncio.run(run_checks(settings, passphrase=passphrase))
     if args.json:
         for result in readiness.results:
             print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     else:
-        print(f"clinic-desk doctor (mode {readiness.mode})")
+        print(w("cli.doctor.title", mode=readiness.mode))
         for result in readiness.results:
-            print(result.line())
+            print(result.line() if current() == "en" else _line(result))
         if readiness.ready:
-            print("ready: a check-in can go ahead")
+            print(w("cli.doctor.ready"))
         else:
-            blocking = [r.title for r in readiness.results if r.blocking]
-            print(f"NOT READY: fix {', '.join(blocking)}")
+            blocking = [_name(r) for r in readiness.results if r.blocking]
+            print(w("cli.doctor.not_ready", checks=", ".join(blocking)))
     return 0 if readiness.ready else 1
+
+
+def _name(result: CheckResult) -> str:
+    from clinic_desk.readiness.model import CHECK_NAMES
+
+    return result.title if current() == "en" else w(CHECK_NAMES[result.key])
+
+
+def _line(result: CheckResult) -> str:
+    """One check in the catalogue's words: its name, and what it found when not OK."""
+    from clinic_desk.texts import say
+
+    head = f"[{w(_STATUS[result.status.value])}] {_name(result)}"
+    return f"{head}：{say(result.finding().said, current())}" if result.said else head

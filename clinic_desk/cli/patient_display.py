@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed
+from clinic_desk.cli.language import w
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +20,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         dest="display_lang",
         choices=("ja", "en"),
         default=None,
-        help="the language each new patient starts in (default: configuration, then locale); "
-        "the patient switches with L",
+        help=w("cli.patient_display.lang"),
     )
     parser.set_defaults(handler=run)
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
     lang: Lang = (
         args.display_lang or getattr(args, "lang", None) or settings.desk.lang or default_lang()
     )
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_length(path)
     except SocketFileError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
     from clinic_desk.patient_app.app import PatientDisplayApp
 
     PatientDisplayApp(path, lang=lang).run()

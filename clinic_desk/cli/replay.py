@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed
+from clinic_desk.cli.language import w
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -21,24 +23,20 @@ def register(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         type=Path,
         metavar="FIXTURE_OR_DIR",
-        help="scenario files, or folders searched for *.json (default: the shipped library)",
+        help=w("cli.replay.targets"),
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object per line per fixture")
+    parser.add_argument("--json", action="store_true", help=w("cli.replay.json"))
     parser.add_argument(
         "--record",
         type=Path,
         default=None,
         metavar="FILE",
-        help="record the replayed check-in (one fixture) into a new, pseudonymised fixture",
+        help=w("cli.replay.record"),
     )
     parser.add_argument(
-        "--allow-outside-paths",
-        action="store_true",
-        help="let fixtures name files outside their own folder and the shipped fixtures/",
+        "--allow-outside-paths", action="store_true", help=w("cli.replay.allow_outside_paths")
     )
-    parser.add_argument(
-        "--schema", action="store_true", help="print the fixture format's JSON Schema and exit"
-    )
+    parser.add_argument("--schema", action="store_true", help=w("cli.replay.schema"))
     parser.set_defaults(handler=run)
 
 
@@ -53,17 +51,20 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(schema_text())
         return 0
     targets = args.targets or [paths.fixtures_dir() / "scenarios"]
+    for target in targets:
+        if not target.exists():
+            raise CliError(w("cli.error.target_missing", path=target))
     try:
         fixtures = fixture_paths(targets)
     except ScenarioError as exc:
-        raise CliError(str(exc)) from None
+        raise failed(exc) from None
     if not fixtures:
-        raise CliError("There is no fixture to replay there.")
+        raise CliError(w("cli.replay.nothing"))
     if args.record is not None:
         if len(fixtures) != 1:
-            raise CliError("--record records one check-in: name exactly one fixture.")
+            raise CliError(w("cli.replay.record_one"))
         if args.record.exists():
-            raise CliError(f"{args.record} exists already; choose a new file.")
+            raise CliError(w("cli.replay.record_exists", path=args.record))
     # uvicorn's notes about faults the gateway injects on purpose are not for this output
     logging.getLogger().addHandler(logging.NullHandler())
     return asyncio.run(_run(fixtures, args.json, args.record, args.allow_outside_paths))
@@ -88,7 +89,14 @@ async def _run(
                 _save_recording(recorder, replayer.last_runner, record, result.title, as_json)
     if not as_json and len(results) > 1:
         seconds = sum(r.seconds for r in results)
-        print(f"{len(results) - failures} of {len(results)} as expected, {seconds:.2f} s")
+        print(
+            w(
+                "cli.replay.total",
+                matched=len(results) - failures,
+                count=len(results),
+                seconds=f"{seconds:.2f}",
+            )
+        )
     return 1 if failures else 0
 
 
@@ -96,19 +104,24 @@ def _describe(result: object) -> str:
     from clinic_desk.scenarios.replay import ReplayResult
 
     assert isinstance(result, ReplayResult)
-    verdict = "as expected" if result.matched else "UNEXPECTED"
+    verdict = w("cli.replay.as_expected") if result.matched else w("cli.replay.unexpected")
     outcome = result.outcome.value + (f" ({result.reason})" if result.reason else "")
     expected = result.expected.value if result.expected else "-"
     if result.expected_reason:
         expected += f" ({result.expected_reason})"
-    lines = [
-        f"{result.fixture}: {outcome} — {verdict} (expected {expected}), {result.seconds:.3f} s",
-        "  states: " + " → ".join(s.value for s in result.states),
-    ]
+    line = w(
+        "cli.replay.line",
+        fixture=result.fixture,
+        outcome=outcome,
+        verdict=verdict,
+        expected=expected,
+        seconds=f"{result.seconds:.3f}",
+    )
+    lines = [line, w("cli.replay.states", states=" → ".join(s.value for s in result.states))]
     if result.flags:
-        lines.append("  flags: " + ", ".join(result.flags))
+        lines.append(w("cli.replay.flags", flags=", ".join(result.flags)))
     if result.mismatch:
-        lines.append("  why: " + result.mismatch)
+        lines.append(w("cli.replay.why", why=result.mismatch))
     return "\n".join(lines)
 
 
@@ -121,12 +134,12 @@ def _save_recording(
 
     assert isinstance(recorder, CheckInRecorder)
     if not isinstance(runner, CheckInRunner):
-        print("clinic-desk: the fixture did not run; nothing was recorded.", file=sys.stderr)
+        print(f"clinic-desk: {w('cli.replay.not_recorded')}", file=sys.stderr)
         return
     text = recorder.scenario(runner.machine, title=f"Recorded: {title}").dump()
     try:  # never over an existing file; owner-only, as a recording came from a clinic
         write_atomically(record, text.encode("utf-8"), exclusive=True)
     except OSError as exc:
-        raise CliError(f"The recording cannot be written to {record}: {exc.strerror}.") from None
+        raise CliError(w("cli.replay.cannot_write", path=record, why=exc.strerror)) from None
     if not as_json:
-        print(f"recorded into {record}")
+        print(w("cli.replay.recorded", path=record))

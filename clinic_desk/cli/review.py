@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING
 
 from clinic_desk import paths
 from clinic_desk.cli import CliError
+from clinic_desk.cli.failures import failed, words
+from clinic_desk.cli.language import w
+from clinic_desk.texts import plural
+from clinic_desk.texts.keys import TextKey
 
 if TYPE_CHECKING:
     from clinic_desk.config import DeskSettings
@@ -37,41 +41,34 @@ def register(parser: argparse.ArgumentParser) -> None:
         dest="review_lang",
         choices=("ja", "en"),
         default=None,
-        help="language of the screen and the CSV's reason column (default: configuration, "
-        "then locale)",
+        help=w("cli.review.lang"),
     )
     sub = parser.add_subparsers(dest="review_command", metavar="ACTION")
 
-    set_pin = sub.add_parser(
-        "set-pin", help="set or change the manager PIN (and the key that seals references)"
-    )
-    set_pin.add_argument(
-        "--reset",
-        action="store_true",
-        help="the PIN is forgotten: make a new manager key (references sealed before stay "
-        "sealed for the old key, which is kept aside)",
-    )
+    set_pin = sub.add_parser("set-pin", help=w("cli.review.set_pin"))
+    set_pin.add_argument("--reset", action="store_true", help=w("cli.review.reset"))
     _pin_stdin(set_pin)
     set_pin.set_defaults(handler=_set_pin)
 
-    listing = sub.add_parser("list", help="list flags (ids, dates, desks, reasons, status)")
-    listing.add_argument("--status", choices=(*_STATUSES, "all"), default="all")
-    listing.add_argument("--reason", default=None, help="only this reason code")
-    listing.add_argument("--sort", choices=("date", "reason", "status"), default="date")
+    listing = sub.add_parser("list", help=w("cli.review.list"))
     listing.add_argument(
-        "--reference",
-        default=None,
-        metavar="REF",
-        help="only the flag a patient's reference names (e.g. K7QM-XR4D, read out any way)",
+        "--status", choices=(*_STATUSES, "all"), default="all", help=w("cli.review.status")
     )
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--reason", default=None, help=w("cli.review.reason"))
+    listing.add_argument(
+        "--sort", choices=("date", "reason", "status"), default="date", help=w("cli.review.sort")
+    )
+    listing.add_argument("--reference", default=None, metavar="REF", help=w("cli.review.reference"))
+    listing.add_argument("--json", action="store_true", help=w("cli.json_lines"))
     _pin_stdin(listing)
     listing.set_defaults(handler=_list)
 
-    export = sub.add_parser("export", help="export flags as CSV (UTF-8 with BOM)")
-    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help="file to write")
-    export.add_argument("--status", choices=(*_STATUSES, "all"), default="open")
-    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export = sub.add_parser("export", help=w("cli.review.export"))
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help=w("cli.review.csv"))
+    export.add_argument(
+        "--status", choices=(*_STATUSES, "all"), default="open", help=w("cli.review.status")
+    )
+    export.add_argument("--force", action="store_true", help=w("cli.review.force"))
     _pin_stdin(export)
     export.set_defaults(handler=_export)
 
@@ -82,7 +79,7 @@ def _pin_stdin(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pin-stdin",
         action="store_true",
-        help="read the manager PIN(s) from standard input, one per line",
+        help=w("cli.review.pin_stdin"),
     )
 
 
@@ -111,26 +108,25 @@ def _set_pin(args: argparse.Namespace) -> int:
     if needs_current_pin(settings.manager):
         cache = _open_cache()
         if not args.reset:
-            current = next(pins("Current manager PIN: "))
+            current = next(pins(w("cli.review.ask_current_pin")))
     try:
-        new = next(pins("New manager PIN (6 to 32 digits or letters): "))
-        if not args.pin_stdin and next(pins("Repeat the new manager PIN: ")) != new:
-            raise CliError("the two PINs differ; nothing was changed")
+        new = next(pins(w("cli.review.ask_new_pin")))
+        if not args.pin_stdin and next(pins(w("cli.review.ask_repeat_pin"))) != new:
+            raise CliError(w("cli.review.pins_differ"))
         kind = set_manager_pin(
             new, settings=settings.manager, current_pin=current, cache=cache, reset=args.reset
         )
     except ManagerError as exc:
-        raise CliError(str(exc)) from None
+        raise failed(exc) from None
     finally:
         if cache is not None:
             cache.close()
-    done = {
-        "first": "the manager PIN is set; flagged records will keep the insurer reference sealed",
-        "change": "the manager PIN was changed; the old PIN no longer opens the review",
-        "reset": "a new manager PIN and key were made; references sealed before stay sealed "
-        "for the old key (kept aside in the configuration folder)",
-    }[kind]
-    print(done)
+    done: dict[str, TextKey] = {
+        "first": "cli.review.pin_set",
+        "change": "cli.review.pin_changed",
+        "reset": "cli.review.pin_reset",
+    }
+    print(w(done[kind]))
     return 0
 
 
@@ -175,8 +171,8 @@ def _export(args: argparse.Namespace) -> int:
         try:
             count = session.export_csv(args.csv, statuses=statuses, lang=lang, overwrite=args.force)
         except ManagerError as exc:
-            raise CliError(str(exc)) from None
-    print(f"wrote {_count(count)} to {args.csv}")
+            raise failed(exc) from None
+    print(w("cli.review.wrote", count=_count(count), path=args.csv))
     return 0
 
 
@@ -199,7 +195,7 @@ def _settings() -> DeskSettings:
     try:
         return load_settings()
     except ConfigError as exc:
-        raise CliError(exc.message) from None
+        raise failed(exc) from None
 
 
 def _require_cache() -> None:
@@ -208,12 +204,7 @@ def _require_cache() -> None:
 
     files = CacheFiles(paths.data_dir(), paths.config_dir())
     if not files.database.exists():
-        raise CliError(
-            f"there is no offline cache at {files.database}, so no flag to review: no "
-            "production desk has run on this computer yet. The demo desk keeps its flags in "
-            "a temporary cache that goes when the demo closes: review them in the demo desk "
-            "with M (F2), where the demo's manager PIN is shown"
-        )
+        raise CliError(w("cli.review.no_cache", path=files.database))
 
 
 def _open_cache() -> OfflineCache:
@@ -223,12 +214,12 @@ def _open_cache() -> OfflineCache:
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase:
         if not sys.stdin.isatty():
-            raise CliError(f"no passphrase: set {PASSPHRASE_ENV} or run this in a terminal")
-        passphrase = getpass.getpass("Cache passphrase: ")
+            raise CliError(w("cli.cache.no_passphrase", env=PASSPHRASE_ENV))
+        passphrase = getpass.getpass(w("cli.cache.ask_passphrase"))
     try:
         return OfflineCache.open(paths.data_dir(), paths.config_dir(), passphrase, actor="manager")
     except CacheError as exc:
-        raise CliError(str(exc)) from None
+        raise failed(exc) from None
 
 
 def _pin_source(args: argparse.Namespace) -> Callable[[str], Iterator[str]]:
@@ -238,11 +229,11 @@ def _pin_source(args: argparse.Namespace) -> Callable[[str], Iterator[str]]:
         if args.pin_stdin:
             line = sys.stdin.readline()
             if not line:
-                raise CliError("standard input ended before the manager PIN")
+                raise CliError(w("cli.review.stdin_ended"))
             yield line.rstrip("\r\n")
             return
         if not sys.stdin.isatty():
-            raise CliError("no terminal to ask the manager PIN: use --pin-stdin")
+            raise CliError(w("cli.review.no_terminal"))
         yield getpass.getpass(prompt)
 
     return ask
@@ -264,16 +255,16 @@ class _Session:
         settings = _settings()  # a configuration that cannot be used is said first
         _require_cache()
         if settings.manager.pin_hash is None:
-            raise CliError("no manager PIN is set yet: run `clinic-desk review set-pin` first")
+            raise CliError(w("cli.review.no_pin"))
         self._cache = _open_cache()
         try:
-            pin = next(_pin_source(self._args)("Manager PIN: "))
+            pin = next(_pin_source(self._args)(w("cli.review.ask_pin")))
             result = unlock_review(
                 self._cache, settings.manager, pin, purpose=self._args.review_command
             )
         except ManagerError as exc:
             self._cache.close()
-            raise CliError(str(exc)) from None
+            raise failed(exc) from None
         except BaseException:
             self._cache.close()
             raise
@@ -281,14 +272,13 @@ class _Session:
             self._cache.close()
             check = result.check
             if check.verdict is Verdict.LOCKED and check.locked_until is not None:
-                raise CliError(
-                    f"the manager PIN is locked until {check.locked_until:%Y-%m-%d %H:%M} UTC"
-                )
-            raise CliError(f"that is not the manager PIN ({check.tries_words})")
+                raise CliError(w("cli.review.locked", until=f"{check.locked_until:%Y-%m-%d %H:%M}"))
+            left: TextKey = plural(check.tries_left, "pin.one_try_left", "pin.tries_left")
+            raise CliError(w("cli.review.wrong_pin", left=w(left, tries=check.tries_left)))
         self._session = result.session
         # export refuses with the key problem in its own message; the others go on without
         if result.session.key_problem and self._args.review_command != "export":
-            print(f"note: {result.session.key_problem}", file=sys.stderr)
+            print(w("cli.note", note=words(result.session.key_problem)), file=sys.stderr)
         return result.session
 
     def __exit__(self, *exc: object) -> None:
@@ -303,4 +293,4 @@ def _session(args: argparse.Namespace) -> _Session:
 
 
 def _count(flags: int) -> str:
-    return "1 flag" if flags == 1 else f"{flags} flags"
+    return w(plural(flags, "cli.review.one_flag", "cli.review.flags"), count=flags)

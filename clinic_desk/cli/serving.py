@@ -32,7 +32,9 @@ def serve_until_stopped(
     if not quiet:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
         logging.getLogger(logger).setLevel(logging.INFO)
-    print(f"{program}: {banner} (Ctrl-C to stop)", flush=True)
+    from clinic_desk.cli.language import w
+
+    print(f"{program}: {w('cli.serving_banner', banner=banner)}", flush=True)
     ended = serve()
     print(f"{program}: {ended}", flush=True)
     return 0

@@ -12,7 +12,11 @@ key has both languages and that every key is used.
 
 from __future__ import annotations
 
+from clinic_desk.texts.cli import CLI_HELP_TEXTS
+from clinic_desk.texts.cli_messages import CLI_MESSAGES_TEXTS
+from clinic_desk.texts.cli_tools import CLI_TOOLS_TEXTS
 from clinic_desk.texts.eligibility import ELIGIBILITY_TEXTS
+from clinic_desk.texts.failures import FAILURE_TEXTS
 from clinic_desk.texts.keys import TextKey
 from clinic_desk.texts.lang import Lang, default_lang
 from clinic_desk.texts.lookup import CATALOGUE, plural, say, say_findings, t
@@ -791,3 +795,7 @@ CATALOGUE.update(ELIGIBILITY_TEXTS)
 CATALOGUE.update(PATHS_TEXTS)
 CATALOGUE.update(READINESS_TEXTS)
 CATALOGUE.update(TERMINAL_TEXTS)
+CATALOGUE.update(CLI_HELP_TEXTS)
+CATALOGUE.update(CLI_TOOLS_TEXTS)
+CATALOGUE.update(CLI_MESSAGES_TEXTS)
+CATALOGUE.update(FAILURE_TEXTS)

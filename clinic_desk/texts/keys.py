@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from clinic_desk.texts.cli_keys import CliKey
+
 TextKey = Literal[
     "title",
     "starting",
@@ -485,4 +487,5 @@ TextKey = Literal[
     "demo.face.consented",
     "demo.face.not_consented",
     "key.face",
+    CliKey,  # the command line's texts (texts/cli_keys.py)
 ]

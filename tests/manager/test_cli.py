@@ -88,7 +88,7 @@ def test_set_pin_list_export_and_change(
         "--pin-stdin",
         stdin=f"{PIN}\n",
     )
-    assert code == 0 and "wrote 2 flags" in out
+    assert code == 0 and "2 件を書き出しました" in out  # the command line speaks Japanese too
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))

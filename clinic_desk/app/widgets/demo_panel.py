@@ -123,6 +123,15 @@ class DemoPanel(Vertical):
     def options(self) -> CardList:
         return self.query_one(CardList)
 
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_cards)
+
+    def _fit_cards(self) -> None:
+        """The cards take at most what the title leaves, and scroll there: the last
+        card stays reachable at 80x24 (the list's own 100% counts the title too)."""
+        title = self.query_one("#demo-title")
+        self.options.styles.max_height = max(3, self.content_size.height - title.outer_size.height)
+
     def attach(self, deck: CardPanel) -> None:
         self._deck = deck
         options = self.options

@@ -12,7 +12,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from clinic_desk.app.widgets.medication_list import MedicationList
 from clinic_desk.app.widgets.pays import guidance_lines, pays_lines
@@ -183,12 +182,12 @@ class ResultView(Vertical):
         self._lang = lang
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="patient", markup=False)
-        yield Static("", id="outcome", markup=False)
-        yield Static("", id="eligibility", markup=False)
-        yield Static("", id="pays", markup=False)
-        yield Static("", id="guidance", markup=False)
-        yield Static("", id="medications-title", markup=False)
+        yield Prose("", id="patient")
+        yield Prose("", id="outcome")
+        yield Prose("", id="eligibility")
+        yield Prose("", id="pays")
+        yield Prose("", id="guidance")
+        yield Prose("", id="medications-title")
         yield Prose("", id="medications-hint")
         yield MedicationList(self._lang, id="medications")
 
@@ -197,12 +196,12 @@ class ResultView(Vertical):
         return self.query_one(MedicationList)
 
     def show(self, result: CheckInResult | None) -> None:
-        patient = self.query_one("#patient", Static)
-        banner = self.query_one("#outcome", Static)
-        eligibility = self.query_one("#eligibility", Static)
-        pays = self.query_one("#pays", Static)
-        guidance = self.query_one("#guidance", Static)
-        title = self.query_one("#medications-title", Static)
+        patient = self.query_one("#patient", Prose)
+        banner = self.query_one("#outcome", Prose)
+        eligibility = self.query_one("#eligibility", Prose)
+        pays = self.query_one("#pays", Prose)
+        guidance = self.query_one("#guidance", Prose)
+        title = self.query_one("#medications-title", Prose)
         hint = self.query_one("#medications-hint", Prose)
         medications = self.medications
         medications.show([])
@@ -210,42 +209,42 @@ class ResultView(Vertical):
         hint.show("")
         banner.remove_class(*ALL_CLASSES)
         if result is None:
-            patient.update("")
-            banner.update("")
-            eligibility.update("")
-            pays.update("")
-            guidance.update("")
-            title.update("")
+            patient.show("")
+            banner.show("")
+            eligibility.show("")
+            pays.show("")
+            guidance.show("")
+            title.show("")
             return
         lang = self._lang
-        patient.update(f"{t('result.patient', lang)}: {result.patient_name}")
+        patient.show(f"{t('result.patient', lang)}: {result.patient_name}")
         record = result.eligibility
-        banner.update(outcome_next_step(result.outcome, lang))
+        banner.show(outcome_next_step(result.outcome, lang))
         banner.add_class(*outcome_classes(result.outcome, record.state))
         paid = pays_lines(result, lang)
-        eligibility.update("\n".join(eligibility_lines(record, lang, with_copay=not paid)))
-        pays.update("\n".join(paid))
+        eligibility.show("\n".join(eligibility_lines(record, lang, with_copay=not paid)))
+        pays.show("\n".join(paid))
         pays.display = bool(paid)
         told = guidance_lines(record, lang)
-        guidance.update("\n".join(told))
+        guidance.show("\n".join(told))
         guidance.display = bool(told)
         if result.medications_note == "certificate_eligibility_only":
-            title.update(t("result.eligibility_only", lang))
+            title.show(t("result.eligibility_only", lang))
             return
         if result.medications_note == NOT_ON_THIS_PATH:  # a 資格確認書: never medications
-            title.update(t("numbers.no_medications", lang))
+            title.show(t("numbers.no_medications", lang))
             return
         if not result.consented:
-            title.update(t("result.no_consent", lang))
+            title.show(t("result.no_consent", lang))
             return
         if result.medications_note:
-            title.update(t("result.medications_unavailable", lang))
+            title.show(t("result.medications_unavailable", lang))
             return
         dispenses = medications_of(result.medications)
         if not dispenses:
-            title.update(t("result.no_medications", lang))
+            title.show(t("result.no_medications", lang))
             return
-        title.update(t("result.medications.count", lang, count=len(dispenses)))
+        title.show(t("result.medications.count", lang, count=len(dispenses)))
         hint.show(t("result.medications.scroll", lang))
         medications.display = True
         medications.show(dispenses)

@@ -19,28 +19,16 @@ from textual.widgets import Input
 
 from clinic_desk import paths
 from clinic_desk.config import ManagerConfig
+from clinic_desk.manager.error_words import error_words
 from clinic_desk.manager.errors import ManagerError
-from clinic_desk.manager.review import FlagDetail, ReviewInputError, ReviewSession
-from clinic_desk.texts import Lang, t
-from clinic_desk.texts.keys import TextKey
+from clinic_desk.manager.review import FlagDetail, ReviewSession
+from clinic_desk.texts import Lang
 from offline_cache import CacheError, Clock, FlagSummary, OfflineCache, utc_now
-
-_PROBLEMS: dict[str, TextKey] = {
-    "contact_required": "review.error.contact_required",
-    "future_date": "review.error.future_date",
-    "note_required": "review.error.note_required",
-    "file_exists": "review.error.file_exists",
-    "no_folder": "review.error.no_folder",
-    "cannot_write": "review.error.cannot_write",
-    "locked": "review.error.locked",
-}
 
 
 def problem_words(exc: ManagerError | CacheError, lang: Lang) -> str:
-    """A failed review action in the screen's language (other errors as they are)."""
-    if isinstance(exc, ReviewInputError):
-        return t(_PROBLEMS[exc.problem], lang, path=exc.path or "", reason=exc.reason)
-    return str(exc)
+    """A failed review action in the screen's language."""
+    return error_words(exc, lang) or str(exc)
 
 
 def default_export_path(now: datetime) -> Path:

@@ -1,0 +1,28 @@
+"""An error from below the command line, said in the command line's language.
+
+The cache's and the manager's errors have a sentence per kind in the catalogue. Any
+other error's sentence is English: a Japanese command line says that the command
+failed and shows the sentence as the detail (the codes and paths it names matter to
+support).
+"""
+
+from __future__ import annotations
+
+from clinic_desk.cli import CliError
+from clinic_desk.cli.language import current, w
+from clinic_desk.manager.error_words import error_words
+
+
+def words(exc: BaseException | str) -> str:
+    """What went wrong in the command line's language."""
+    if isinstance(exc, str):
+        return exc if current() == "en" else w("cli.error.detail", detail=exc)
+    said = error_words(exc, current())
+    if said is not None:
+        return said
+    return words(getattr(exc, "message", None) or str(exc))
+
+
+def failed(exc: BaseException | str) -> CliError:
+    """The ``CliError`` that reports ``exc``."""
+    return CliError(words(exc))
