@@ -14,6 +14,7 @@ cut the gateway.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -24,7 +25,12 @@ from clinic_desk.services.desk import CardPanel
 from clinic_desk.services.sources import CardParts, GatewayToggle
 from reader.apdu import EF_JPKI_AUTH_PIN, EF_TEXT_PIN, JPKI_AID, TEXT_AID
 from reader.errors import CardError
-from reader.transport import InProcessTransport, PcscTransport, list_readers
+from reader.transport import (
+    InProcessTransport,
+    PcscTransport,
+    list_readers,
+    wait_for_card_state,
+)
 from reader.virtual_card.card import CardLeftField, VirtualCard
 from reader.virtual_card.keys import KeyStore
 from reader.virtual_card.profile import CardProfile
@@ -138,14 +144,24 @@ class SlotReader:
 
 
 class VpcdReader:
-    """Connects a card to vpcd; pcscd and the desk's card monitor do the rest."""
+    """Connects a card to vpcd; pcscd and the desk's card monitor do the rest.
 
-    def __init__(self, port: int = DEFAULT_PORT) -> None:
+    A card taken out stays out until pcscd has seen the reader empty (as a hand
+    would keep it out until the reader noticed): vpcd, finding the old card gone
+    while the next one already waits on its socket, switches to the new card within
+    one presence check, and pcscd then reports neither the removal nor the arrival.
+    """
+
+    def __init__(self, port: int = DEFAULT_PORT, *, settle_timeout: float = 5.0) -> None:
         self._port = port
         self._server: VpcdCardServer | None = None
+        self._settle_timeout = settle_timeout
+        self._leaving = False  # a card was taken out; pcscd may not have seen it go
 
     async def put(self, card: VirtualCard) -> None:
         await self.take()
+        if self._leaving:
+            await asyncio.to_thread(self._wait_empty)
         if not card.present:
             card.reinsert()
         self._server = VpcdCardServer(card, port=self._port).start()
@@ -153,7 +169,17 @@ class VpcdReader:
     async def take(self) -> None:
         server, self._server = self._server, None
         if server is not None:
+            self._leaving = True
             await asyncio.to_thread(server.stop)
+
+    def _wait_empty(self) -> None:
+        """Until pcscd reports the reader empty, at most ``settle_timeout`` seconds (a
+        smart-card service that stopped answering does not hold the next card back)."""
+        with contextlib.suppress(CardError):
+            wait_for_card_state(
+                reader_name_for_port(self._port), present=False, timeout=self._settle_timeout
+            )
+        self._leaving = False
 
 
 class VirtualCardPanel:

@@ -77,10 +77,6 @@ def check_in(term: Terminal, birthdate: str) -> None:
     term.keys(*birthdate, "Enter")
 
 
-@pytest.mark.skip(
-    reason="known failure: after the first check-in, Down Down Down Enter typed at once "
-    "leaves the second tap at 'Reading the card…' (no card reaches the reader); to be fixed"
-)
 def test_a_receptionist_checks_patients_in_through_pcscd(terminal: Terminal) -> None:
     screen = terminal.wait_for("Place the My Number card on the reader.")
     terminal.wait_for("Gateway: online")
