@@ -36,7 +36,6 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
 )
 from clinic_desk.eligibility.exchange import Exchange
-from clinic_desk.eligibility.included import take_included
 from clinic_desk.eligibility.replies import Reply, Unauthorized, parse, wrong_shape
 from clinic_desk.eligibility.session import CardSession, Resigner
 from clinic_desk.eligibility.settings import GatewaySettings
@@ -118,7 +117,7 @@ class EligibilityClient:
 
         The session keeps ``budget`` for the reads that follow, and ``resign`` to renew
         an expired token once without the PIN. ``with_record`` asks for the Patient and
-        its Coverage in the same answer (``included_record`` reads them); a gateway may
+        its Coverage in the same answer (``eligibility.included`` reads them); a gateway may
         leave them out, and the reads are then sent as before.
         """
         body = CardAuthRequest(
@@ -128,7 +127,13 @@ class EligibilityClient:
             include_record=with_record,
         ).to_fhir()
         return await self.grant_session(
-            "/auth/card", "card-auth", body, certificate_der, budget, resign=resign
+            "/auth/card",
+            "card-auth",
+            body,
+            certificate_der,
+            budget,
+            resign=resign,
+            with_record=with_record,
         )
 
     async def grant_session(
@@ -140,6 +145,7 @@ class EligibilityClient:
         budget: Budget | None = None,
         *,
         resign: Resigner | None = None,
+        with_record: bool = False,
     ) -> CardSession:
         """POST ``body`` to an authentication ``path`` (``/auth/card``, ``/auth/visual``)
         and make the ``CardAuthGrant`` it answers into the card's session."""
@@ -164,13 +170,6 @@ class EligibilityClient:
                 else None
             ),
         )
-
-    def included_record(
-        self, session: CardSession
-    ) -> tuple[PatientRecord, EligibilityRecord] | None:
-        """The Patient and Coverage that came with the token, read once (None: send the
-        reads). Raises the reads' ``GatewayProtocolError`` on a wrong shape."""
-        return take_included(session)
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
         """Challenge, let the card sign, authenticate: the whole card-presence proof.

@@ -60,12 +60,7 @@ class FaultPlan(FiringPlan[Fault]):
 
     def pending(self, route: Route) -> bool:
         """Whether any fault would fire for a request on ``route`` (none is counted)."""
-        with self._lock:
-            return any(
-                route in fault.routes
-                and (fault.times is None or self._fired.get(index, 0) < fault.times)
-                for index, fault in enumerate(self._faults)
-            )
+        return self.would_fire(lambda fault: route in fault.routes)
 
     def take(self, route: Route, kind: FaultKind | None = None) -> list[Fault]:
         """The faults that fire for this request (counted as fired).

@@ -33,6 +33,7 @@ from clinic_desk.eligibility.errors import (
     GatewayRejected,
     GatewayUnavailable,
 )
+from clinic_desk.eligibility.included import take_included
 from clinic_desk.eligibility.number_lookup import lookup_by_number
 from clinic_desk.eligibility.session import CardSession
 from clinic_desk.eligibility.visual_check import authenticate_visual
@@ -167,7 +168,7 @@ class ClientGatewayPort:
     async def fetch_record(self, session: GatewaySession) -> ev.RecordFetched | GatewayFailure:
         assert isinstance(session, CardSession)
         try:
-            included = self.client.included_record(session)
+            included = take_included(session)
         except GatewayError as exc:
             return self._failed(exc)
         if included is not None:

@@ -18,6 +18,7 @@ from clinic_desk.domain.coverage import ValidityState
 from clinic_desk.domain.fhir import FhirFormatError
 from clinic_desk.domain.patient import PatientRecord
 from clinic_desk.eligibility import EligibilityClient, GatewayProtocolError, GatewaySettings
+from clinic_desk.eligibility.included import take_included
 from clinic_desk.gateway.faults import parse_fault
 from clinic_desk.gateway.server import GatewayServer
 from clinic_desk.services.gateway import ClientGatewayPort
@@ -40,9 +41,9 @@ async def test_the_record_comes_with_the_token_as_the_reads_answer_it(
     async with EligibilityClient(settings_for(gateway)) as desk:
         session = await _authenticate(desk, signer_for("yamada-taro"), with_record=True)
         assert desk.requests_sent == 2  # challenge, card-auth: nothing else
-        included = desk.included_record(session)
+        included = take_included(session)
         assert included is not None
-        assert desk.included_record(session) is None  # taken once
+        assert take_included(session) is None  # taken once
         patient, eligibility = included
         # the same as the old routes answer, which still work with the same token
         assert patient == await desk.fetch_patient(session)
@@ -58,7 +59,7 @@ async def test_without_include_the_answer_is_as_before(
     async with EligibilityClient(settings_for(gateway)) as desk:
         session = await _authenticate(desk, signer_for("yamada-taro"), with_record=False)
         assert session.included is None
-        assert desk.included_record(session) is None
+        assert take_included(session) is None
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ async def test_a_fault_on_either_read_leaves_the_record_out(
     gateway.state.faults.add(parse_fault(fault))
     async with EligibilityClient(settings_for(gateway)) as desk:
         session = await _authenticate(desk, signer_for("yamada-taro"), with_record=True)
-        assert desk.included_record(session) is None
+        assert take_included(session) is None
     # nothing was counted as fired by the look: the fault is still there for the reads
     (route,) = parse_fault(fault).routes
     assert gateway.state.faults.pending(route)
@@ -158,4 +159,4 @@ async def test_an_included_patient_other_than_the_link_is_a_protocol_error() -> 
         grant = await desk.challenge()
         session = await desk.authenticate(b"c", b"s", grant.nonce, with_record=True)
         with pytest.raises(GatewayProtocolError, match="another Patient"):
-            desk.included_record(session)
+            take_included(session)
