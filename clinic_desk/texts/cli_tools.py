@@ -151,7 +151,7 @@ CLI_TOOLS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "dataset.json (default: the shipped one)",
     },
     "cli.oqs.fault": {
-        "ja": "KIND[:VALUE][@qualification|medication][*TIMES]：slow:3、never、err、"
+        "ja": "KIND[:VALUE][@qualification|medication][*TIMES] の形。例 slow:3、never、err、"
         "partial:0.5、processing:1、shift-jis、malformed、entity-bomb、other-request、"
         "mislink[:PATIENT]（繰り返し指定可）",
         "en": "KIND[:VALUE][@qualification|medication][*TIMES]: slow:3, never, err, "

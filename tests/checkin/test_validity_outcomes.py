@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from pydantic import SecretStr
 from textual.app import App, ComposeResult
-from textual.widgets import Static
 
+from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.app.widgets.result_view import (
     OUTCOME_LOOKS,
     STATE_LOOKS,
@@ -171,9 +171,9 @@ async def test_the_result_screen_shows_word_next_step_and_colour(
         view = app.query_one(ResultView)
         view.show(CheckInResult(eligibility=eligibility(state)))
         await pilot.pause()
-        banner = app.query_one("#outcome", Static)
+        banner = app.query_one("#outcome", Prose)
         outcome = outcome_of(state)
-        assert str(banner.render()) == outcome_next_step(outcome, lang)
+        assert banner.text == outcome_next_step(outcome, lang)
         assert banner.classes >= outcome_classes(outcome, state)
         view.show(
             CheckInResult(eligibility=eligibility(V.VALID if state is not V.VALID else V.INVALID))
@@ -182,4 +182,4 @@ async def test_the_result_screen_shows_word_next_step_and_colour(
         assert not banner.classes & outcome_classes(outcome, state)
         view.show(None)
         await pilot.pause()
-        assert str(banner.render()) == ""
+        assert banner.text == ""
