@@ -19,6 +19,7 @@ from clinic_desk.checkin import Stage
 from clinic_desk.domain.flag_reference import FlagReferences
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.desk import DeskServices
+from tests.support.steady import steady_cursors
 
 SIZE = (120, 34)
 Steps = Callable[[Pilot[Any], DeskServices], Awaitable[None]]
@@ -81,6 +82,7 @@ def snap(
         await pilot.pause()
         if steps is not None:
             await steps(pilot, services)
+        await steady_cursors(pilot)
 
     result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
     return result

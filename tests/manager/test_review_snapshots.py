@@ -21,6 +21,7 @@ from clinic_desk.domain.flag_reference import FlagReferences
 from offline_cache import OfflineCache
 from tests.manager.support import PIN, FakeClock, raise_desk_flag, set_pin
 from tests.support.screens import until_shown
+from tests.support.steady import steady_cursors
 
 SIZE = (120, 34)
 
@@ -59,6 +60,7 @@ def test_pin_after_a_wrong_try(
         await until_shown(pilot, "5 tries left")  # the PIN's state has been read
         await pilot.press(*"000000", "enter")
         await until_shown(pilot, "That is not the manager PIN. 4 tries left.")
+        await steady_cursors(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -74,5 +76,6 @@ def test_japanese_queue_and_detail(
         await until_shown(pilot, "3 件表示（全 3 件）")
         await pilot.press("down", "enter")
         await until_shown(pilot, "記録: 00000000000000000000000000000002", "06400021 52 3301 00")
+        await steady_cursors(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
