@@ -954,7 +954,7 @@ CASES: list[Case] = [
         "review",
         ("review", "export", "--csv", "{root}/nowhere/report.csv", "--pin-stdin"),
         2,
-        r"the folder .*nowhere does not exist",
+        r"The folder .*nowhere does not exist",
         with_manager,
         stdin=MANAGER_PIN + "\n",
     ),
