@@ -117,29 +117,13 @@ class EligibilityClient:
         The session keeps ``budget`` for the reads that follow, and ``resign`` to renew
         an expired token once without the PIN.
         """
+        budget = budget or self.budget()
         body = CardAuthRequest(
             certificate_der=certificate_der, signature=signature, nonce=nonce
         ).to_fhir()
-        return await self.grant_session(
-            "/auth/card", "card-auth", body, certificate_der, budget, resign=resign
-        )
-
-    async def grant_session(
-        self,
-        path: str,
-        route: str,
-        body: dict[str, Any],
-        certificate_der: bytes,
-        budget: Budget | None = None,
-        *,
-        resign: Resigner | None = None,
-    ) -> CardSession:
-        """POST ``body`` to an authentication ``path`` (``/auth/card``, ``/auth/visual``)
-        and make the ``CardAuthGrant`` it answers into the card's session."""
-        budget = budget or self.budget()
         with budget.running():
-            reply = await self._exchange.send("POST", path, route, budget, body=body)
-        grant = parse(reply, route, CardAuthGrant.from_fhir)
+            reply = await self._exchange.send("POST", "/auth/card", "card-auth", budget, body=body)
+        grant = parse(reply, "card-auth", CardAuthGrant.from_fhir)
         return CardSession(
             token=grant.token,
             patient_id=grant.patient_id,
