@@ -58,6 +58,10 @@ class Fault(BaseModel):
 class FaultPlan(FiringPlan[Fault]):
     """The faults in force, with how often each has fired (``gateway.firing``)."""
 
+    def pending(self, route: Route) -> bool:
+        """Whether any fault would fire for a request on ``route`` (none is counted)."""
+        return self.any_left(lambda fault: route in fault.routes)
+
     def take(self, route: Route, kind: FaultKind | None = None) -> list[Fault]:
         """The faults that fire for this request (counted as fired).
 

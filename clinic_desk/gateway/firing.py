@@ -45,6 +45,14 @@ class FiringPlan(Generic[K]):
     def __len__(self) -> int:
         return len(self._knobs)
 
+    def any_left(self, admits: Callable[[K], bool]) -> bool:
+        """Whether a knob ``admits`` would still fire (none is counted)."""
+        with self._lock:
+            return any(
+                admits(knob) and (knob.times is None or self._fired.get(index, 0) < knob.times)
+                for index, knob in enumerate(self._knobs)
+            )
+
     def fire(self, admits: Callable[[K], bool]) -> list[K]:
         """The knobs ``admits`` and that have fired fewer than their ``times``, each
         counted as fired once more."""
