@@ -120,39 +120,16 @@ class EligibilityClient:
         its Coverage in the same answer (``eligibility.included`` reads them); a gateway may
         leave them out, and the reads are then sent as before.
         """
+        budget = budget or self.budget()
         body = CardAuthRequest(
             certificate_der=certificate_der,
             signature=signature,
             nonce=nonce,
             include_record=with_record,
         ).to_fhir()
-        return await self.grant_session(
-            "/auth/card",
-            "card-auth",
-            body,
-            certificate_der,
-            budget,
-            resign=resign,
-            with_record=with_record,
-        )
-
-    async def grant_session(
-        self,
-        path: str,
-        route: str,
-        body: dict[str, Any],
-        certificate_der: bytes,
-        budget: Budget | None = None,
-        *,
-        resign: Resigner | None = None,
-        with_record: bool = False,
-    ) -> CardSession:
-        """POST ``body`` to an authentication ``path`` (``/auth/card``, ``/auth/visual``)
-        and make the ``CardAuthGrant`` it answers into the card's session."""
-        budget = budget or self.budget()
         with budget.running():
-            reply = await self._exchange.send("POST", path, route, budget, body=body)
-        grant = parse(reply, route, CardAuthGrant.from_fhir)
+            reply = await self._exchange.send("POST", "/auth/card", "card-auth", budget, body=body)
+        grant = parse(reply, "card-auth", CardAuthGrant.from_fhir)
         return CardSession(
             token=grant.token,
             patient_id=grant.patient_id,

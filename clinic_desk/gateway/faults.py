@@ -60,7 +60,7 @@ class FaultPlan(FiringPlan[Fault]):
 
     def pending(self, route: Route) -> bool:
         """Whether any fault would fire for a request on ``route`` (none is counted)."""
-        return self.would_fire(lambda fault: route in fault.routes)
+        return self.any_left(lambda fault: route in fault.routes)
 
     def take(self, route: Route, kind: FaultKind | None = None) -> list[Fault]:
         """The faults that fire for this request (counted as fired).

@@ -45,8 +45,8 @@ class FiringPlan(Generic[K]):
     def __len__(self) -> int:
         return len(self._knobs)
 
-    def would_fire(self, admits: Callable[[K], bool]) -> bool:
-        """Whether a knob ``admits`` would fire now (none is counted)."""
+    def any_left(self, admits: Callable[[K], bool]) -> bool:
+        """Whether a knob ``admits`` would still fire (none is counted)."""
         with self._lock:
             return any(
                 admits(knob) and (knob.times is None or self._fired.get(index, 0) < knob.times)

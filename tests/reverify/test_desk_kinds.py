@@ -134,19 +134,25 @@ async def test_the_gateway_back_re_checks_the_offline_visit(kind: Kind) -> None:
         assert desk.services.status().gateway_online is True
 
 
+async def idle_lock_clears(desk: Desk, clock: FakeClock, name: str) -> None:
+    """A check-in that waits at CONFIRMING_NAME showing ``name`` is cleared once the
+    desk has been idle for its idle-lock time, and not a second before."""
+    assert desk.app.idle is not None and desk.app.idle.seconds == IDLE_SECONDS
+    await desk.wait_for(Stage.CONFIRMING_NAME)
+    assert name in desk.capture()
+    looked = clock.reads
+    clock.now += IDLE_SECONDS - 1
+    await until(desk, lambda: clock.reads >= looked + 3)
+    assert desk.stage is Stage.CONFIRMING_NAME  # not yet
+    clock.now += 2
+    await desk.wait_for(Stage.WAITING_FOR_CARD)
+    assert name not in desk.capture()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 async def test_the_idle_lock_clears_a_check_in(kind: Kind) -> None:
     clock = FakeClock()
     async with kind_desk(kind, idle_lock_seconds=IDLE_SECONDS, clock=clock) as desk:
-        assert desk.app.idle is not None and desk.app.idle.seconds == IDLE_SECONDS
         await desk.tap("yamada-taro")
         await desk.type_pin()
-        await desk.wait_for(Stage.CONFIRMING_NAME)
-        assert "山田　太郎" in desk.capture()
-        looked = clock.reads
-        clock.now += IDLE_SECONDS - 1
-        await until(desk, lambda: clock.reads >= looked + 3)
-        assert desk.stage is Stage.CONFIRMING_NAME  # not yet
-        clock.now += 2
-        await desk.wait_for(Stage.WAITING_FOR_CARD)
-        assert "山田" not in desk.capture()
+        await idle_lock_clears(desk, clock, "山田")

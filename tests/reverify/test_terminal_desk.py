@@ -15,7 +15,7 @@ from clinic_desk.checkin import Stage
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.terminal_demo import SimulatedTerminal
 from tests.desk.conftest import SIZE, Desk
-from tests.reverify.test_desk_kinds import IDLE_SECONDS, FakeClock, until
+from tests.reverify.test_desk_kinds import IDLE_SECONDS, FakeClock, idle_lock_clears
 
 OGAWA = ("06139992", "ミナト１２", "3456", "01", "1990-07-07", "小川 みどり")
 
@@ -70,14 +70,5 @@ async def test_status_line_follows_the_terminal_a_check_in_finds() -> None:
 async def test_the_idle_lock_clears_a_check_in_on_the_terminal() -> None:
     clock = FakeClock()
     async with terminal_desk(idle_lock_seconds=IDLE_SECONDS, clock=clock) as (desk, _):
-        assert desk.app.idle is not None and desk.app.idle.seconds == IDLE_SECONDS
         await look_up(desk)
-        await desk.wait_for(Stage.CONFIRMING_NAME)
-        assert "小川" in desk.capture()
-        looked = clock.reads
-        clock.now += IDLE_SECONDS - 1
-        await until(desk, lambda: clock.reads >= looked + 3)
-        assert desk.stage is Stage.CONFIRMING_NAME  # not yet
-        clock.now += 2
-        await desk.wait_for(Stage.WAITING_FOR_CARD)
-        assert "小川" not in desk.capture()
+        await idle_lock_clears(desk, clock, "小川")
