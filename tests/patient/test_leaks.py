@@ -81,6 +81,8 @@ def record_values(scenario: Scenario, path: Path) -> tuple[set[str], str]:
                 values.add(f"{int(text[:4])}年{int(text[5:7])}月{int(text[8:])}日")
     # on a path without a chip, the name on "is this you?" is the one the patient stated
     stated = [step.name for step in scenario.steps if isinstance(step, LookUpNumbersStep)]
+    if scenario.start == "face" and scenario.face is not None:  # stated at the face form
+        return values, scenario.face.name
     return values, stated[0] if scenario.start == "numbers" and stated else profile.name
 
 
