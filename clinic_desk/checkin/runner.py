@@ -77,15 +77,11 @@ class CheckInRunner:
                 observe(event, observed, self.machine)
         if self.machine.stage is not before:
             log.info("stage %s -> %s", before.value, self.machine.stage.value)
-        ending = self._card_verified and (
-            self.machine.stage in ENDINGS or self.machine.stage is Stage.WAITING_FOR_CARD
-        )
-        # effects to start: their I/O (card, cache, gateway) is under way before the
-        # screen spends its time drawing the new view, not after
-        start_first = publish and bool(effects) and not ending
-        if publish and not start_first:
+        if publish:
             self._publish()
-        if ending:
+        if self._card_verified and (
+            self.machine.stage in ENDINGS or self.machine.stage is Stage.WAITING_FOR_CARD
+        ):
             # the check-in is over: the card's verified state must not outlive it
             self._card_verified = False
             await self._on_card(self._card.release)
@@ -93,9 +89,6 @@ class CheckInRunner:
         gen, cert = self.machine.generation, self.machine.certificate_fingerprint()
         for effect in effects:
             self._track(asyncio.create_task(self._run(effect, gen, cert)))
-        if start_first:
-            await asyncio.sleep(0)  # each effect runs up to its first wait
-            self._publish()
 
     def _drop_preparation(self) -> None:
         """Forget the background work of a card that went or a check-in that ended."""
