@@ -66,7 +66,7 @@ async def test_the_birthdate_field_says_its_format_in_the_desks_language(any_des
     await desk.wait_for(Stage.CONFIRMING_BIRTHDATE)
     text = "\n".join(screen_lines(desk.app))
     assert "YYYYMMDD" not in text
-    field = "例：19800401" if desk.app.lang == "ja" else "e.g. 19800401"
+    field = "例：19650308" if desk.app.lang == "ja" else "e.g. 19650308"
     assert any(field in line and "▊" in line for line in screen_lines(desk.app)), text
     if desk.app.lang == "ja":
         assert not english_words(text)

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.widgets.digits_input import DigitsInput
 from clinic_desk.app.widgets.key_bar import KeyBar
-from clinic_desk.checkin.face import FaceCheckIn, FaceStage, FaceView
+from clinic_desk.checkin.face import FACE_ENDINGS, FaceCheckIn, FaceStage, FaceView
 from clinic_desk.services.face_desk import FaceDesk
 from clinic_desk.texts import Lang, t
 from clinic_desk.texts.keys import TextKey
@@ -63,7 +63,6 @@ class FaceScreen(ModalScreen[None]):
         yield KeyBar(id="face-keys")
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_for(self)
         self.show(self.checkin.view())
 
     def show(self, view: FaceView) -> None:
@@ -78,6 +77,19 @@ class FaceScreen(ModalScreen[None]):
             birthdate.focus()
         elif kana.display:
             kana.focus()
+        else:
+            self.set_focus(None)  # A/R or D: no field takes the letters
+        self.query_one(KeyBar).show_for(self)  # only the keys that work at this stage
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        stage = self.checkin.stage
+        if action == "staff":
+            return stage is FaceStage.STAFF_DECISION
+        if action == "close":
+            return stage in FACE_ENDINGS
+        if action == "cancel":
+            return stage not in FACE_ENDINGS
+        return True
 
     def _prompt(self, view: FaceView) -> str:
         lang = self.lang
