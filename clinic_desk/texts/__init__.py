@@ -132,7 +132,7 @@ DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
         "ja": "入力された生年月日がカードと一致しません。もう一度入力してください。",
         "en": "That birthdate does not match the card. Please type it again.",
     },
-    "birthdate.placeholder": {"ja": "例：19800401", "en": "e.g. 19800401"},
+    "birthdate.placeholder": {"ja": "例：19650308", "en": "e.g. 19650308"},
     "birthdate.invalid": {
         "ja": "8桁の数字で入力してください（例：19800401）。",
         "en": "Please type 8 digits, e.g. 19800401.",

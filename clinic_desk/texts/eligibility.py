@@ -105,7 +105,7 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "validity.3.ask_named": {
         "ja": "新しい保険（{insurer}）の資格確認書・資格情報のお知らせ、"
         "またはマイナ保険証をお尋ねください。",
-        "en": "Ask for the new insurance ({insurer}): its eligibility certificate, the "
+        "en": "ask for the new insurance ({insurer}): its eligibility certificate, the "
         "eligibility notice, or the My Number card.",
     },
     "validity.4": {
@@ -157,6 +157,10 @@ ELIGIBILITY_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     "pays.ratio": {
         "ja": "本日の負担割合：{ratio}",
         "en": "Copay to charge today: {ratio}",
+    },
+    "pays.not_confirmed": {
+        "ja": "本日の負担割合：未確定（この資格の割合は使えません）",
+        "en": "Share today: not settled (this record's ratio does not apply)",
     },
     "validity.3.newer": {
         "ja": "新しい資格：{insurer}（保険者番号 {number}、{since} から）",

@@ -321,6 +321,7 @@ TextKey = Literal[
     "certificate.revoked",
     "certificate.not_yet_valid",
     "pays.ratio",
+    "pays.not_confirmed",
     "validity.3.newer",
     "result.eligibility_only",
     "reason.newer_coverage",

@@ -66,7 +66,7 @@ async def test_the_birthdate_field_says_its_format_in_the_desks_language(any_des
     await desk.wait_for(Stage.CONFIRMING_BIRTHDATE)
     text = "\n".join(screen_lines(desk.app))
     assert "YYYYMMDD" not in text
-    field = "例：19800401" if desk.app.lang == "ja" else "e.g. 19800401"
+    field = "例：19650308" if desk.app.lang == "ja" else "e.g. 19650308"
     assert any(field in line and "▊" in line for line in screen_lines(desk.app)), text
     if desk.app.lang == "ja":
         assert not english_words(text)
@@ -155,3 +155,58 @@ async def test_an_expired_certificate_asks_no_pointless_consent(any_desk: Desk) 
     text = "".join("".join(screen_lines(desk.app)).split())
     said = "薬剤情報は取得していません" if desk.app.lang == "ja" else "nomedicationhistory"
     assert text.count(said) == 1
+
+
+def _flat_screen(desk: Desk) -> str:
+    return "".join("".join(line.split("│")[0] for line in screen_lines(desk.app)).split())
+
+
+def _next_steps(text: str) -> int:
+    return text.count("次の対応") + text.count("Next:")
+
+
+async def test_coverage_lost_charges_no_share_and_says_its_next_step_once(
+    any_desk: Desk,
+) -> None:
+    desk = any_desk
+    ja = desk.app.lang == "ja"
+    await desk.tap("kobayashi-sachiko")  # validity 2: the insurance ended
+    await desk.type_pin()
+    await desk.confirm_identity("19551205")
+    await desk.wait_for(Stage.CONSENT)
+    await desk.press("y")
+    await desk.wait_for(Stage.SHOWN)
+    text = _flat_screen(desk)
+    assert "20%" not in text and "2割" not in text  # the ended record's ratio is not charged
+    assert ("本日の負担割合：未確定" if ja else "Sharetoday:notsettled") in text
+    assert _next_steps(text) == 1
+    assert text.count("被保険者資格申立書" if ja else "self-declaration") == 1
+    assert "2026-02-20" in text  # the medication list shows its rows, not an empty frame
+
+
+async def test_a_confirmed_result_and_a_withheld_one_say_one_next_step(any_desk: Desk) -> None:
+    desk = any_desk
+    await desk.tap("kato-yuki")  # validity 5: several qualifications match
+    await desk.type_pin()
+    await desk.wait_for(Stage.WITHHELD)
+    text = _flat_screen(desk)
+    assert _next_steps(text) == 1
+    assert text.count("紙の様式" if desk.app.lang == "ja" else "paperform") == 1
+    await desk.press("d")
+    await desk.tap("yamada-taro")
+    await desk.type_pin()
+    await desk.confirm_identity("19800401")
+    await desk.wait_for(Stage.CONSENT)
+    await desk.press("n")
+    await desk.wait_for(Stage.SHOWN)
+    assert _next_steps(_flat_screen(desk)) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_no_qualification_found_says_its_next_step_once(lang: str) -> None:
+    from tests.results.test_result_screens import ended
+
+    text, _ = await ended("validity-4-on-the-qualification", lang, Stage.PAPER_FORM)  # type: ignore[arg-type]
+    flat = "".join(text.split())
+    assert _next_steps(flat) == 1
+    assert flat.count("被保険者資格申立書" if lang == "ja" else "self-declaration") == 1

@@ -153,9 +153,11 @@ async def test_the_result_says_what_the_patient_pays(name: str, lang: Lang) -> N
 
 async def test_validity_3_names_the_newer_insurance_and_what_to_ask() -> None:
     text, _ = await ended("validity-3-newer-qualification", "en", Stage.SHOWN)
-    assert "Not valid, newer insurance exists" in text
-    assert "Newer insurance:" in text and "Ask for the new insurance (" in text
+    assert "This insurance is invalid: a newer one exists" in text
+    assert "Newer insurance:" in text and "ask for the new insurance" in text
     assert "Copay to charge today" not in text  # not confirmed: no share to apply
+    assert "Share today: not settled" in text
+    assert text.count("ask for the new insurance") == 1  # one next step
     text_ja, _ = await ended("validity-3-newer-qualification", "ja", Stage.SHOWN)
     assert "新しい資格：" in _flat(text_ja) and "をお尋ねください" in _flat(text_ja)
 

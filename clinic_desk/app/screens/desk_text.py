@@ -113,8 +113,9 @@ def prompt(view: DeskView, lang: Lang, on_display: bool = False, tapping: bool =
         return t("stage.pin_entry.auth", lang)
     if stage is Stage.ERROR:
         return t("stage.error", lang, message=error_words(view.error_code, lang))
-    if stage is Stage.SHOWN and view.outcome is not None:
-        return outcome_headline(view.outcome, lang)  # never "confirmed" for 2, 3 or 4
+    if stage in (Stage.SHOWN, Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
+        # never "confirmed" for 2, 3 or 4; for 4 and 5 what it means, said once
+        return outcome_headline(view.outcome, lang)
     if stage is Stage.OFFLINE_SHOWN:
         if view.outcome is not None and not view.outcome.confirms_eligibility:
             return t("stage.offline_shown.unconfirmed", lang)
@@ -203,8 +204,8 @@ def _detail(view: DeskView, lang: Lang, *, on_display: bool) -> str:
         return keys
     lines: list[str] = []
     if stage in (Stage.WITHHELD, Stage.PAPER_FORM) and view.outcome is not None:
-        # validity 4 or 5: what it means and what to do next
-        lines = [outcome_headline(view.outcome, lang), outcome_next_step(view.outcome, lang)]
+        # validity 4 or 5 (the headline is the prompt): the one next step
+        lines = [outcome_next_step(view.outcome, lang)]
     if stage is Stage.WITHHELD and view.flagged:
         codes = [r.value for r in view.flag_reasons] or [view.error_code]
         reasons = t("reasons.separator", lang).join(words(DESK_REASONS, c, lang) for c in codes)

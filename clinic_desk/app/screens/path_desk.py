@@ -121,7 +121,7 @@ class PathDeskScreen(DeskScreen):
             return "\n".join((t("numbers.not_found", lang), t("numbers.not_found.causes", lang)))
         if stage is Stage.PAPER_FORM and view.error_code == "gateway_unavailable_numbers":
             return t("paths.numbers_offline", lang)
-        if stage is Stage.PAPER_FORM:
+        if stage is Stage.PAPER_FORM and view.outcome is None:  # else its next step says it
             return t("paths.declare_hint", lang)
         if stage in (Stage.PIN_ENTRY, Stage.PIN_BLOCKED) and not self._visual_open:
             return t("paths.visual_offer", lang)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from clinic_desk.app.widgets.medication_list import MedicationList
-from clinic_desk.app.widgets.pays import guidance_lines, pays_lines
+from clinic_desk.app.widgets.pays import guidance_lines, newer_insurer, pays_lines
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.outcome import EligibilityOutcome
 from clinic_desk.checkin.paths import NOT_ON_THIS_PATH
@@ -106,6 +106,16 @@ def outcome_next_step(outcome: EligibilityOutcome, lang: Lang) -> str:
     """The outcome's status word and the receptionist's next step."""
     look = OUTCOME_LOOKS[outcome]
     action = t("outcome.next", lang, action=t(look.next_step, lang))
+    return t("outcome.banner", lang, word=t(look.word, lang), title=action)
+
+
+def next_step(result: CheckInResult, lang: Lang) -> str:
+    """The result's one next step: for a newer insurance the answer names, named."""
+    insurer = newer_insurer(result.eligibility)
+    if result.outcome is not EligibilityOutcome.NEWER_COVERAGE or not insurer:
+        return outcome_next_step(result.outcome, lang)
+    look = OUTCOME_LOOKS[result.outcome]
+    action = t("outcome.next", lang, action=t("validity.3.ask_named", lang, insurer=insurer))
     return t("outcome.banner", lang, word=t(look.word, lang), title=action)
 
 
@@ -219,7 +229,7 @@ class ResultView(Vertical):
         lang = self._lang
         patient.show(f"{t('result.patient', lang)}: {result.patient_name}")
         record = result.eligibility
-        banner.show(outcome_next_step(result.outcome, lang))
+        banner.show(next_step(result, lang))
         banner.add_class(*outcome_classes(result.outcome, record.state))
         paid = pays_lines(result, lang)
         eligibility.show("\n".join(eligibility_lines(record, lang, with_copay=not paid)))
