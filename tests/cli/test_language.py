@@ -207,3 +207,25 @@ def test_a_missing_fixture_stops_before_the_desk_with_status_2(
     assert run(["--fixture", "/missing.json"], lang, monkeypatch) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == f"clinic-desk: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("ja", "オフラインキャッシュがないため、確認する記録はありません。"),
+     ("en", "there is no offline cache at")],
+)  # fmt: skip
+def test_review_says_there_is_no_cache_before_asking_for_a_passphrase(
+    lang: Lang, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "secret")
+    for argv in (["review"], ["review", "list"], ["review", "export", "--csv", "x.csv"]):
+        monkeypatch.setattr("sys.stdin", Terminal(""))
+        assert main(["--lang", lang, *argv]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "M（F2）" in err if lang == "ja" else said in err
+    assert asked == []
