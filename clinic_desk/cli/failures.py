@@ -17,10 +17,24 @@ def words(exc: BaseException | str) -> str:
     """What went wrong in the command line's language."""
     if isinstance(exc, str):
         return exc if current() == "en" else w("cli.error.detail", detail=exc)
+    problems = config_words(exc)
+    if problems is not None:
+        return w("cli.config.unusable", problems="\n".join(f"  - {p}" for p in problems))
     said = error_words(exc, current())
     if said is not None:
         return said
     return words(getattr(exc, "message", None) or str(exc))
+
+
+def config_words(exc: BaseException) -> list[str] | None:
+    """A configuration's problems in Japanese when each has the catalogue's words
+    (``ConfigError.said``); None for English and for other errors."""
+    from clinic_desk.config import ConfigError
+    from clinic_desk.texts import say
+
+    if current() == "ja" and isinstance(exc, ConfigError) and exc.said:
+        return [say(said, "ja") for said in exc.said]
+    return None
 
 
 def failed(exc: BaseException | str) -> CliError:

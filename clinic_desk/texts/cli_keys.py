@@ -300,4 +300,10 @@ CliKey = Literal[
     "failure.manager.references_unreadable",
     "failure.manager.pin_format",
     "failure.manager.config_write",
+    "config.value.file",
+    "config.value.env",
+    "config.value",
+    "config.unknown.file",
+    "config.unknown.env",
+    "config.unknown",
 ]

@@ -229,3 +229,24 @@ def test_review_says_there_is_no_cache_before_asking_for_a_passphrase(
         err = capsys.readouterr().err
         assert said in err and "M（F2）" in err if lang == "ja" else said in err
     assert asked == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_configuration_that_cannot_be_used_is_said_in_the_chosen_language(
+    lang: Lang, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clinic_desk import paths
+
+    paths.ensure_dir(paths.config_file().parent)
+    paths.config_file().write_text('[desk]\nlang = "fr"\nidle_lock = 3\n', encoding="utf-8")
+    monkeypatch.setenv("CLINIC_DESK_LOGGING__LEVEL", "LOUD")
+    for argv in (
+        ["config", "check"],
+        ["config", "show"],
+        ["cache", "reverify"],
+        ["review", "list"],
+    ):
+        assert run(argv, lang, monkeypatch) == 2, argv
+        err = capsys.readouterr().err
+        assert "desk.idle_lock" in err and "CLINIC_DESK_LOGGING__LEVEL" in err, err
+        check(err, lang, [*argv, "fr", "LOUD"])  # the values as the file and variable say
