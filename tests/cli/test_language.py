@@ -250,3 +250,20 @@ def test_a_configuration_that_cannot_be_used_is_said_in_the_chosen_language(
         err = capsys.readouterr().err
         assert "desk.idle_lock" in err and "CLINIC_DESK_LOGGING__LEVEL" in err, err
         check(err, lang, [*argv, "fr", "LOUD"])  # the values as the file and variable say
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_home_that_is_a_file_is_said_in_the_chosen_language(
+    lang: Lang,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("CLINIC_DESK_HOME", str(home))
+    for argv in (["cache", "status"], ["--fixture", "/missing.json"], ["doctor", "--json"]):
+        assert run(argv, lang, monkeypatch) == 2, argv
+        err = capsys.readouterr().err
+        assert str(home) in err
+        check(err, lang, argv)
