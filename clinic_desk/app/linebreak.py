@@ -19,7 +19,7 @@ import budoux
 from rich.cells import cell_len, chop_cells
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_SPACES = re.compile(r"(\s+)")
+_SPACES = re.compile(r"([^\S\u00a0]+)")  # a no-break space joins a key to its word
 # the desk's terms, kept whole even where BudouX would break them (「暗証／番号」)
 WORDS = (
     "暗証番号",
@@ -36,6 +36,7 @@ WORDS = (
     "保険者",
     "ロック中",
     "間違え",
+    "日時",
 )
 # a line never starts with these (closing punctuation, small kana, the long vowel mark) …
 NO_START = frozenset(
@@ -66,6 +67,12 @@ def _may_break(text: str, at: int) -> bool:
     """A line may break before ``text[at]`` (禁則処理: no closing mark first, no
     opening bracket last)."""
     return 0 < at < len(text) and text[at] not in NO_START and text[at - 1] not in NO_END
+
+
+def _in_latin_word(text: str, at: int) -> bool:
+    """``text[at]`` continues a word of Latin letters or digits."""
+    before, after = text[at - 1], text[at]
+    return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
 
 
 def _word_edges(text: str) -> set[int]:
@@ -126,13 +133,13 @@ def _head(text: str, width: int) -> str:
 
 
 def _keep_words(chunk: str, pieces: list[str]) -> list[str]:
-    """Join BudouX's pieces wherever a break would fall inside one of ``WORDS`` or
-    against 禁則処理."""
+    """Join BudouX's pieces wherever a break would fall inside one of ``WORDS``, inside
+    a Latin word (BudouX cuts 「[*TIME／S]」) or against 禁則処理."""
     inside = _inside_words(chunk)
     joined: list[str] = []
     at = 0
     for piece in pieces:
-        if joined and (at in inside or not _may_break(chunk, at)):
+        if joined and (at in inside or not _may_break(chunk, at) or _in_latin_word(chunk, at)):
             joined[-1] += piece
         else:
             joined.append(piece)
@@ -167,11 +174,14 @@ def phrases(text: str) -> list[str]:
 
 
 def _kept_together(pieces: list[str]) -> list[str]:
-    """No piece starts with closing punctuation, nor follows an opening bracket (禁則処理
-    across spaces: 「FILE-2 …）」 keeps 「…）」 on its line)."""
+    """No piece starts with closing punctuation, nor follows an opening bracket or a
+    no-break space (禁則処理 across spaces: 「FILE-2 …）」 keeps 「…）」 on its line)."""
     joined: list[str] = []
     for piece in pieces:
-        if joined and (piece[0] in NO_START or joined[-1].rstrip()[-1:] in NO_END):
+        after = joined[-1] if joined else ""
+        if after and (
+            piece[0] in NO_START or after.endswith("\u00a0") or after.rstrip()[-1:] in NO_END
+        ):
             joined[-1] += piece
         else:
             joined.append(piece)

@@ -74,8 +74,13 @@ def _main(argv: list[str]) -> int:
         # A CLINIC_DESK_… folder that is a file: one sentence naming it, before anything.
         paths.check_locations()
         return handler(args)
-    except (CliError, paths.LocationError) as exc:
+    except CliError as exc:
         print(f"clinic-desk: {exc}", file=sys.stderr)
+        return 2
+    except paths.LocationError as exc:
+        from clinic_desk.cli.failures import words
+
+        print(f"clinic-desk: {words(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from clinic_desk.cli import CliError
-from clinic_desk.cli.failures import failed, words
+from clinic_desk.cli.failures import config_words, failed, words
 from clinic_desk.cli.language import w
 
 
@@ -77,7 +77,8 @@ def _check(_args: argparse.Namespace) -> int:
     try:
         settings = check_settings()
     except ConfigError as exc:
-        lines = "\n".join(f"  - {words(p)}" for p in exc.problems)
+        problems = config_words(exc) or [words(p) for p in exc.problems]
+        lines = "\n".join(f"  - {p}" for p in problems)
         raise CliError(w("cli.config.unusable", problems=lines)) from None
     source = paths.config_file()
     if source.exists():

@@ -21,18 +21,23 @@ from clinic_desk.config.rules import production_problems
 from clinic_desk.config.settings import DeskSettings, reading_file
 from clinic_desk.eligibility.settings import redact_url
 from clinic_desk.jsonfiles import load_toml
+from clinic_desk.texts.said import Said
 
 
 class ConfigError(Exception):
     """The configuration cannot be used; ``message`` says why in plain sentences.
 
-    ``problems`` holds one sentence per problem (``message`` joins them).
+    ``problems`` holds one sentence per problem (``message`` joins them); ``said``
+    the same problems in the catalogue's words when each has them (else empty).
     """
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[str] | None = None, said: tuple[Said, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems = problems or [message]
+        self.said = said
 
 
 def is_secret(key: str) -> bool:
@@ -88,6 +93,26 @@ def _environment_problem(exc: SettingsError) -> str:
     )
 
 
+def _said(error: Any, source: Path | None) -> Said | None:
+    """A refused value or an unknown setting in the catalogue's words (the reason a
+    value is refused stays in ``_describe``'s sentence)."""
+    loc = ".".join(str(part) for part in error["loc"])
+    unknown = error["type"] == "extra_forbidden"
+    if error["type"] == "desk_rule":
+        return None
+    values: dict[str, object] = {"setting": repr(loc)}
+    if not unknown:
+        values["value"] = _shown(loc, error.get("input"))
+    variable = _env_name(tuple(error["loc"]))
+    if variable:
+        values["name"] = variable
+        return Said.of("config.unknown.env" if unknown else "config.value.env", **values)
+    if source:
+        values["path"] = source
+        return Said.of("config.unknown.file" if unknown else "config.value.file", **values)
+    return Said.of("config.unknown" if unknown else "config.value", **values)
+
+
 def load_settings(path: Path | None = None) -> DeskSettings:
     """Read the configuration file (default: ``paths.config_file()``) and the environment.
 
@@ -104,8 +129,11 @@ def load_settings(path: Path | None = None) -> DeskSettings:
             return DeskSettings()
     except ValidationError as exc:
         shown = source if data is not None else None
-        messages = [line for e in exc.errors() for line in _describe(e, shown)]
-        raise ConfigError("; ".join(messages), messages) from None
+        errors = exc.errors()
+        messages = [line for e in errors for line in _describe(e, shown)]
+        said = [_said(e, shown) for e in errors]
+        words = tuple(s for s in said if s is not None) if None not in said else ()
+        raise ConfigError("; ".join(messages), messages, words) from None
     except SettingsError as exc:
         raise ConfigError(_environment_problem(exc)) from None
 

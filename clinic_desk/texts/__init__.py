@@ -746,13 +746,16 @@ DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
         "en": "No flags are on screen, so there is nothing to export.",
     },
     "review.help": {
-        "ja": "↑↓ 選択　Enter 詳細　S 状態で絞り込み　R 理由で絞り込み　/ 検索　O 並び替え\n"
-        "P 報告済みにする　V 解決　U 未対応に戻す　E 表示中をCSV書き出し　L ロック　"
-        "Esc 閉じる\nC 新しい資格あり（請求先の確認）だけを表示　N 登録済みの氏名表記",
-        "en": "Up/Down select, Enter detail, S filter by status, R filter by reason, / search, "
-        "O sort\n"
-        "P mark reported, V resolve, U reopen, E export what is shown as CSV, L lock, "
-        "Esc close\nC only visits with newer insurance (claims to check), N name aliases",
+        # a no-break space (\u00a0) keeps each key with its words
+        "ja": "↑↓\u00a0選択　Enter\u00a0詳細　S\u00a0状態で絞り込み　R\u00a0理由で絞り込み　"
+        "/\u00a0検索　O\u00a0並び替え\nP\u00a0報告済みにする　V\u00a0解決　U\u00a0未対応に戻す　"
+        "E\u00a0表示中をCSV書き出し　L\u00a0ロック　Esc\u00a0閉じる\n"
+        "C\u00a0新しい資格あり（請求先の確認）だけを表示　N\u00a0登録済みの氏名表記",
+        "en": "Up/Down\u00a0select, Enter\u00a0detail, S\u00a0filter by status, "
+        "R\u00a0filter by reason, /\u00a0search, O\u00a0sort\n"
+        "P\u00a0mark reported, V\u00a0resolve, U\u00a0reopen, E\u00a0export what is shown "
+        "as CSV, L\u00a0lock, Esc\u00a0close\n"
+        "C\u00a0only visits with newer insurance (claims to check), N\u00a0name aliases",
     },
     # the export's column headers (the codes are in manager.review.CSV_COLUMNS)
     "csv.flag_id": {"ja": "記録ID", "en": "flag_id"},

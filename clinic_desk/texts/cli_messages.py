@@ -592,4 +592,23 @@ CLI_MESSAGES_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "データに Patient {patient} はありません。",
         "en": "The dataset has no Patient {patient}.",
     },
+    # a folder that is a file (paths.LocationError)
+    "cli.location.file": {
+        "ja": "{blocker} はフォルダではなくファイルのため、clinic-desk は {value} に"
+        "ファイルを置けません。そのファイルを移すか、{env} にフォルダを指定してください。",
+        "en": "{blocker} is a file, not a folder, so clinic-desk cannot keep its files in "
+        "{value}: move the file aside, or set {env} to a folder",
+    },
+    "cli.location.variable_file": {
+        "ja": "{variable} に指定された {value} はフォルダではなくファイルです。"
+        "フォルダを指定してください（なければ作ります）。",
+        "en": "{variable} is set to {value}, which is a file, not a folder: set it to a "
+        "folder (it is created when missing)",
+    },
+    "cli.location.inside_file": {
+        "ja": "{variable} に {value} が指定されていますが、{blocker} はフォルダではなく"
+        "ファイルです。{variable} にフォルダを指定してください（なければ作ります）。",
+        "en": "{variable} is set to {value}, but {blocker} is a file, not a folder: set "
+        "{variable} to a folder (it is created when missing)",
+    },
 }

@@ -108,4 +108,31 @@ FAILURE_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "設定ファイルを書き換えられませんでした。元のままです。",
         "en": "the configuration file could not be updated; it was left as it was",
     },
+    # a configuration that cannot be used (config.ConfigError.said)
+    "config.value.file": {
+        "ja": "{path} の設定 {setting} の値 {value} は使えません。",
+        "en": "setting {setting} in {path} has the value {value}, which cannot be used",
+    },
+    "config.value.env": {
+        "ja": "環境変数 {name} で指定した設定 {setting} の値 {value} は使えません。",
+        "en": "setting {setting} (from the environment variable {name}) has the value {value}, "
+        "which cannot be used",
+    },
+    "config.value": {
+        "ja": "設定 {setting} の値 {value} は使えません。",
+        "en": "setting {setting} has the value {value}, which cannot be used",
+    },
+    "config.unknown.file": {
+        "ja": "{path} の設定 {setting} はありません。削除するか、綴りを確かめてください。",
+        "en": "unknown setting {setting} in {path}: remove it or check its spelling",
+    },
+    "config.unknown.env": {
+        "ja": "環境変数 {name} の設定 {setting} はありません。削除するか、綴りを確かめてください。",
+        "en": "unknown setting {setting} (from the environment variable {name}): remove it or "
+        "check its spelling",
+    },
+    "config.unknown": {
+        "ja": "設定 {setting} はありません。削除するか、綴りを確かめてください。",
+        "en": "unknown setting {setting}: remove it or check its spelling",
+    },
 }

@@ -207,3 +207,63 @@ def test_a_missing_fixture_stops_before_the_desk_with_status_2(
     assert run(["--fixture", "/missing.json"], lang, monkeypatch) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == f"clinic-desk: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("ja", "オフラインキャッシュがないため、確認する記録はありません。"),
+     ("en", "there is no offline cache at")],
+)  # fmt: skip
+def test_review_says_there_is_no_cache_before_asking_for_a_passphrase(
+    lang: Lang, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "secret")
+    for argv in (["review"], ["review", "list"], ["review", "export", "--csv", "x.csv"]):
+        monkeypatch.setattr("sys.stdin", Terminal(""))
+        assert main(["--lang", lang, *argv]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "M（F2）" in err if lang == "ja" else said in err
+    assert asked == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_configuration_that_cannot_be_used_is_said_in_the_chosen_language(
+    lang: Lang, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clinic_desk import paths
+
+    paths.ensure_dir(paths.config_file().parent)
+    paths.config_file().write_text('[desk]\nlang = "fr"\nidle_lock = 3\n', encoding="utf-8")
+    monkeypatch.setenv("CLINIC_DESK_LOGGING__LEVEL", "LOUD")
+    for argv in (
+        ["config", "check"],
+        ["config", "show"],
+        ["cache", "reverify"],
+        ["review", "list"],
+    ):
+        assert run(argv, lang, monkeypatch) == 2, argv
+        err = capsys.readouterr().err
+        assert "desk.idle_lock" in err and "CLINIC_DESK_LOGGING__LEVEL" in err, err
+        check(err, lang, [*argv, "fr", "LOUD"])  # the values as the file and variable say
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_home_that_is_a_file_is_said_in_the_chosen_language(
+    lang: Lang,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("CLINIC_DESK_HOME", str(home))
+    for argv in (["cache", "status"], ["--fixture", "/missing.json"], ["doctor", "--json"]):
+        assert run(argv, lang, monkeypatch) == 2, argv
+        err = capsys.readouterr().err
+        assert str(home) in err
+        check(err, lang, argv)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from clinic_desk.app.bindings import localise_bindings
@@ -80,7 +80,7 @@ class AliasScreen(Activity, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="aliases"):
-            yield Static(t("aliases.title", self.lang), id="aliases-title", markup=False)
+            yield Prose(t("aliases.title", self.lang), id="aliases-title")
             yield OptionList(id="aliases-list")
         yield Prose(id="aliases-message")
         yield KeyBar(id="aliases-keys")

@@ -21,7 +21,7 @@ def render_detail(detail: FlagDetail, lang: Lang) -> str:
     card = flag.card_identity
     lines = [
         f"{t('review.detail.flag', lang)}: {flag.id}   "
-        f"{flag.created_at.astimezone():%Y-%m-%d %H:%M}   {flag.desk_id}   "
+        f"{flag.created_at.astimezone():%Y-%m-%d %H:%M}   {flag.desk_id}",
         f"{reason_words(flag.reason, lang)}   [{status_words(flag.status, lang)}]",
         f"{dt('review.reference', lang)}: {detail.patient_reference}",
         "",

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.dates import parse_typed_date
@@ -60,7 +60,7 @@ class _Form(Activity, ModalScreen[str | None]):
         localise_bindings(self, self.lang)
 
     def _frame(self, title: str) -> ComposeResult:
-        yield Static(title, id="review-form-title", markup=False)
+        yield Prose(title, id="review-form-title")
 
     def on_mount(self) -> None:
         self.query_one(KeyBar).show_for(self)
@@ -86,7 +86,7 @@ class FlagFormScreen(_Form):
     def compose(self) -> ComposeResult:
         lang = self.lang
         with Vertical(id="review-form"):
-            yield Static(t(_TITLES[self.kind], lang), id="review-form-title", markup=False)
+            yield Prose(t(_TITLES[self.kind], lang), id="review-form-title")
             if self.kind == "report":
                 yield Input(
                     value=f"{self.context.now().astimezone():%Y%m%d}",
@@ -99,7 +99,7 @@ class FlagFormScreen(_Form):
                 "review.form.contact" if self.kind == "report" else "review.form.note"
             )
             yield Input(placeholder=t(placeholder, lang), max_length=200, id="review-form-text")
-            yield Static(t("review.form.keys", lang), id="review-form-keys", markup=False)
+            yield Prose(t("review.form.keys", lang), id="review-form-keys")
             yield Prose(id="review-form-message")
         yield KeyBar(id="review-form-keybar")
 
@@ -156,13 +156,13 @@ class ExportScreen(_Form):
         count = len(self.ids)
         title = t(plural(count, "review.form.export_one", "review.form.export"), lang, count=count)
         with Vertical(id="review-form"):
-            yield Static(title, id="review-form-title", markup=False)
+            yield Prose(title, id="review-form-title")
             yield Input(
                 value=str(default_export_path(self.context.now())),
                 max_length=1000,
                 id="review-form-text",
             )
-            yield Static(t("review.form.keys", lang), id="review-form-keys", markup=False)
+            yield Prose(t("review.form.keys", lang), id="review-form-keys")
             yield Prose(id="review-form-message")
         yield KeyBar(id="review-form-keybar")
 

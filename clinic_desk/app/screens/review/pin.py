@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Input
 
 from clinic_desk.app.bindings import localise_bindings
 from clinic_desk.app.screens.review.context import Activity, ReviewContext
@@ -85,7 +85,7 @@ class ReviewScreen(Activity, Screen[None]):
         lang = self.lang
         yield Header()
         with Vertical(id="review-pin-box"):
-            yield Static(t("review.pin.prompt", lang), id="review-pin-prompt", markup=False)
+            yield Prose(t("review.pin.prompt", lang), id="review-pin-prompt")
             yield Input(
                 placeholder=t("review.pin.placeholder", lang),
                 password=True,

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from clinic_desk.app.bindings import localise_bindings
+from clinic_desk.app.screens.review import columns
 from clinic_desk.app.screens.review.context import (
     Activity,
     DetailLoaded,
@@ -26,7 +27,7 @@ from clinic_desk.app.screens.review.context import (
     problem_words,
 )
 from clinic_desk.app.screens.review.detail import render_detail
-from clinic_desk.app.widgets.flag_list import FlagList, fit
+from clinic_desk.app.widgets.flag_list import FlagList
 from clinic_desk.app.widgets.key_bar import KeyBar
 from clinic_desk.app.widgets.prose import Prose
 from clinic_desk.checkin.stages import FlagReason
@@ -54,14 +55,14 @@ _SORT_WORDS: dict[SortKey, TextKey] = {
     "reason": "review.sort.reason",
     "status": "review.sort.status",
 }
-# Column widths in terminal cells (Japanese characters take two).
-_WHEN, _DESK, _REASON = 19, 14, 36
 
 
 class QueueScreen(Activity, Screen[None]):
     CSS_PATH = "../../review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="review.close"),
+        # F1 early: the key bar keeps the keys that fit, and the help lists them all
+        Binding("f1", "help", "Help", id="review.help"),
         Binding("s", "cycle_status", "Status filter", id="review.filter_status"),
         Binding("r", "cycle_reason", "Reason filter", id="review.filter_reason"),
         Binding("slash", "search", "Search", id="review.search", key_display="/"),
@@ -74,7 +75,6 @@ class QueueScreen(Activity, Screen[None]):
         Binding("c", "claims", "Newer insurance", id="review.claims", show=False),
         Binding("n", "aliases", "Name aliases", id="review.aliases", show=False),
         Binding("l", "lock", "Lock", id="review.lock"),
-        Binding("f1", "help", "Help", id="review.help"),
     ]
 
     def __init__(self, owner: ReviewScreen) -> None:
@@ -87,6 +87,8 @@ class QueueScreen(Activity, Screen[None]):
         self.shown: list[FlagSummary] = []
         self._reason_words: dict[str, str] = {}
         self._status_words = {s: status_words(s, self.lang) for s in FlagStatus}
+        self._status_cells = columns.status_width(self._status_words.values())
+        self._row_width = 0  # the width the rows were last drawn at (the header follows)
         self.status_filter: FlagStatus | None = None
         self.reason_filter: str | None = None
         self.search_text = ""
@@ -102,11 +104,11 @@ class QueueScreen(Activity, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="review-queue"):
-            yield Static(t("review.loading", self.lang), id="review-count", markup=False)
+            yield Prose(t("review.loading", self.lang), id="review-count")
             yield Static(self._header(), id="review-head", markup=False)
             yield FlagList[FlagSummary](self._format_row, id="review-table")
             with VerticalScroll(id="review-detail-box"):
-                yield Static("", id="review-detail", markup=False)
+                yield Prose(id="review-detail")
         yield Prose(id="review-message")
         yield KeyBar(id="review-keys")
 
@@ -160,12 +162,19 @@ class QueueScreen(Activity, Screen[None]):
     # -- the list -------------------------------------------------------------------
     def _header(self) -> str:
         lang = self.lang
-        return (
-            fit(" " + t("review.col.when", lang), _WHEN)
-            + fit(t("review.col.desk", lang), _DESK)
-            + fit(t("review.col.reason", lang), _REASON)
-            + t("review.col.status", lang)
+        return columns.line(
+            " " + t("review.col.when", lang),
+            t("review.col.desk", lang),
+            t("review.col.reason", lang),
+            t("review.col.status", lang),
+            reason_cells=self._reason_cells(self._row_width or self.app.size.width - 2),
         )
+
+    def _reason_cells(self, width: int) -> int:
+        return columns.reason_width(width, self._status_cells)
+
+    def _show_header(self) -> None:
+        self.query_one("#review-head", Static).update(self._header())
 
     def _reason(self, reason: str) -> str:
         words = self._reason_words.get(reason)
@@ -175,11 +184,15 @@ class QueueScreen(Activity, Screen[None]):
 
     def _format_row(self, flag: FlagSummary, width: int) -> str:
         """One queue line; only called for the lines on screen."""
-        return (
-            fit(f" {flag.created_at.astimezone():%Y-%m-%d %H:%M}", _WHEN)
-            + fit(flag.desk_id, _DESK)
-            + fit(self._reason(flag.reason), _REASON)
-            + self._status_words[flag.status]
+        if width != self._row_width:  # a new width: the header follows the rows
+            self._row_width = width
+            self.call_later(self._show_header)
+        return columns.line(
+            f" {flag.created_at.astimezone():%Y-%m-%d %H:%M}",
+            flag.desk_id,
+            self._reason(flag.reason),
+            self._status_words[flag.status],
+            reason_cells=self._reason_cells(width),
         )
 
     def refresh_queue(self) -> None:
@@ -229,7 +242,7 @@ class QueueScreen(Activity, Screen[None]):
             text += "   " + t("review.filters.search", lang, text=self.search_text)
         if not self.shown:
             text += f"   {t('review.empty', lang)}"
-        self.query_one("#review-count", Static).update(text)
+        self.query_one("#review-count", Prose).show(text)
 
     def current_flag(self) -> FlagSummary | None:
         table = self._table
@@ -277,7 +290,7 @@ class QueueScreen(Activity, Screen[None]):
     def _show_detail(self, detail: FlagDetail | None) -> None:
         self.detail = detail
         text = render_detail(detail, self.lang) if detail is not None else ""
-        self.query_one("#review-detail", Static).update(text)
+        self.query_one("#review-detail", Prose).show(text)
 
     # -- filters, search and sorting ----------------------------------------------
     def action_cycle_status(self) -> None:
