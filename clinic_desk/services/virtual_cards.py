@@ -156,7 +156,9 @@ class VpcdReader:
         self._port = port
         self._server: VpcdCardServer | None = None
         self._settle_timeout = settle_timeout
-        self._leaving = False  # a card was taken out; pcscd may not have seen it go
+        # a card was taken out and pcscd may not have seen it go: at first, the card of
+        # a desk that stopped just before (its connection closed with it)
+        self._leaving = True
 
     async def put(self, card: VirtualCard) -> None:
         await self.take()

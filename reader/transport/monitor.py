@@ -34,6 +34,12 @@ class CardEvent:
     atr: bytes = b""
 
 
+def _card_events(state: int) -> int:
+    """pcsc-lite counts a reader's card insertions and removals in the upper 16 bits
+    of its event state (0 where the service does not count them)."""
+    return (state >> 16) & 0xFFFF
+
+
 def _presence(state: int) -> bool | None:
     """True: a powered card; False: an empty reader; None: not clear yet."""
     s = scard()
@@ -123,6 +129,7 @@ class CardMonitor:
         s = scard()
         assert self._context is not None
         present: dict[str, bool] = {}
+        counted: dict[str, int] = {}  # the card events when ``present`` was last set
         states: dict[str, int] = {}
         baseline_until: dict[str, float] = {}
         try:
@@ -132,6 +139,7 @@ class CardMonitor:
                     if present.pop(gone):
                         self._emit(CardEvent("removed", gone))
                     states.pop(gone, None)
+                    counted.pop(gone, None)
                 if not watched:
                     self._ready.set()
                     self._stop.wait(self._poll_ms / 1000)
@@ -157,13 +165,21 @@ class CardMonitor:
                         # state (a card that just left still shows as unpowered for a
                         # moment) counts as absent, so its ghost never reports a removal.
                         present[name] = bool(now)
+                        counted[name] = _card_events(state)
                         if now:
                             baseline_until[name] = time.monotonic() + _GHOST_WINDOW
                         continue
                     if now is None:
                         continue  # unpowered or mute: wait for a clear state
                     present[name] = now
-                    if now and not before:
+                    events = (_card_events(state) - counted.get(name, 0)) & 0xFFFF
+                    counted[name] = _card_events(state)
+                    if now and before and events >= 2:
+                        # a card left and the next one came while this thread was not
+                        # looking (a loaded machine): both happened, say both
+                        self._emit(CardEvent("removed", name))
+                        self._emit(CardEvent("inserted", name, bytes(atr)))
+                    elif now and not before:
                         self._emit(CardEvent("inserted", name, bytes(atr)))
                     elif before and not now:
                         if time.monotonic() < baseline_until.pop(name, 0.0):
