@@ -3,20 +3,56 @@
 
 from __future__ import annotations
 
-from tests.oqs.test_demo_desk import _face_desk
+from clinic_desk.app.app import DeskApp
+from clinic_desk.checkin import Stage
+from clinic_desk.services.demo import build_demo_services
+from clinic_desk.services.terminal_demo import SimulatedTerminal
+from tests.desk.conftest import SIZE, Desk
+from tests.oqs.conftest import cli
 
 
 def _bar(screen: str) -> str:
     """The key bar: the last line of the screen's text."""
-    return screen.rstrip().rsplit("│", 1)[-1]
+    return screen.rstrip().rsplit("\n", 1)[-1]
 
 
 async def test_the_face_check_in_offers_the_keys_of_its_stage() -> None:
-    from clinic_desk.checkin.face import FaceStage
+    from clinic_desk.app.screens.face import FaceScreen
 
-    screens, stage = await _face_desk("en", "p-yamada-taro", ["19800401", "ヤマダ タロウ"])
-    assert stage is FaceStage.SHOWN
-    asking = _bar(screens[0])  # the birthdate: Esc cancels; nothing to accept, not over
-    assert "Esc" in asking and "Accept" not in asking and "Next patient" not in asking
-    shown = _bar(screens[-1])  # the record: D for the next patient, nothing to cancel
-    assert "D Next patient" in shown and "Esc" not in shown and "Accept" not in shown
+    terminal = SimulatedTerminal()
+    services = await build_demo_services(card_source="in_process", gateway=terminal)
+    assert terminal.folder is not None
+    app = DeskApp(services, lang="en")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            desk = Desk(app, services, pilot)
+            done = cli(
+                "oqs-terminal", "face", str(terminal.folder / "terminal"),
+                "--patient", "p-yamada-taro",
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            for _ in range(1500):  # the watcher polls the folder
+                if isinstance(app.screen, FaceScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, FaceScreen)
+            await pilot.pause(0.1)
+            asking = _bar(desk.capture())  # the form: Esc leaves it; nothing to accept
+            assert "Esc" in asking
+            assert "Accept" not in asking and "Next patient" not in asking
+            await desk.press("escape")  # the result keeps waiting; F opens it again
+            assert not isinstance(app.screen, FaceScreen)
+            await desk.press("f")
+            for _ in range(200):
+                if isinstance(app.screen, FaceScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, FaceScreen)
+            await desk.press(*"ヤマダ タロウ", "enter", *"19800401", "enter")
+            await desk.confirm_identity("19800401")
+            assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
+            shown = _bar(desk.capture())  # the record: D for the next patient
+            assert "D Next patient" in shown and "Accept" not in shown
+    finally:
+        await services.stop()
