@@ -171,10 +171,10 @@ DESK_TEXTS: dict[TextKey, dict[Lang, str]] = {
         "(eligibility certificate or self-declaration of coverage).",
     },
     "stage.pin_blocked": {
-        "ja": "暗証番号がロックされています。市区町村の窓口で再設定が必要です。"
-        "紙の様式で受付してください。",
-        "en": "The PIN is locked; only the municipal office can reset it. "
-        "Please use the paper form.",
+        "ja": "暗証番号を使えません（ロック中、または暗証番号のない顔認証カード）。"
+        "ロックの解除は市区町村の窓口です。",
+        "en": "The PIN is locked or the card has none (face authentication only); "
+        "only the municipal office can reset a PIN.",
     },
     "stage.error": {"ja": "エラー：{message}", "en": "Error: {message}"},
     "error.generic": {

@@ -415,6 +415,7 @@ TextKey = Literal[
     "visual.name",
     "visual.birthdate",
     "paths.visual_mode",
+    "paths.visual_blocked",
     "paths.visual_offer",
     "key.number_lookup",
     "key.visual_check",

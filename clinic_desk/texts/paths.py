@@ -153,7 +153,7 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "en": "The sample certificate's numbers are filled in: press Enter to look them up.",
     },
     "declaration.copay": {
-        "ja": "本日の負担割合（10・20・30 ％）",
+        "ja": "本日の負担割合（10・20・30％）",
         "en": "Share charged today (10, 20 or 30 %)",
     },
     "declaration.copay.invalid": {
@@ -179,6 +179,10 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
         "ja": "目視確認（職員番号 {staff}）：暗証番号は使っていません。",
         "en": "Visual check by staff {staff}: no PIN was used.",
     },
+    "paths.visual_blocked": {
+        "ja": "［V］で目視確認に切り替えてください。できないときは紙の様式で受付してください。",
+        "en": "Press [V] to switch to the visual check; otherwise use the paper form.",
+    },
     "paths.visual_offer": {
         "ja": "暗証番号を入力できないときは、［V］で目視確認に切り替えられます。",
         "en": "If the patient cannot enter a PIN, press [V] to switch to the visual check.",
@@ -201,7 +205,7 @@ PATHS_TEXTS: dict[TextKey, dict[Literal["ja", "en"], str]] = {
     },
     "demo.card.mori-haruka": {
         "ja": "顔認証のみのカード",
-        "en": "Face-authentication-only card",
+        "en": "Card for the face reader only",
     },
     "visual.staff_pin": {
         "ja": "職員の暗証番号",

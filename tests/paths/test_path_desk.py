@@ -162,7 +162,7 @@ async def test_a_card_without_a_pin_is_checked_visually_from_the_blocked_pin(des
     assert demo is not None
     await desk.tap("mori-haruka")
     await desk.wait_for(Stage.PIN_BLOCKED)
-    assert "press [V] to switch" in " ".join(desk.capture().split())
+    assert "Press [V] to switch to the visual check" in " ".join(desk.capture().split())
     await desk.press("v")
     await _fill_numbers(desk, "reception-2", "森 遥", "19510630")
     await desk.press("enter")

@@ -175,7 +175,9 @@ class PinWatch:
 
 
 def gate_reasons(reasons: tuple[str, ...], lang: Lang) -> str:
-    return "; ".join(words(GATE_REASONS, _GATE_CODES.get(r, r), lang) for r in reasons)
+    return t("reasons.separator", lang).join(
+        words(GATE_REASONS, _GATE_CODES.get(r, r), lang) for r in reasons
+    )
 
 
 def detail(view: DeskView, lang: Lang, *, on_display: bool = False) -> str:

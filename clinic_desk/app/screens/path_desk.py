@@ -123,7 +123,9 @@ class PathDeskScreen(DeskScreen):
             return t("paths.numbers_offline", lang)
         if stage is Stage.PAPER_FORM and view.outcome is None:  # else its next step says it
             return t("paths.declare_hint", lang)
-        if stage in (Stage.PIN_ENTRY, Stage.PIN_BLOCKED) and not self._visual_open:
+        if stage is Stage.PIN_BLOCKED and not self._visual_open:
+            return t("paths.visual_blocked", lang)
+        if stage is Stage.PIN_ENTRY and not self._visual_open:
             return t("paths.visual_offer", lang)
         if stage is Stage.ERROR and view.error_code in _STAFF_REFUSALS:
             return t(_STAFF_REFUSALS[view.error_code], lang)
