@@ -16,12 +16,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from clinic_desk.domain.fhir import (
     FhirFormatError,
-    Reference,
-    Wire,
-    check_resource_type,
-    parse_wire,
     reference_id,
 )
+from clinic_desk.domain.parameters import parameter_list, read_parameters, required
 
 NONCE_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
 # ``include`` values of a card authentication that asks for the record in the same answer
@@ -29,39 +26,6 @@ RECORD_INCLUDES = ("Patient", "Coverage")
 # the answer's parameters that carry them (a Patient, a Coverage searchset Bundle)
 INCLUDED_PATIENT = "includedPatient"
 INCLUDED_COVERAGE = "includedCoverage"
-
-
-class _Parameter(Wire):
-    name: str
-    valueBoolean: bool | None = None
-    valueString: str | None = None
-    valueInstant: str | None = None
-    valueBase64Binary: str | None = None
-    valueReference: Reference | None = None
-    valueCode: str | None = None
-    resource: dict[str, Any] | None = None
-
-
-class _Parameters(Wire):
-    resourceType: str
-    parameter: list[_Parameter] = Field(default_factory=list)
-
-
-def _parameter_list(payload: Any, what: str) -> list[_Parameter]:
-    check_resource_type(payload, "Parameters", what)
-    return parse_wire(_Parameters, payload, what).parameter
-
-
-def _parameters(payload: Any, what: str) -> dict[str, _Parameter]:
-    return {p.name: p for p in _parameter_list(payload, what)}
-
-
-def _required(params: dict[str, _Parameter], name: str, attr: str, what: str) -> Any:
-    param = params.get(name)
-    value = getattr(param, attr) if param else None
-    if value is None:
-        raise FhirFormatError(f"{what}: parameter {name} is missing")
-    return value
 
 
 def _instant(text: str, what: str) -> datetime:
@@ -110,9 +74,9 @@ class ChallengeGrant(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> ChallengeGrant:
         what = "challenge"
-        params = _parameters(payload, what)
-        nonce = _required(params, "nonce", "valueString", what)
-        expires = _instant(_required(params, "expires", "valueInstant", what), what)
+        params = read_parameters(payload, what)
+        nonce = required(params, "nonce", "valueString", what)
+        expires = _instant(required(params, "expires", "valueInstant", what), what)
         try:
             return cls(nonce=nonce, expires_at=expires)
         except ValueError:
@@ -157,16 +121,16 @@ class CardAuthRequest(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> CardAuthRequest:
         what = "card authentication"
-        listed = _parameter_list(payload, what)
+        listed = parameter_list(payload, what)
         params = {p.name: p for p in listed}
         included = {p.valueCode for p in listed if p.name == "include"}
         certificate = _b64decode(
-            _required(params, "certificate", "valueBase64Binary", what), "certificate", what
+            required(params, "certificate", "valueBase64Binary", what), "certificate", what
         )
         signature = _b64decode(
-            _required(params, "signature", "valueBase64Binary", what), "signature", what
+            required(params, "signature", "valueBase64Binary", what), "signature", what
         )
-        nonce = _required(params, "nonce", "valueString", what)
+        nonce = required(params, "nonce", "valueString", what)
         try:
             return cls(
                 certificate_der=certificate,
@@ -240,10 +204,10 @@ class CardAuthGrant(BaseModel):
     @classmethod
     def from_fhir(cls, payload: Any) -> CardAuthGrant:
         what = "card authentication answer"
-        params = _parameters(payload, what)
-        token = _required(params, "token", "valueString", what)
-        expires = _instant(_required(params, "expires", "valueInstant", what), what)
-        patient = _required(params, "patient", "valueReference", what)
+        params = read_parameters(payload, what)
+        token = required(params, "token", "valueString", what)
+        expires = _instant(required(params, "expires", "valueInstant", what), what)
+        patient = required(params, "patient", "valueReference", what)
         if patient.reference is None:
             raise FhirFormatError(f"{what}: patient has no reference")
         not_after = params.get("certificateNotAfter")

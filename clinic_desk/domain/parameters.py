@@ -1,6 +1,5 @@
 """FHIR ``Parameters`` on the wire: the bodies of the desk's own operations
-(the visual check, re-verification, the lookup by number; card authentication keeps
-its own reader in ``domain/auth.py`` for now).
+(card authentication, the visual check, re-verification, the lookup by number).
 
 One wire subset for every such body (the value kinds they use; others are ignored)
 and the readers that name a missing or malformed parameter, never its value.
