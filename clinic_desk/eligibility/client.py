@@ -8,7 +8,6 @@ typed errors in ``errors`` (``exchange`` does the requests themselves).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,23 +129,12 @@ class EligibilityClient:
         with budget.running():
             reply = await self._exchange.send("POST", "/auth/card", "card-auth", budget, body=body)
         grant = parse(reply, "card-auth", CardAuthGrant.from_fhir)
-        return CardSession(
-            token=grant.token,
-            patient_id=grant.patient_id,
-            expires_at=grant.expires_at,
-            certificate_sha256=hashlib.sha256(certificate_der).hexdigest(),
-            certificate_der=certificate_der,
-            budget=budget,
-            resign=resign,
-            certificate_not_after=grant.certificate_not_after,
-            eligibility_only=grant.eligibility_only,
-            checked_at=grant.checked_at,
-            included=(
-                (reply.request_id, grant.patient_resource, grant.coverage_bundle)
-                if with_record and grant.patient_resource is not None
-                else None
-            ),
+        included = (
+            (reply.request_id, grant.patient_resource, grant.coverage_bundle)
+            if with_record and grant.patient_resource is not None
+            else None
         )
+        return CardSession.granted(grant, certificate_der, budget, resign=resign, included=included)
 
     async def open_session(self, signer: CardSigner, budget: Budget | None = None) -> CardSession:
         """Challenge, let the card sign, authenticate: the whole card-presence proof.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from clinic_desk.domain.auth import CardAuthGrant
 from clinic_desk.domain.certificate import CertificateStatus, certificate_status
 from clinic_desk.eligibility.budget import Budget
 
@@ -45,6 +47,31 @@ class CardSession:
     included: tuple[str, Any, Any] | None = field(default=None, repr=False, compare=False)
     # held while the token is renewed, so reads side by side renew it once
     renewal: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
+
+    @classmethod
+    def granted(
+        cls,
+        grant: CardAuthGrant,
+        certificate_der: bytes,
+        budget: Budget,
+        *,
+        resign: Resigner | None = None,
+        included: tuple[str, Any, Any] | None = None,
+    ) -> CardSession:
+        """The session a gateway's ``CardAuthGrant`` opens for the card of ``certificate_der``."""
+        return cls(
+            token=grant.token,
+            patient_id=grant.patient_id,
+            expires_at=grant.expires_at,
+            certificate_sha256=hashlib.sha256(certificate_der).hexdigest(),
+            certificate_der=certificate_der,
+            budget=budget,
+            resign=resign,
+            certificate_not_after=grant.certificate_not_after,
+            eligibility_only=grant.eligibility_only,
+            checked_at=grant.checked_at,
+            included=included,
+        )
 
     def certificate_status(self, today: date) -> CertificateStatus | None:
         """What the card's certificate allows on ``today`` (none when its expiry is unknown)."""

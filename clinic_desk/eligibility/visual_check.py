@@ -7,8 +7,6 @@ by signing: a token that expires mid-check-in ends the check-in.
 
 from __future__ import annotations
 
-import hashlib
-
 from clinic_desk.domain.auth import CardAuthGrant
 from clinic_desk.domain.visual_check import VISUAL_AUTH_PATH, VisualAuthRequest
 from clinic_desk.eligibility.budget import Budget
@@ -28,14 +26,4 @@ async def authenticate_visual(
     with budget.running():
         reply = await client._exchange.send("POST", VISUAL_AUTH_PATH, ROUTE, budget, body=body)
     grant = parse(reply, ROUTE, CardAuthGrant.from_fhir)
-    return CardSession(
-        token=grant.token,
-        patient_id=grant.patient_id,
-        expires_at=grant.expires_at,
-        certificate_sha256=hashlib.sha256(certificate_der).hexdigest(),
-        certificate_der=certificate_der,
-        budget=budget,
-        certificate_not_after=grant.certificate_not_after,
-        eligibility_only=grant.eligibility_only,
-        checked_at=grant.checked_at,
-    )
+    return CardSession.granted(grant, certificate_der, budget)
