@@ -11,14 +11,13 @@ throw-away caches of one run never meet).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_desk.services.sources import CacheParts
+from clinic_desk.services.sources import CacheParts, removing
 from offline_cache import OfflineCache
 from offline_cache.files import LOCK_FILE_NAME
 from offline_cache.keyfile import DataKey
@@ -73,10 +72,7 @@ class CopiedCache:
         folder = self.folder
         cache = await asyncio.to_thread(self.template.open_copy, folder)
 
-        async def close() -> None:
-            await asyncio.to_thread(cache.close)
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(shutil.rmtree, folder)
+        close = removing(cache, folder)
 
         try:
             if self.prepare is not None:

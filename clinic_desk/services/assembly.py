@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -49,7 +48,13 @@ from clinic_desk.services.desk import (
 from clinic_desk.services.gateway import ClientGatewayPort
 from clinic_desk.services.pin_pad import PadEntry
 from clinic_desk.services.reverify import Reverifier
-from clinic_desk.services.sources import CacheParts, CacheSource, CardSource, GatewaySource
+from clinic_desk.services.sources import (
+    CacheParts,
+    CacheSource,
+    CardSource,
+    GatewaySource,
+    removing,
+)
 from clinic_desk.services.staff_pins import StaffPins
 from clinic_desk.services.store import CacheStorePort
 from clinic_desk.texts.said import Finding
@@ -264,10 +269,7 @@ class TemporaryCache:
 
         cache = await asyncio.to_thread(create)
 
-        async def close() -> None:
-            await asyncio.to_thread(cache.close)
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(shutil.rmtree, folder)
+        close = removing(cache, folder)
 
         try:
             if self.prepare is not None:

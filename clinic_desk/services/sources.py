@@ -8,8 +8,12 @@ with an ``open()`` that gives these parts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from clinic_desk.checkin.ports import GatewayPort
@@ -84,6 +88,18 @@ class CacheParts:
     manager: ManagerAccess | None = None  # None: the configured manager
     starters: list[Starter] = field(default_factory=list)
     closers: list[Closer] = field(default_factory=list)
+
+
+def removing(cache: OfflineCache, folder: Path) -> Callable[[], Awaitable[None]]:
+    """The closer of a throw-away cache: close it, then remove its folder (a folder
+    that cannot be removed is left; the cache in it is closed)."""
+
+    async def close() -> None:
+        await asyncio.to_thread(cache.close)
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(shutil.rmtree, folder)
+
+    return close
 
 
 class CardSource(Protocol):
