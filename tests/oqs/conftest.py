@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,15 @@ def make_settings(root: Path, **overrides: object) -> OqsSettings:
 @pytest.fixture
 def client(root: Path) -> OqsClient:
     return OqsClient(make_settings(root))
+
+
+async def face_form_opens(app: Any, pilot: Any, tries: int = 1500) -> bool:
+    """Whether the face form is on screen within ``tries`` pauses of 20 ms (the watcher
+    polls the folder)."""
+    from clinic_desk.app.screens.face import FaceScreen
+
+    for _ in range(tries):
+        if isinstance(app.screen, FaceScreen):
+            return True
+        await pilot.pause(0.02)
+    return isinstance(app.screen, FaceScreen)

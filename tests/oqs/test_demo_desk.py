@@ -13,6 +13,7 @@ from clinic_desk.cli import build_parser
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.terminal_demo import SimulatedTerminal
 from tests.desk.conftest import SIZE, Desk
+from tests.oqs.conftest import face_form_opens
 
 
 async def test_a_card_is_sent_to_the_face_reader() -> None:
@@ -46,7 +47,6 @@ async def test_the_demo_panel_sends_a_patient_through_the_face_reader() -> None:
     """The demo on the simulated terminal: the panel's face-reader entry writes a
     result into face/, the form opens, and after the confirmation the record shows
     with its medications (the patient agreed at the reader)."""
-    from clinic_desk.app.screens.face import FaceScreen
     from clinic_desk.app.screens.face_panel import FACE_OPTION_PREFIX
     from clinic_desk.app.widgets.demo_panel import DemoPanel
 
@@ -72,11 +72,7 @@ async def test_the_demo_panel_sends_a_patient_through_the_face_reader() -> None:
             )  # fmt: skip
             options.highlighted = index
             options.action_select()
-            for _ in range(1500):  # the watcher polls the folder
-                if isinstance(app.screen, FaceScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, FaceScreen)
+            assert await face_form_opens(app, pilot)
             await desk.press(*"やまだ たろう", "enter", *"19800401", "enter")
             await desk.confirm_identity("19800401")
             assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
@@ -88,7 +84,6 @@ async def test_the_demo_panel_sends_a_patient_through_the_face_reader() -> None:
 async def test_the_demo_desk_takes_a_face_result_through_the_gate() -> None:
     """The simulated terminal of the demo (in this process) and a face result written
     by another process: the form, the confirmation, the record with its medications."""
-    from clinic_desk.app.screens.face import FaceScreen
     from tests.oqs.conftest import cli
 
     terminal = SimulatedTerminal()
@@ -102,11 +97,7 @@ async def test_the_demo_desk_takes_a_face_result_through_the_gate() -> None:
             root = terminal.folder / "terminal"
             done = cli("oqs-terminal", "face", str(root), "--patient", "p-yamada-taro")
             assert done.returncode == 0, done.stderr
-            for _ in range(1500):  # the watcher polls the folder
-                if isinstance(app.screen, FaceScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, FaceScreen)
+            assert await face_form_opens(app, pilot)
             await pilot.pause(0.1)
             text = desk.capture()
             assert "checked in at the face-recognition card reader" in text

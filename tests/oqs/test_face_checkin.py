@@ -11,12 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clinic_desk.app.app import DeskApp
-from clinic_desk.app.screens.face import FaceScreen
 from clinic_desk.checkin import Stage
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.terminal import TerminalGateway
 from tests.desk.conftest import SIZE, Desk
-from tests.oqs.conftest import Terminal, cli, make_settings
+from tests.oqs.conftest import Terminal, cli, face_form_opens, make_settings
 from tests.paths.test_path_desk import SUZUKI_RECORD
 from tests.support.leaks import leaked
 
@@ -40,11 +39,7 @@ async def face_check_in(
             desk = Desk(app, services, pilot)
             done = cli("oqs-terminal", "face", str(root), "--patient", patient)
             assert done.returncode == 0, done.stderr
-            for _ in range(1500):  # the watcher polls the folder
-                if isinstance(app.screen, FaceScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, FaceScreen), desk.capture()
+            assert await face_form_opens(app, pilot), desk.capture()
             desk.capture()
             await desk.press(*kana, "enter")
             await desk.press(*birthdate, "enter")

@@ -8,7 +8,7 @@ from clinic_desk.checkin import Stage
 from clinic_desk.services.demo import build_demo_services
 from clinic_desk.services.terminal_demo import SimulatedTerminal
 from tests.desk.conftest import SIZE, Desk
-from tests.oqs.conftest import cli
+from tests.oqs.conftest import cli, face_form_opens
 
 
 def _bar(screen: str) -> str:
@@ -32,11 +32,7 @@ async def test_the_face_check_in_offers_the_keys_of_its_stage() -> None:
                 "--patient", "p-yamada-taro",
             )  # fmt: skip
             assert done.returncode == 0, done.stderr
-            for _ in range(1500):  # the watcher polls the folder
-                if isinstance(app.screen, FaceScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, FaceScreen)
+            assert await face_form_opens(app, pilot)
             await pilot.pause(0.1)
             asking = _bar(desk.capture())  # the form: Esc leaves it; nothing to accept
             assert "Esc" in asking
@@ -44,11 +40,7 @@ async def test_the_face_check_in_offers_the_keys_of_its_stage() -> None:
             await desk.press("escape")  # the result keeps waiting; F opens it again
             assert not isinstance(app.screen, FaceScreen)
             await desk.press("f")
-            for _ in range(200):
-                if isinstance(app.screen, FaceScreen):
-                    break
-                await pilot.pause(0.02)
-            assert isinstance(app.screen, FaceScreen)
+            assert await face_form_opens(app, pilot, 200)
             await desk.press(*"ヤマダ タロウ", "enter", *"19800401", "enter")
             await desk.confirm_identity("19800401")
             assert await desk.wait_for(Stage.SHOWN, Stage.WITHHELD) is Stage.SHOWN
